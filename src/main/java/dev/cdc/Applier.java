@@ -1,0 +1,219 @@
+package dev.cdc;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Applies a batch of Kafka records to the target in one transaction, together with the next offset
+ * and the last source position of every partition it read. Because the offsets are stored with the
+ * rows, a crash at any instant neither skips nor repeats a change; because positions are stored,
+ * events the producer republished after a crash are recognized and skipped.
+ *
+ * <p>Within the batch the changes of one row are collapsed to the last one (full row images: the
+ * last decides), then all deletes run as one statement and all upserts as another.
+ */
+public final class Applier {
+    private final String group;
+    private final String topic;
+    private final Map<String, Target> targets = new HashMap<>();
+
+    /**
+     * What a batch did: events applied (each counted once, even when several changes of a row
+     * were collapsed), records skipped as already applied, rows written, and where the consumer
+     * must seek because it read past a gap.
+     */
+    public record Result(int events, int skipped, int rows, Map<TopicPartition, Long> seeks) {
+    }
+
+    /** A record read from the topic and the event it holds. */
+    public record Decoded(ConsumerRecord<byte[], byte[]> record, ChangeEvent event) {
+    }
+
+    /** The stored state of one partition: next offset, last applied source position. */
+    static final class Stored {
+        long nextOffset;
+        String epoch;
+        long window;
+        long seq;
+        long applied;
+        boolean touched;
+
+        Stored(long nextOffset, String epoch, long window, long seq) {
+            this.nextOffset = nextOffset;
+            this.epoch = epoch;
+            this.window = window;
+            this.seq = seq;
+        }
+    }
+
+    /** The apply statements for one target table. */
+    private record Target(Table table, String upsert, String delete) {
+    }
+
+    public Applier(String group, String topic) {
+        this.group = group;
+        this.topic = topic;
+    }
+
+    /** Checks the target has been set up (bookkeeping table present). */
+    public static void requireSetup(Handle h, Db target) {
+        boolean ok = h.createQuery("SELECT to_regclass('cdc.applied_offsets') IS NOT NULL").mapTo(Boolean.class).one();
+        if (!ok) {
+            throw Failure.precondition("the " + target.where() + " has no cdc.applied_offsets table (run: cdc setup)");
+        }
+    }
+
+    /** The stored next offset of every partition of the topic that has one. */
+    public Map<Integer, Long> storedOffsets(Handle h) {
+        Map<Integer, Long> m = new HashMap<>();
+        h.createQuery(Sql.load("target/read_offsets.sql")).bind("group_id", group).bind("topic", topic)
+                .map((rs, ctx) -> m.put(rs.getInt("partition"), rs.getLong("next_offset"))).list();
+        return m;
+    }
+
+    /** Applies the batch: the decoded records of each partition, in offset order. */
+    public Result apply(Handle h, Map<TopicPartition, List<Decoded>> batch) {
+        List<Integer> partitions = batch.keySet().stream().map(TopicPartition::partition).sorted().toList();
+        return h.inTransaction(tx -> {
+            tx.createUpdate(Sql.load("target/ensure_offsets.sql")).bind("group_id", group).bind("topic", topic)
+                    .bindArray("partitions", Integer.class, partitions).execute();
+            Map<Integer, Stored> stored = lock(tx, partitions);
+            Plan plan = plan(batch, stored);
+            int rows = write(tx, plan.changes());
+            save(tx, stored);
+            return new Result(plan.events(), plan.skipped(), rows, plan.seeks());
+        });
+    }
+
+    /** The changes to write (the last one of each row, in order), and what was skipped and why. */
+    record Plan(List<ChangeEvent> changes, int events, int skipped, Map<TopicPartition, Long> seeks) {
+    }
+
+    /**
+     * Decides what a batch writes, given the stored state of its partitions, and advances that
+     * state. Records below a partition's stored offset were applied already (before a crash, or by
+     * another group member); a record above it means the consumer read past a gap, so it must seek
+     * back; an event at or before the stored source position is a republished duplicate. Of the
+     * rest, each row keeps only its last change.
+     */
+    static Plan plan(Map<TopicPartition, List<Decoded>> batch, Map<Integer, Stored> stored) {
+        Map<TopicPartition, Long> seeks = new HashMap<>();
+        LinkedHashMap<String, ChangeEvent> last = new LinkedHashMap<>();
+        int skipped = 0;
+        int events = 0;
+        for (var e : batch.entrySet()) {
+            Stored s = stored.get(e.getKey().partition());
+            for (Decoded d : e.getValue()) {
+                ConsumerRecord<byte[], byte[]> r = d.record();
+                if (s.nextOffset >= 0 && r.offset() < s.nextOffset) {
+                    skipped++;
+                    continue;
+                }
+                if (s.nextOffset >= 0 && r.offset() > s.nextOffset) {
+                    seeks.put(e.getKey(), s.nextOffset);
+                    break;
+                }
+                s.nextOffset = r.offset() + 1;
+                s.touched = true;
+                ChangeEvent ev = d.event();
+                if (ev.notAfter(s.epoch == null ? "" : s.epoch, s.window, s.seq)) {
+                    skipped++;
+                    continue;
+                }
+                s.epoch = ev.epoch();
+                s.window = ev.window();
+                s.seq = ev.seq();
+                s.applied++;
+                events++;
+                String key = ev.table() + '\u0000' + (r.key() != null
+                        ? new String(r.key(), StandardCharsets.UTF_8) : ChangeEvent.toJson(ev.key()));
+                last.remove(key); // keeps the map in the order of each row's last change
+                last.put(key, ev);
+            }
+        }
+        return new Plan(new ArrayList<>(last.values()), events, skipped, seeks);
+    }
+
+    private Map<Integer, Stored> lock(Handle tx, List<Integer> partitions) {
+        Map<Integer, Stored> stored = new HashMap<>();
+        tx.createQuery(Sql.load("target/lock_offsets.sql")).bind("group_id", group).bind("topic", topic)
+                .bindArray("partitions", Integer.class, partitions)
+                .map((rs, ctx) -> stored.put(rs.getInt("partition"), new Stored(rs.getLong("next_offset"),
+                        rs.getString("epoch"), rs.getLong("window_id"), rs.getLong("seq")))).list();
+        return stored;
+    }
+
+    /** Deletes, then upserts, per table; returns the number of rows written. */
+    private int write(Handle tx, Iterable<ChangeEvent> changes) {
+        Map<String, ArrayNode> deletes = new LinkedHashMap<>();
+        Map<String, ArrayNode> upserts = new LinkedHashMap<>();
+        int n = 0;
+        for (ChangeEvent e : changes) {
+            Map<String, ArrayNode> into = e.op() == 'd' ? deletes : upserts;
+            into.computeIfAbsent(e.table(), t -> ChangeEvent.JSON.createArrayNode())
+                    .add(e.op() == 'd' ? e.key() : e.after());
+            n++;
+        }
+        for (var d : deletes.entrySet()) {
+            tx.createUpdate(target(tx, d.getKey()).delete()).bind("keys", ChangeEvent.toJson(d.getValue())).execute();
+        }
+        for (var u : upserts.entrySet()) {
+            tx.createUpdate(target(tx, u.getKey()).upsert()).bind("rows", ChangeEvent.toJson(u.getValue())).execute();
+        }
+        return n;
+    }
+
+    private void save(Handle tx, Map<Integer, Stored> stored) {
+        ArrayNode rows = ChangeEvent.JSON.createArrayNode();
+        stored.forEach((p, s) -> {
+            if (s.touched) {
+                ObjectNode o = rows.addObject();
+                o.put("partition", p);
+                o.put("next_offset", s.nextOffset);
+                o.put("epoch", s.epoch);
+                o.put("window_id", s.window);
+                o.put("seq", s.seq);
+                o.put("applied", s.applied);
+            }
+        });
+        if (!rows.isEmpty()) {
+            tx.createUpdate(Sql.load("target/save_offsets.sql")).bind("group_id", group).bind("topic", topic)
+                    .bind("offsets", ChangeEvent.toJson(rows)).execute();
+        }
+    }
+
+    private Target target(Handle h, String qualified) {
+        return targets.computeIfAbsent(qualified, q -> {
+            String[] n = Table.parseName(q);
+            Table t = Table.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
+                    "target table " + q + " does not exist (run: cdc setup)"));
+            if (t.key().isEmpty()) {
+                throw Failure.precondition("target table " + q + " has no primary key; cdc applies changes by key");
+            }
+            List<String> rest = new ArrayList<>(t.columns());
+            rest.removeAll(t.key());
+            Map<String, String> v = new HashMap<>();
+            v.put("table", t.sqlName());
+            v.put("columns", Sql.idents(t.columns()));
+            v.put("pk", Sql.idents(t.key()));
+            v.put("on_conflict", rest.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ",
+                    rest.stream().map(c -> Sql.ident(c) + " = EXCLUDED." + Sql.ident(c)).toList()));
+            v.put("pk_match", Sql.keyMatch(t.key(), "t", "k"));
+            return new Target(t, Sql.render("target/upsert.sql", v), Sql.render("target/delete.sql", v));
+        });
+    }
+
+    /** Forgets table definitions (after a reconnect, in case the target changed). */
+    public void forgetTables() {
+        targets.clear();
+    }
+}

@@ -1,0 +1,340 @@
+package dev.cdc;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.jdbi.v3.core.Handle;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code cdc produce}: publishes a table's changelog to Kafka, window by window, page by page.
+ *
+ * <p>One step: open a window (a snapshot) when the changelog has unpublished rows; read a page of
+ * the window's rows in seq order; send them; wait until Kafka acknowledged every one; then, in one
+ * source transaction, delete the page's rows and move the cursor. A crash before that commit
+ * republishes the page with the same positions, which the consumer recognizes and skips.
+ *
+ * <p>Holds an advisory lock on the source for its whole life, so a second producer of the same
+ * table waits as a standby and takes over when the first one's session ends. Sleeps on
+ * LISTEN/NOTIFY between windows, with a poll interval as fallback. Survives restarts of the
+ * database and the broker: it logs, backs off, reconnects and resumes from the stored cursor.
+ */
+public final class ChangelogPublisher implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger("cdc.produce");
+    private static final int LOCK_CLASS = 0x0cdc;
+
+    public record Config(Db source, Kafka kafka, String schema, String table, int pageSize,
+                         long pollMillis, long progressMillis) {
+    }
+
+    private final Config cfg;
+    private volatile boolean stopping;
+    private volatile KafkaProducer<byte[], byte[]> producer;
+    private final AtomicLong published = new AtomicLong();
+    private final Backoff backoff = new Backoff(200, 10_000);
+
+    private Handle db;
+    private Capture capture;
+    private String readSql;
+    private String deleteSql;
+    private String openSql;
+    private Cursor cursor;
+    private final Progress progress;
+
+    /** The stored cursor: the open window (if any) and how far it is published. */
+    private record Cursor(String epoch, long windowId, String prevSnap, String curSnap, Long curMaxSeq, long lastSeq) {
+        Cursor open(long id, String snap, long maxSeq) {
+            return new Cursor(epoch, id, prevSnap, snap, maxSeq, 0);
+        }
+
+        Cursor advance(long upto, boolean closes) {
+            return closes ? new Cursor(epoch, windowId, curSnap, null, null, 0)
+                    : new Cursor(epoch, windowId, prevSnap, curSnap, curMaxSeq, upto);
+        }
+    }
+
+    private record Row(long seq, String txid, char op, long tsMs, String key, String data) {
+    }
+
+    public ChangelogPublisher(Config cfg) {
+        this.cfg = cfg;
+        this.progress = new Progress(cfg.progressMillis());
+    }
+
+    /** Asks {@link #run} to finish its current page and return. */
+    public void stop() {
+        stopping = true;
+    }
+
+    /** Gives up on a page whose acknowledgements are still awaited (used after a grace period). */
+    public void abort() {
+        stopping = true;
+        KafkaProducer<byte[], byte[]> p = producer;
+        if (p != null) {
+            p.close(Duration.ZERO);
+        }
+    }
+
+    public long published() {
+        return published.get();
+    }
+
+    /**
+     * Checks what must be there before running (source, capture, broker, topic): each missing piece
+     * is a {@link Failure} with one clear line.
+     */
+    public void preflight() {
+        try (Handle h = cfg.source().open("cdc-produce")) {
+            Capture.load(h, cfg.source(), cfg.schema(), cfg.table());
+        }
+        cfg.kafka().requireTopic();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!stopping) {
+                try {
+                    if (db == null) {
+                        connect();
+                    }
+                    step();
+                    backoff.reset();
+                } catch (RuntimeException e) {
+                    if (stopping) {
+                        break;
+                    }
+                    if (!isTransient(e)) {
+                        throw e;
+                    }
+                    log.warn("{}; retrying in {} ms", describe(e), backoff.nextMillis());
+                    disconnect();
+                    backoff.sleep(() -> stopping);
+                }
+            }
+        } finally {
+            disconnect();
+        }
+    }
+
+    private boolean isTransient(RuntimeException e) {
+        if (e instanceof Failure f) {
+            return f.exitCode() == Failure.UNREACHABLE;
+        }
+        if (e instanceof RecordTooLargeException || e instanceof AuthenticationException
+                || e instanceof AuthorizationException) {
+            return false;
+        }
+        return e instanceof KafkaException || Db.isTransient(e);
+    }
+
+    private String describe(RuntimeException e) {
+        if (e instanceof Failure) {
+            return e.getMessage();
+        }
+        if (e instanceof KafkaException) {
+            return "Kafka at " + cfg.kafka().bootstrapServers() + ": " + Db.rootMessage(e);
+        }
+        return "the " + cfg.source().where() + ": " + Db.rootMessage(e);
+    }
+
+    private void connect() {
+        Handle h = cfg.source().open("cdc-produce");
+        try {
+            capture = Capture.load(h, cfg.source(), cfg.schema(), cfg.table());
+            Map<String, String> sql = capture.sql();
+            readSql = Sql.render("source/read_window.sql", sql);
+            deleteSql = Sql.render("source/delete_published.sql", sql);
+            openSql = Sql.render("source/open_window.sql", sql);
+            lock(h);
+            h.execute("LISTEN " + Sql.ident(capture.channel()));
+            cursor = loadCursor(h);
+        } catch (RuntimeException e) {
+            h.close();
+            throw e;
+        }
+        db = h;
+        if (producer == null) {
+            producer = cfg.kafka().producer("cdc-produce-" + capture.changelogName());
+        }
+        log.info("publishing {} from the {} to topic {} at {} (window {}, seq {})", capture.changelogDisplay(),
+                cfg.source().where(), cfg.kafka().topic(), cfg.kafka().bootstrapServers(), cursor.windowId(), cursor.lastSeq());
+    }
+
+    /** Only one producer per table: the others wait here, as standbys, until the lock is free. */
+    private void lock(Handle h) {
+        String name = capture.table().display();
+        boolean said = false;
+        while (!stopping) {
+            boolean got = h.createQuery("SELECT pg_try_advisory_lock(:c, hashtext(:n))")
+                    .bind("c", LOCK_CLASS).bind("n", name).mapTo(Boolean.class).one();
+            if (got) {
+                if (said) {
+                    log.info("took over publishing {}", name);
+                }
+                return;
+            }
+            if (!said) {
+                log.info("another cdc produce is publishing {}; standing by to take over", name);
+                said = true;
+            }
+            sleep(1000);
+        }
+        throw new StoppedException();
+    }
+
+    private Cursor loadCursor(Handle h) {
+        Map<String, Object> r = h.createQuery(Sql.load("source/load_cursor.sql"))
+                .bind("schema", cfg.schema()).bind("table", cfg.table()).mapToMap().one();
+        if (Boolean.TRUE.equals(r.get("xid_went_back"))) {
+            throw Failure.precondition("the transaction ids of the " + cfg.source().where()
+                    + " are lower than the stored cursor (was it restored from a dump?); "
+                    + "reinstall capture: drop the changelog and the cdc schema on the source, then run cdc setup");
+        }
+        return new Cursor((String) r.get("epoch"), ((Number) r.get("window_id")).longValue(),
+                (String) r.get("prev_snap"), (String) r.get("cur_snap"),
+                r.get("cur_max_seq") == null ? null : ((Number) r.get("cur_max_seq")).longValue(),
+                ((Number) r.get("last_seq")).longValue());
+    }
+
+    private void disconnect() {
+        if (db != null) {
+            try {
+                db.close();
+            } catch (RuntimeException ignored) {
+                // the connection is gone already
+            }
+            db = null;
+        }
+        KafkaProducer<byte[], byte[]> p = producer;
+        if (p != null) {
+            producer = null;
+            p.close(Duration.ofSeconds(stopping ? 0 : 5));
+        }
+    }
+
+    private void step() {
+        if (cursor.curSnap() == null && !openWindow()) {
+            reportProgress();
+            waitForChanges();
+            return;
+        }
+        List<Row> page = readPage();
+        if (!page.isEmpty()) {
+            publish(page);
+        }
+        finishPage(page);
+        reportProgress();
+    }
+
+    private boolean openWindow() {
+        var opened = db.createQuery(openSql).bind("schema", cfg.schema()).bind("table", cfg.table())
+                .mapToMap().findOne();
+        opened.ifPresent(r -> cursor = cursor.open(((Number) r.get("window_id")).longValue(),
+                (String) r.get("cur_snap"), ((Number) r.get("cur_max_seq")).longValue()));
+        return opened.isPresent();
+    }
+
+    private List<Row> readPage() {
+        return db.createQuery(readSql)
+                .bind("after_seq", cursor.lastSeq()).bind("max_seq", cursor.curMaxSeq())
+                .bind("cur", cursor.curSnap()).bind("prev", cursor.prevSnap()).bind("limit", cfg.pageSize())
+                .map((rs, ctx) -> new Row(rs.getLong("seq"), rs.getString("txid"), rs.getString("op").charAt(0),
+                        rs.getLong("ts_ms"), rs.getString("key"), rs.getString("data")))
+                .list();
+    }
+
+    /** Sends the page and returns once Kafka acknowledged every event (or throws). */
+    private void publish(List<Row> page) {
+        String table = capture.table().display();
+        List<Future<RecordMetadata>> acks = new ArrayList<>(page.size());
+        for (Row r : page) {
+            String value = ChangeEvent.encode(r.op(), table, r.key(), r.data(), cursor.epoch(), cursor.windowId(),
+                    r.seq(), r.txid(), r.tsMs());
+            acks.add(producer.send(new ProducerRecord<>(cfg.kafka().topic(), r.key().getBytes(StandardCharsets.UTF_8),
+                    value.getBytes(StandardCharsets.UTF_8))));
+        }
+        producer.flush();
+        for (Future<RecordMetadata> f : acks) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new KafkaException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("interrupted while waiting for Kafka");
+            }
+        }
+    }
+
+    private void finishPage(List<Row> page) {
+        boolean closes = page.size() < cfg.pageSize();
+        long upto = page.isEmpty() ? cursor.lastSeq() : page.get(page.size() - 1).seq();
+        db.useTransaction(tx -> {
+            if (!page.isEmpty()) {
+                tx.createUpdate(deleteSql).bind("after_seq", cursor.lastSeq()).bind("upto", upto)
+                        .bind("cur", cursor.curSnap()).bind("prev", cursor.prevSnap()).execute();
+            }
+            int moved = tx.createUpdate(Sql.load("source/advance_cursor.sql"))
+                    .bind("upto", upto).bind("closes", closes).bind("count", page.size())
+                    .bind("schema", cfg.schema()).bind("table", cfg.table()).bind("window_id", cursor.windowId())
+                    .execute();
+            if (moved != 1) {
+                throw new IllegalStateException("the cursor of " + capture.table().display()
+                        + " was changed by someone else; is another producer running without the lock?");
+            }
+        });
+        cursor = cursor.advance(upto, closes);
+        published.addAndGet(page.size());
+        progress.add(page.size());
+    }
+
+    private void waitForChanges() {
+        try {
+            PGConnection pg = db.getConnection().unwrap(PGConnection.class);
+            pg.getNotifications((int) cfg.pollMillis());
+        } catch (SQLException e) {
+            throw new org.jdbi.v3.core.ConnectionException(e);
+        }
+    }
+
+    private void reportProgress() {
+        if (!progress.due()) {
+            return;
+        }
+        long rate = progress.rate();
+        long backlog = db.createQuery("SELECT count(*) FROM " + capture.changelog()).mapTo(Long.class).one();
+        log.info("published {} events ({}/s), backlog {}, window {}", progress.total(), rate, backlog, cursor.windowId());
+    }
+
+    private void sleep(long millis) {
+        long end = System.currentTimeMillis() + millis;
+        while (!stopping && System.currentTimeMillis() < end) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Thrown inside the loop when a stop was asked while waiting. */
+    static final class StoppedException extends RuntimeException {
+    }
+}

@@ -1,0 +1,265 @@
+package dev.cdc;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code cdc consume}: reads the topic in a consumer group and applies every batch of events to
+ * the target in one transaction, offsets included (see {@link Applier}). On partition assignment
+ * it seeks to the offsets stored in the target, never to Kafka's. A message that is not a valid
+ * event stops it with the topic, partition and offset; the events before it are applied. The
+ * target going away is waited out with backoff; the batch in hand is applied when it is back.
+ */
+public final class EventConsumer implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger("cdc.consume");
+
+    public record Config(Db target, Kafka kafka, String group, long progressMillis) {
+    }
+
+    private final Config cfg;
+    private final Applier applier;
+    private final Backoff backoff = new Backoff(200, 10_000);
+    private final AtomicLong applied = new AtomicLong();
+    private final Progress progress;
+    private volatile boolean stopping;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private Handle db;
+    private long batches;
+
+    public EventConsumer(Config cfg) {
+        this.cfg = cfg;
+        this.applier = new Applier(cfg.group(), cfg.kafka().topic());
+        this.progress = new Progress(cfg.progressMillis());
+    }
+
+    public void stop() {
+        stopping = true;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    /** Events applied, each counted once (duplicates skipped are not counted). */
+    public long applied() {
+        return applied.get();
+    }
+
+    /** Checks the target is set up and the topic exists. */
+    public void preflight() {
+        try (Handle h = cfg.target().open("cdc-consume")) {
+            Applier.requireSetup(h, cfg.target());
+        }
+        cfg.kafka().requireTopic();
+    }
+
+    @Override
+    public void run() {
+        consumer = cfg.kafka().consumer("cdc-consume", cfg.group());
+        try {
+            consumer.subscribe(List.of(cfg.kafka().topic()), new Rebalance());
+            log.info("applying topic {} at {} to the {} (group {})", cfg.kafka().topic(),
+                    cfg.kafka().bootstrapServers(), cfg.target().where(), cfg.group());
+            while (!stopping) {
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(500));
+                } catch (WakeupException e) {
+                    break;
+                } catch (OffsetOutOfRangeException e) {
+                    throw Failure.badEvent("events of topic " + cfg.kafka().topic() + " were deleted by the topic's "
+                            + "retention before they were applied (stored offsets " + e.offsetOutOfRangePartitions()
+                            + " are gone); the target must be re-synchronized", e);
+                }
+                if (!records.isEmpty()) {
+                    applyBatch(records);
+                }
+                report();
+            }
+        } finally {
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            } catch (KafkaException ignored) {
+                // closing anyway
+            }
+            closeDb();
+        }
+    }
+
+    private void applyBatch(ConsumerRecords<byte[], byte[]> records) {
+        Map<TopicPartition, List<Applier.Decoded>> batch = new LinkedHashMap<>();
+        Failure poison = null;
+        for (TopicPartition tp : records.partitions()) {
+            List<Applier.Decoded> list = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+                try {
+                    list.add(new Applier.Decoded(r, ChangeEvent.decode(r.value())));
+                } catch (ChangeEvent.InvalidEvent e) {
+                    poison = Failure.badEvent("invalid event in topic " + tp.topic() + ", partition " + tp.partition()
+                            + ", offset " + r.offset() + ": " + e.getMessage() + " (consume stops here; the events "
+                            + "before it were applied)", null);
+                    break;
+                }
+            }
+            if (!list.isEmpty()) {
+                batch.put(tp, list);
+            }
+            if (poison != null) {
+                break; // the other partitions are re-read from their stored offsets next time
+            }
+        }
+        if (!batch.isEmpty()) {
+            Applier.Result result = applyWithRetry(batch);
+            if (result == null) {
+                return; // stopping: nothing was stored, the batch is read again on the next start
+            }
+            result.seeks().forEach((tp, offset) -> {
+                log.warn("partition {} was read past the stored offset {}; seeking back", tp, offset);
+                consumer.seek(tp, offset);
+            });
+            applied.addAndGet(result.events());
+            progress.add(result.events());
+            batches++;
+            commitToKafka(batch, result);
+        }
+        if (poison != null) {
+            throw poison;
+        }
+    }
+
+    private Applier.Result applyWithRetry(Map<TopicPartition, List<Applier.Decoded>> batch) {
+        while (true) {
+            try {
+                if (db == null) {
+                    db = cfg.target().open("cdc-consume");
+                    applier.forgetTables();
+                }
+                Applier.Result r = applier.apply(db, batch);
+                backoff.reset();
+                return r;
+            } catch (RuntimeException e) {
+                if (!Db.isTransient(e) && !(e instanceof Failure f && f.exitCode() == Failure.UNREACHABLE)) {
+                    throw explain(e, batch);
+                }
+                if (stopping) {
+                    return null;
+                }
+                log.warn("{}; retrying in {} ms", e instanceof Failure ? e.getMessage()
+                        : "the " + cfg.target().where() + ": " + Db.rootMessage(e), backoff.nextMillis());
+                closeDb();
+                backoff.sleep(() -> stopping);
+            }
+        }
+    }
+
+    /** A batch the target refused for a reason that will not go away by itself. */
+    private RuntimeException explain(RuntimeException e, Map<TopicPartition, List<Applier.Decoded>> batch) {
+        if (e instanceof Failure) {
+            return e;
+        }
+        StringBuilder where = new StringBuilder();
+        batch.forEach((tp, list) -> where.append(where.length() == 0 ? "" : ", ").append("partition ")
+                .append(tp.partition()).append(" offsets ").append(list.get(0).record().offset()).append("-")
+                .append(list.get(list.size() - 1).record().offset()));
+        return Failure.badEvent("the " + cfg.target().where() + " rejected a batch of topic " + cfg.kafka().topic()
+                + " (" + where + "): " + Db.rootMessage(e), e);
+    }
+
+    /** Kafka's committed offsets are for monitoring tools only; the target's decide. */
+    private void commitToKafka(Map<TopicPartition, List<Applier.Decoded>> batch, Applier.Result result) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        batch.forEach((tp, list) -> {
+            if (!result.seeks().containsKey(tp)) {
+                offsets.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).record().offset() + 1));
+            }
+        });
+        consumer.commitAsync(offsets, (o, e) -> {
+            if (e != null) {
+                log.debug("could not commit offsets to Kafka (informative only): {}", e.getMessage());
+            }
+        });
+    }
+
+    private void report() {
+        if (!progress.due()) {
+            return;
+        }
+        long rate = progress.rate();
+        long lag = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            lag += consumer.currentLag(tp).orElse(0);
+        }
+        log.info("applied {} events ({}/s) in {} batches, lag {}, partitions {}", applied.get(), rate, batches, lag,
+                consumer.assignment().stream().map(TopicPartition::partition).sorted().toList());
+    }
+
+    private void closeDb() {
+        if (db != null) {
+            try {
+                db.close();
+            } catch (RuntimeException ignored) {
+                // gone already
+            }
+            db = null;
+        }
+    }
+
+    /** Seeks newly assigned partitions to the offsets stored in the target. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            Map<Integer, Long> stored;
+            try {
+                if (db == null) {
+                    db = cfg.target().open("cdc-consume");
+                }
+                stored = applier.storedOffsets(db);
+            } catch (RuntimeException e) {
+                // Each batch checks its offsets against the stored ones and seeks back if needed.
+                log.warn("could not read stored offsets from the {} ({}); they are checked again before applying",
+                        cfg.target().where(), Db.rootMessage(e));
+                closeDb();
+                return;
+            }
+            List<TopicPartition> fresh = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                Long next = stored.get(tp.partition());
+                if (next == null) {
+                    fresh.add(tp);
+                } else {
+                    consumer.seek(tp, next);
+                }
+            }
+            if (!fresh.isEmpty()) {
+                consumer.seekToBeginning(fresh);
+            }
+            log.info("assigned partitions {}", partitions.stream().map(TopicPartition::partition).sorted().toList());
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // Every batch is applied before the next poll: nothing is in flight here.
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.cdc.cli;
+
+import dev.cdc.Db;
+import dev.cdc.Failure;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+@Command(name = "cdc", mixinStandardHelpOptions = true, version = "cdc 0.1.0",
+        header = "Trigger-based change data capture: keeps PostgreSQL tables in sync through Kafka.",
+        description = {
+            "",
+            "A trigger on each captured table writes every INSERT, UPDATE and DELETE to a changelog table in the same transaction; 'produce' publishes the changelog to a Kafka topic, 'consume' applies it to the target database, exactly once in effect. No logical replication, no replication slot, no extension.",
+            "",
+            "Start with 'cdc demo' to watch it work, or 'cdc sandbox' for local servers to try the commands on:",
+            "  cdc setup && cdc topic     then, in two terminals:   cdc produce   |   cdc consume",
+            ""},
+        subcommands = {SetupCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class,
+            SelftestCommand.class, DemoCommand.class, SandboxCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:Success; also produce and consume stopped by Ctrl-C or SIGTERM.",
+            "1:Unexpected error (a bug: run with --verbose and report the stack trace).",
+            "2:Invalid command line.",
+            "3:Something must be done first: setup not run, topic missing or of another shape, port in use.",
+            "4:A database or the Kafka broker cannot be reached, or refused the credentials.",
+            "5:The target differs from the source (selftest, demo).",
+            "6:An event on the topic is invalid or the target rejected it; consume stops at it."})
+public final class CdcCommand implements Runnable {
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Print debug logs, and the stack trace of an error.")
+    boolean verbose;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is required");
+    }
+
+    private static final List<String> VERBOSE = List.of("-v", "--verbose");
+
+    /** Sets log levels before anything logs (slf4j-simple reads them once). */
+    public static void configureLogging(String[] args) {
+        boolean verbose = Arrays.stream(args).anyMatch(VERBOSE::contains);
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "info");
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", verbose ? "info" : "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient", verbose ? "info" : "error");
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.admin.internals", verbose ? "info" : "error");
+        System.setProperty("org.slf4j.simpleLogger.log.io.zonky", verbose ? "info" : "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.org.jdbi", verbose ? "info" : "warn");
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss");
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new CdcCommand());
+        cl.setExecutionExceptionHandler(CdcCommand::handle);
+        cl.setUsageHelpAutoWidth(true);
+        return cl;
+    }
+
+    /** One line for the user; the stack trace only with --verbose. */
+    private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        boolean verbose = parsed.expandedArgs().stream().anyMatch(VERBOSE::contains);
+        int code;
+        if (e instanceof Failure f) {
+            err.println("cdc " + cmd.getCommandName() + ": " + f.getMessage());
+            code = f.exitCode();
+        } else if (Db.isTransient(e)) {
+            err.println("cdc " + cmd.getCommandName() + ": lost the connection to a database: " + Db.rootMessage(e));
+            code = Failure.UNREACHABLE;
+        } else {
+            err.println("cdc " + cmd.getCommandName() + ": unexpected error: " + e
+                    + (verbose ? "" : " (run with --verbose for the stack trace)"));
+            code = Failure.BUG;
+        }
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+}

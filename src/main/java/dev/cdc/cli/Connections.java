@@ -1,0 +1,75 @@
+package dev.cdc.cli;
+
+import dev.cdc.Db;
+import dev.cdc.Kafka;
+import java.util.Map;
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Option;
+
+/**
+ * The connection settings, the same for every command: flags, with environment variables as
+ * fallback and defaults that match docker-compose.yml. A command mixes in the ones it uses.
+ * Passwords are never shown, not even as defaults in --help.
+ */
+public final class Connections {
+    private Connections() {
+    }
+
+    public static final class Source {
+        @Option(names = "--source", paramLabel = "JDBC_URL", order = 10,
+                defaultValue = "${env:CDC_SOURCE_URL:-jdbc:postgresql://localhost:5433/postgres}",
+                description = "Source database (env CDC_SOURCE_URL; default ${DEFAULT-VALUE}).")
+        String url;
+
+        @Option(names = "--source-user", paramLabel = "USER", order = 11,
+                defaultValue = "${env:CDC_SOURCE_USER:-postgres}",
+                description = "Source database user (env CDC_SOURCE_USER; default ${DEFAULT-VALUE}).")
+        String user;
+
+        @Option(names = "--source-password", paramLabel = "PASSWORD", order = 12, showDefaultValue = Visibility.NEVER,
+                defaultValue = "${env:CDC_SOURCE_PASSWORD:-postgres}",
+                description = "Source database password (env CDC_SOURCE_PASSWORD; default postgres).")
+        String password;
+
+        public Db db() {
+            return new Db("source", url, user, password);
+        }
+    }
+
+    public static final class Target {
+        @Option(names = "--target", paramLabel = "JDBC_URL", order = 20,
+                defaultValue = "${env:CDC_TARGET_URL:-jdbc:postgresql://localhost:5434/postgres}",
+                description = "Target database (env CDC_TARGET_URL; default ${DEFAULT-VALUE}).")
+        String url;
+
+        @Option(names = "--target-user", paramLabel = "USER", order = 21,
+                defaultValue = "${env:CDC_TARGET_USER:-postgres}",
+                description = "Target database user (env CDC_TARGET_USER; default ${DEFAULT-VALUE}).")
+        String user;
+
+        @Option(names = "--target-password", paramLabel = "PASSWORD", order = 22, showDefaultValue = Visibility.NEVER,
+                defaultValue = "${env:CDC_TARGET_PASSWORD:-postgres}",
+                description = "Target database password (env CDC_TARGET_PASSWORD; default postgres).")
+        String password;
+
+        public Db db() {
+            return new Db("target", url, user, password);
+        }
+    }
+
+    public static final class Broker {
+        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", order = 30,
+                defaultValue = "${env:CDC_BOOTSTRAP_SERVERS:-localhost:9092}",
+                description = "Kafka brokers (env CDC_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
+        String bootstrapServers;
+
+        @Option(names = "--topic", paramLabel = "NAME", order = 31,
+                defaultValue = "${env:CDC_TOPIC:-employee_cdc}",
+                description = "Kafka topic of the change events (env CDC_TOPIC; default ${DEFAULT-VALUE}).")
+        String topic;
+
+        public Kafka kafka() {
+            return new Kafka(bootstrapServers, topic, Map.of());
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.cdc.cli;
+
+import dev.cdc.Compare;
+import dev.cdc.Failure;
+import dev.cdc.Pipeline;
+import dev.cdc.Table;
+import dev.cdc.Workload;
+import dev.cdc.embedded.Sandbox;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.jdbi.v3.core.Handle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Watch it work: local servers, a stream of changes, both sides catching up, a verification.",
+        description = {
+            "Starts a source and a target PostgreSQL and a Kafka broker on this machine (no Docker), runs setup, topic, produce and consume, drives inserts, updates and deletes into the source's employees table from several writers, prints both sides every second, and ends by checking that source and target are identical, row by row. Exits 0 when they are, 5 when not. Everything is removed at the end."})
+public final class DemoCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--seconds", defaultValue = "15", description = "How long the writers write (default ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--rate", defaultValue = "2000", description = "Changes per second, all writers together (default ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--writers", defaultValue = "4", description = "Concurrent writers (default ${DEFAULT-VALUE}).")
+    int writers;
+
+    @Override
+    public Integer call() throws Exception {
+        if (seconds < 1 || rate < 1 || writers < 1) {
+            throw Failure.usage("--seconds, --rate and --writers must be positive");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Starting a source PostgreSQL, a target PostgreSQL and a Kafka broker on this machine ...");
+        out.flush();
+        long t0 = System.nanoTime();
+        try (Sandbox s = Sandbox.start(Sandbox.home().resolve("demo"), 0, 0, 0)) {
+            out.printf("  source  %s%n  target  %s%n  kafka   %s   (ready in %.1f s)%n%n", s.source().url(),
+                    s.target().url(), s.kafka("employee_cdc").bootstrapServers(), (System.nanoTime() - t0) / 1e9);
+            Pipeline.setup(s.source(), s.target()).forEach(l -> out.println("  " + l));
+            var kafka = s.kafka("employee_cdc");
+            out.println("  " + Pipeline.createTopic(kafka, 3, (short) 1));
+            out.printf("%nWriting about %,d changes/s from %d writers for %d s; produce and consume are running.%n%n",
+                    rate, writers, seconds);
+            out.println("  time   written   published   applied   source rows   target rows");
+            out.flush();
+            try (Pipeline p = new Pipeline(s.source(), s.target(), kafka, "cdc-demo", 0).start();
+                 Handle src = s.source().open("cdc-demo"); Handle dst = s.target().open("cdc-demo")) {
+                long start = System.nanoTime();
+                Workload w = new Workload(s.source(), writers, rate).start();
+                int tick = 0;
+                try {
+                    while (System.nanoTime() - start < seconds * 1_000_000_000L) {
+                        Thread.sleep(1000);
+                        p.check();
+                        w.check();
+                        line(out, ++tick + "s", w.changes(), p, src, dst);
+                    }
+                } finally {
+                    w.close();
+                }
+                out.printf("%nWriters stopped after %,d changes. Waiting for the target to catch up ...%n", w.changes());
+                long stop = System.nanoTime();
+                long deadline = stop + 120_000_000_000L;
+                while (p.published() < w.changes() || p.applied() < p.published()) {
+                    if (System.nanoTime() > deadline) {
+                        break;
+                    }
+                    Thread.sleep(100);
+                    p.check();
+                }
+                line(out, "end", w.changes(), p, src, dst);
+                out.printf("%nCaught up %.2f s after the writers stopped.%n", (System.nanoTime() - stop) / 1e9);
+                Table employees = Table.find(src, "public", "employees").orElseThrow();
+                Compare c = Compare.of(s.source(), s.target(), employees);
+                out.println("Verification, row by row: " + c);
+                out.flush();
+                if (!c.identical()) {
+                    throw Failure.difference("the target differs from the source");
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static void line(PrintWriter out, String when, long written, Pipeline p, Handle src, Handle dst) {
+        out.printf("  %-5s %,9d   %,9d   %,7d   %,11d   %,11d%n", when, written, p.published(), p.applied(),
+                count(src), count(dst));
+        out.flush();
+    }
+
+    private static long count(Handle h) {
+        return h.createQuery("SELECT count(*) FROM public.employees").mapTo(Long.class).one();
+    }
+}

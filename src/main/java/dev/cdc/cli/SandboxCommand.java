@@ -1,0 +1,54 @@
+package dev.cdc.cli;
+
+import dev.cdc.Shutdown;
+import dev.cdc.embedded.Sandbox;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "sandbox", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Run a source and a target PostgreSQL and a Kafka broker here, until Ctrl-C.",
+        description = {
+            "Starts the three servers on this machine (no Docker), on the ports the other commands use by default, prints their settings as export lines, and keeps them up until Ctrl-C. Then, in other terminals: cdc setup; cdc topic; cdc produce; cdc consume. Data is thrown away at the end."})
+public final class SandboxCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--source-port", defaultValue = "5433", description = "Source PostgreSQL port (default ${DEFAULT-VALUE}).")
+    int sourcePort;
+
+    @Option(names = "--target-port", defaultValue = "5434", description = "Target PostgreSQL port (default ${DEFAULT-VALUE}).")
+    int targetPort;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka port (default ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--dir", description = "Where the servers keep their data (default $CDC_HOME/sandbox or <tmp>/cdc-<user>/sandbox).")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("starting a source and a target PostgreSQL and a Kafka broker ...");
+        out.flush();
+        CountDownLatch stop = new CountDownLatch(1);
+        Shutdown.onSignal(stop::countDown);
+        try (Sandbox s = Sandbox.start(dir != null ? dir : Sandbox.home().resolve("sandbox"), sourcePort, targetPort, kafkaPort)) {
+            out.println("ready. The settings (already the defaults of every cdc command on these ports):");
+            out.println("export CDC_SOURCE_URL=" + s.source().url());
+            out.println("export CDC_SOURCE_USER=postgres CDC_SOURCE_PASSWORD=postgres");
+            out.println("export CDC_TARGET_URL=" + s.target().url());
+            out.println("export CDC_TARGET_USER=postgres CDC_TARGET_PASSWORD=postgres");
+            out.println("export CDC_BOOTSTRAP_SERVERS=" + s.kafkaServer().bootstrapServers());
+            out.println("Press Ctrl-C to stop them (their data is removed).");
+            out.flush();
+            stop.await();
+        }
+        out.println("stopped");
+        return 0;
+    }
+}

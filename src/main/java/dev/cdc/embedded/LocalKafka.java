@@ -1,0 +1,148 @@
+package dev.cdc.embedded;
+
+import dev.cdc.Failure;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * A real Kafka broker (KRaft, single node, broker and controller in one) in a child JVM, from the
+ * kafka_2.13 artifact on our own class path. Stopping it closes its standard input; killing it
+ * simulates a broker crash; {@link #start()} again brings the same broker back with its data.
+ */
+public final class LocalKafka implements AutoCloseable {
+    private final Path dir;
+    private final int port;
+    private final int controllerPort;
+    private final String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
+    private Process process;
+    private OutputStream stdin;
+
+    private LocalKafka(Path dir, int port, int controllerPort) {
+        this.dir = dir;
+        this.port = port;
+        this.controllerPort = controllerPort;
+    }
+
+    public static LocalKafka start(Path dir, int port) throws IOException {
+        LocalKafka k = new LocalKafka(dir, port, Ports.free());
+        LocalPostgres.deleteTree(dir);
+        Ports.requireFree(port, "Kafka");
+        k.start();
+        return k;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public synchronized void start() throws IOException {
+        Files.createDirectories(dir);
+        Path props = dir.resolve("server.properties");
+        Path logs = dir.resolve("data");
+        Properties p = new Properties();
+        p.setProperty("process.roles", "broker,controller");
+        p.setProperty("node.id", "1");
+        p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.setProperty("controller.listener.names", "CONTROLLER");
+        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("log.dirs", logs.toString());
+        p.setProperty("num.partitions", "3");
+        p.setProperty("auto.create.topics.enable", "false");
+        p.setProperty("offsets.topic.replication.factor", "1");
+        p.setProperty("offsets.topic.num.partitions", "5");
+        p.setProperty("transaction.state.log.replication.factor", "1");
+        p.setProperty("transaction.state.log.min.isr", "1");
+        p.setProperty("share.coordinator.state.topic.replication.factor", "1");
+        p.setProperty("share.coordinator.state.topic.min.isr", "1");
+        p.setProperty("group.initial.rebalance.delay.ms", "0");
+        p.setProperty("message.max.bytes", String.valueOf(dev.cdc.Kafka.MAX_EVENT_BYTES));
+        try (var out = Files.newOutputStream(props)) {
+            p.store(out, "written by cdc for a local broker");
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xms128m", "-Xmx512m", "-XX:+UseParallelGC",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp", System.getProperty("java.class.path"),
+                KafkaBrokerMain.class.getName(), props.toString(), logs.toString(), clusterId));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile()))
+                .start();
+        stdin = process.getOutputStream();
+        awaitReady();
+    }
+
+    private void awaitReady() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        try (Admin admin = Admin.create(p)) {
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw Failure.precondition("the local Kafka broker exited at start; see " + dir.resolve("broker.log"));
+                }
+                try {
+                    admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
+                    return;
+                } catch (Exception e) {
+                    sleep(200);
+                }
+            }
+        }
+        throw Failure.precondition("the local Kafka broker did not start within 90 s; see " + dir.resolve("broker.log"));
+    }
+
+    /** Stops the broker cleanly (it keeps its data). */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        try {
+            stdin.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /** Kills the broker with SIGKILL, as a crash would. */
+    public synchronized void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            process = null;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        stop();
+        LocalPostgres.deleteTree(dir);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

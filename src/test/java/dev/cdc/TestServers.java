@@ -1,0 +1,90 @@
+package dev.cdc;
+
+import dev.cdc.embedded.LocalKafka;
+import dev.cdc.embedded.LocalPostgres;
+import dev.cdc.embedded.Ports;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Handle;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.PostgreSQLContainer;
+
+/**
+ * The real servers the integration tests run against, started once per test JVM: two PostgreSQL
+ * servers (Testcontainers where a Docker engine is reachable, the embedded binaries otherwise) and
+ * a Kafka broker in a child JVM. {@link #reset()} gives each test empty databases and a new topic.
+ */
+final class TestServers {
+    private static TestServers instance;
+    private static final AtomicInteger TOPICS = new AtomicInteger();
+
+    final Db source;
+    final Db target;
+    final LocalKafka kafka;
+    final LocalPostgres sourceServer; // null with Testcontainers
+    final LocalPostgres targetServer;
+    final boolean docker;
+
+    private TestServers(Db source, Db target, LocalKafka kafka, LocalPostgres s, LocalPostgres t, boolean docker) {
+        this.source = source;
+        this.target = target;
+        this.kafka = kafka;
+        this.sourceServer = s;
+        this.targetServer = t;
+        this.docker = docker;
+    }
+
+    static synchronized TestServers get() throws Exception {
+        if (instance == null) {
+            Path dir = Path.of("target", "it-servers").toAbsolutePath();
+            LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), Ports.free());
+            if (dockerAvailable()) {
+                PostgreSQLContainer<?> s = new PostgreSQLContainer<>("postgres:17-alpine");
+                PostgreSQLContainer<?> t = new PostgreSQLContainer<>("postgres:17-alpine");
+                s.start();
+                t.start();
+                instance = new TestServers(new Db("source", s.getJdbcUrl(), s.getUsername(), s.getPassword()),
+                        new Db("target", t.getJdbcUrl(), t.getUsername(), t.getPassword()), kafka, null, null, true);
+            } else {
+                LocalPostgres s = LocalPostgres.start("source", dir.resolve("source"), Ports.free());
+                LocalPostgres t = LocalPostgres.start("target", dir.resolve("target"), Ports.free());
+                instance = new TestServers(s.db("source"), t.db("target"), kafka, s, t, false);
+            }
+            TestServers i = instance;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    i.kafka.close();
+                    if (i.sourceServer != null) {
+                        i.sourceServer.close();
+                        i.targetServer.close();
+                    }
+                } catch (Exception ignored) {
+                    // exiting anyway
+                }
+            }));
+        }
+        return instance;
+    }
+
+    private static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    /** Empty databases (no employees, no capture) and a topic name no test used before. */
+    Kafka reset() {
+        for (Db db : new Db[] {source, target}) {
+            try (Handle h = db.open("cdc-test")) {
+                h.execute("DROP TABLE IF EXISTS public.employees CASCADE");
+                h.execute("DROP TABLE IF EXISTS public.emp_cdc CASCADE");
+                h.execute("DROP SCHEMA IF EXISTS cdc CASCADE");
+            }
+        }
+        return new Kafka(kafka.bootstrapServers(), "it_" + ProcessHandle.current().pid() + "_" + TOPICS.incrementAndGet(),
+                Map.of());
+    }
+}
