@@ -1,0 +1,139 @@
+package dev.cdc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What a user sees when something is missing or wrong: one line, a documented exit code. */
+class BadInputIT {
+    TestServers servers;
+    Kafka kafka;
+
+    @BeforeEach
+    void servers() throws Exception {
+        servers = TestServers.get();
+        kafka = servers.reset();
+    }
+
+    List<String> source() {
+        return List.of("--source", servers.source.url(), "--source-user", servers.source.user(),
+                "--source-password", servers.source.password());
+    }
+
+    List<String> target() {
+        return List.of("--target", servers.target.url(), "--target-user", servers.target.user(),
+                "--target-password", servers.target.password());
+    }
+
+    List<String> broker() {
+        return List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic", kafka.topic());
+    }
+
+    CliTest.Run cdc(String command, List<String>... options) {
+        List<String> args = new ArrayList<>(List.of(command));
+        for (List<String> o : options) {
+            args.addAll(o);
+        }
+        return CliTest.run(args.toArray(String[]::new));
+    }
+
+    static void assertOneLine(CliTest.Run r) {
+        assertEquals(1, r.err().strip().lines().count(), "one line, no stack trace: " + r.err());
+    }
+
+    @Test
+    void produce_and_consume_before_setup_say_to_run_setup() {
+        CliTest.Run p = cdc("produce", source(), broker());
+        assertEquals(Failure.PRECONDITION, p.code(), p.err());
+        assertTrue(p.err().contains("not installed") && p.err().contains("cdc setup"), p.err());
+        assertOneLine(p);
+        CliTest.Run c = cdc("consume", target(), broker());
+        assertEquals(Failure.PRECONDITION, c.code(), c.err());
+        assertTrue(c.err().contains("cdc setup"), c.err());
+        assertOneLine(c);
+    }
+
+    @Test
+    void setup_twice_is_harmless_and_says_so() {
+        CliTest.Run first = cdc("setup", source(), target());
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("table public.employees created"), first.out());
+        CliTest.Run second = cdc("setup", source(), target());
+        assertEquals(0, second.code(), second.err());
+        assertTrue(second.out().contains("already exists, kept"), second.out());
+        assertTrue(second.out().contains("already installed"), second.out());
+    }
+
+    @Test
+    void a_missing_topic_and_a_topic_of_another_shape_are_clear_errors() {
+        assertEquals(0, cdc("setup", source(), target()).code());
+        CliTest.Run p = cdc("produce", source(), broker());
+        assertEquals(Failure.PRECONDITION, p.code(), p.err());
+        assertTrue(p.err().contains("topic '" + kafka.topic() + "' does not exist") && p.err().contains("cdc topic"), p.err());
+        assertOneLine(p);
+
+        CliTest.Run created = cdc("topic", broker());
+        assertEquals(0, created.code(), created.err());
+        assertTrue(created.out().contains("created with 3 partitions"), created.out());
+        CliTest.Run again = cdc("topic", broker());
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("already exists"), again.out());
+        CliTest.Run other = cdc("topic", broker(), List.of("--partitions", "6"));
+        assertEquals(Failure.PRECONDITION, other.code(), other.err());
+        assertTrue(other.err().contains("already exists with 3 partitions"), other.err());
+        CliTest.Run deleted = cdc("topic", broker(), List.of("--delete"));
+        assertEquals(0, deleted.code(), deleted.err());
+    }
+
+    @Test
+    void an_unreachable_broker_is_exit_4() {
+        assertEquals(0, cdc("setup", source(), target()).code());
+        CliTest.Run p = cdc("produce", source(), List.of("--bootstrap-servers", "127.0.0.1:1"));
+        assertEquals(Failure.UNREACHABLE, p.code(), p.err());
+        assertTrue(p.err().contains("cannot reach Kafka at 127.0.0.1:1"), p.err());
+        assertOneLine(p);
+    }
+
+    /** A message that is not an event stops consume at its offset; the events before it are applied. */
+    @Test
+    void an_invalid_message_stops_consume_naming_topic_partition_and_offset() throws Exception {
+        assertEquals(0, cdc("setup", source(), target()).code());
+        assertEquals(0, cdc("topic", broker(), List.of("--partitions", "1")).code());
+        String good1 = ChangeEvent.encode('I', "public.employees", "{\"emp_id\": 1}",
+                "{\"emp_id\": 1, \"first_name\": \"A\", \"last_name\": \"B\", \"dob\": null, \"city\": null, \"salary\": 1}",
+                "e", 1, 1, "1", 0);
+        String good2 = good1.replace("\"emp_id\": 1", "\"emp_id\": 2").replace("\"seq\":1", "\"seq\":3");
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (String v : new String[] {good1, "{\"op\":\"c\", this is not json", good2}) {
+                p.send(new ProducerRecord<>(kafka.topic(), "k".getBytes(StandardCharsets.UTF_8),
+                        v.getBytes(StandardCharsets.UTF_8))).get();
+            }
+        }
+        CliTest.Run c = cdc("consume", target(), broker(), List.of("--group", "poison-" + kafka.topic()));
+        assertEquals(Failure.BAD_EVENT, c.code(), c.err());
+        assertTrue(c.err().contains("topic " + kafka.topic() + ", partition 0, offset 1"), c.err());
+        assertOneLine(c);
+        try (Handle h = servers.target.open("test")) {
+            assertEquals(List.of(1), h.createQuery("SELECT emp_id FROM employees ORDER BY 1").mapTo(Integer.class).list(),
+                    "the event before the invalid one is applied, the one after it is not");
+        }
+        CliTest.Run again = cdc("consume", target(), broker(), List.of("--group", "poison-" + kafka.topic()));
+        assertEquals(Failure.BAD_EVENT, again.code(), "never skipped: a restart stops at the same offset");
+        assertTrue(again.err().contains("offset 1"), again.err());
+        assertFalse(again.err().contains("offset 0"), again.err());
+    }
+}
