@@ -18,6 +18,7 @@ public final class LocalPostgres implements AutoCloseable {
     private final int port;
     private final Path dir;
     private EmbeddedPostgres server;
+    private boolean initialized;
 
     private LocalPostgres(String name, int port, Path dir) {
         this.name = name;
@@ -34,11 +35,11 @@ public final class LocalPostgres implements AutoCloseable {
     /** Starts (or restarts) the server on the same port and data. */
     public synchronized void start() throws IOException {
         Path data = dir.resolve("data");
-        boolean fresh = server == null;
-        if (fresh) {
+        if (!initialized) { // first start: a new, empty cluster
             stopLeftover(data);
             Ports.requireFree(port, name + " PostgreSQL");
             deleteTree(data);
+            initialized = true;
         }
         Files.createDirectories(dir);
         server = EmbeddedPostgres.builder()
