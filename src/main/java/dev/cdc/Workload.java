@@ -48,7 +48,15 @@ public final class Workload implements AutoCloseable {
         long start = System.nanoTime();
         try (Handle h = source.open("cdc-demo-writer")) {
             while (!stopping) {
-                long n = h.inTransaction(tx -> transaction(tx, rnd));
+                long n;
+                try {
+                    n = h.inTransaction(tx -> transaction(tx, rnd));
+                } catch (RuntimeException e) {
+                    if (!"40P01".equals(Db.sqlState(e)) && !"40001".equals(Db.sqlState(e))) {
+                        throw e;
+                    }
+                    continue; // two writers deadlocked; PostgreSQL rolled this one back: write again
+                }
                 long done = changes.addAndGet(n);
                 // pace: this writer's share of the rate
                 long due = start + (long) (done / (double) writers / ratePerWriter * 1e9);
@@ -94,10 +102,12 @@ public final class Workload implements AutoCloseable {
         return ids;
     }
 
-    /** Rethrows what a writer failed with, if one did. */
+    /** Rethrows what a writer failed with, if one did (once). */
     public void check() {
-        if (failure != null) {
-            throw failure;
+        RuntimeException f = failure;
+        if (f != null) {
+            failure = null;
+            throw f;
         }
     }
 
@@ -112,8 +122,6 @@ public final class Workload implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (failure != null) {
-            throw failure;
-        }
+        check();
     }
 }

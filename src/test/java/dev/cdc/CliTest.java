@@ -31,6 +31,7 @@ class CliTest {
             Run r = run(c, "--help");
             assertEquals(0, r.code(), c);
             assertTrue(r.out().contains("Usage: cdc " + c), r.out());
+            assertTrue(r.out().contains("Exit codes:"), c + ": " + r.out());
         }
         Run root = run("--help");
         assertTrue(root.out().contains("Exit codes:"), root.out());

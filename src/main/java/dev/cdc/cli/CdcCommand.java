@@ -21,15 +21,9 @@ import picocli.CommandLine.ScopeType;
             ""},
         subcommands = {SetupCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class,
             SelftestCommand.class, DemoCommand.class, SandboxCommand.class, CommandLine.HelpCommand.class},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:Success; also produce and consume stopped by Ctrl-C or SIGTERM.",
-            "1:Unexpected error (a bug: run with --verbose and report the stack trace).",
-            "2:Invalid command line.",
-            "3:Something must be done first: setup not run, topic missing or of another shape, port in use.",
-            "4:A database or the Kafka broker cannot be reached, or refused the credentials.",
-            "5:The target differs from the source (selftest, demo).",
-            "6:An event on the topic is invalid or the target rejected it; consume stops at it."})
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE,
+            ExitCodes.DIFFERENCE, ExitCodes.BAD_EVENT})
 public final class CdcCommand implements Runnable {
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,

@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.DIFFERENCE},
         header = "Watch it work: local servers, a stream of changes, both sides catching up, a verification.",
         description = {
             "Starts a source and a target PostgreSQL and a Kafka broker on this machine (no Docker), runs setup, topic, produce and consume, drives inserts, updates and deletes into the source's employees table from several writers, prints both sides every second, and ends by checking that source and target are identical, row by row. Exits 0 when they are, 5 when not. Everything is removed at the end."})

@@ -12,6 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "sandbox", mixinStandardHelpOptions = true, sortOptions = false,
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION},
         header = "Run a source and a target PostgreSQL and a Kafka broker here, until Ctrl-C.",
         description = {
             "Starts the three servers on this machine (no Docker), on the ports the other commands use by default, prints their settings as export lines, and keeps them up until Ctrl-C. Then, in other terminals: cdc setup; cdc topic; cdc produce; cdc consume. Data is thrown away at the end."})

@@ -13,6 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "selftest", mixinStandardHelpOptions = true, sortOptions = false,
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE, ExitCodes.DIFFERENCE},
         header = "Check insert, update and delete end to end.",
         description = {
             "Inserts a row on the source, waits until the target shows it, updates it, waits, deletes it, waits; prints PASS or FAIL with the time each check took, and removes its row. Exits 0 only if all pass. By default it runs against the configured servers, with produce and consume already running. With --embedded it starts a source and a target PostgreSQL and a Kafka broker on this machine, runs setup, topic, produce and consume itself, and stops everything at the end (no Docker needed)."})

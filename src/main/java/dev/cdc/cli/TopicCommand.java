@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "topic", mixinStandardHelpOptions = true, sortOptions = false,
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE},
         header = "Create (or delete) the Kafka topic of the change events.",
         description = {
             "Creates the topic through the Kafka admin API. If it exists with the same number of partitions and replication factor, that is success; if it exists with another shape, that is an error (exit 3). Events are keyed by primary key, so all changes of a row stay in one partition, in order: do not change the number of partitions of a topic in use."})
