@@ -27,6 +27,10 @@ class BadInputIT {
         kafka = servers.reset();
     }
 
+    boolean embedded() {
+        return !servers.docker;
+    }
+
     List<String> source() {
         return List.of("--source", servers.source.url(), "--source-user", servers.source.user(),
                 "--source-password", servers.source.password());
@@ -95,6 +99,29 @@ class BadInputIT {
         assertTrue(other.err().contains("already exists with 3 partitions"), other.err());
         CliTest.Run deleted = cdc("topic", broker(), List.of("--delete"));
         assertEquals(0, deleted.code(), deleted.err());
+    }
+
+    /** The embedded server trusts everyone; a role that must give its password is added for this test. */
+    @Test
+    void a_wrong_password_is_exit_4_and_never_printed() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(embedded(), "edits the embedded server's pg_hba.conf");
+        try (Handle h = servers.source.open("test")) {
+            h.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'careful') THEN "
+                    + "CREATE ROLE careful LOGIN PASSWORD 'right-one'; END IF; END $$");
+            String hba = h.createQuery("SHOW hba_file").mapTo(String.class).one();
+            java.nio.file.Path file = java.nio.file.Path.of(hba);
+            String rules = java.nio.file.Files.readString(file);
+            if (!rules.startsWith("host all careful")) {
+                java.nio.file.Files.writeString(file, "host all careful 127.0.0.1/32 scram-sha-256\n" + rules);
+                h.createQuery("SELECT pg_reload_conf()").mapTo(Boolean.class).one();
+            }
+        }
+        CliTest.Run r = cdc("setup", List.of("--source", servers.source.url(), "--source-user", "careful",
+                "--source-password", "wrong-one"), target());
+        assertEquals(Failure.UNREACHABLE, r.code(), r.err());
+        assertTrue(r.err().contains("cannot log in to the source database") && r.err().contains("'careful'"), r.err());
+        assertFalse(r.err().contains("wrong-one") || r.out().contains("wrong-one"), r.err());
+        assertOneLine(r);
     }
 
     @Test
