@@ -25,6 +25,7 @@ public final class Applier {
     private final String group;
     private final String topic;
     private final Map<String, Target> targets = new HashMap<>();
+    private final java.util.Set<Integer> ensured = new java.util.HashSet<>(); // partitions with an offset row
 
     /**
      * What a batch did: events applied (each counted once, even when several changes of a row
@@ -84,12 +85,22 @@ public final class Applier {
     public Result apply(Handle h, Map<TopicPartition, List<Decoded>> batch) {
         List<Integer> partitions = batch.keySet().stream().map(TopicPartition::partition).sorted().toList();
         return h.inTransaction(tx -> {
-            tx.createUpdate(Sql.load("target/ensure_offsets.sql")).bind("group_id", group).bind("topic", topic)
-                    .bindArray("partitions", Integer.class, partitions).execute();
+            // Safe without waiting for the disk: a crash that loses this commit loses the rows and
+            // the offsets together, and the events are applied again from Kafka.
+            tx.execute("SET LOCAL synchronous_commit = off");
+            List<Integer> fresh = partitions.stream().filter(p -> !ensured.contains(p)).toList();
+            if (!fresh.isEmpty()) {
+                ensureOffsetRows(tx, fresh);
+            }
             Map<Integer, Stored> stored = lock(tx, partitions);
+            if (stored.size() != partitions.size()) { // rows removed behind our back: create them again
+                ensureOffsetRows(tx, partitions);
+                stored = lock(tx, partitions);
+            }
             Plan plan = plan(batch, stored);
             int rows = write(tx, plan.changes());
             save(tx, stored);
+            ensured.addAll(partitions);
             return new Result(plan.events(), plan.skipped(), rows, plan.seeks());
         });
     }
@@ -141,6 +152,11 @@ public final class Applier {
             }
         }
         return new Plan(new ArrayList<>(last.values()), events, skipped, seeks);
+    }
+
+    private void ensureOffsetRows(Handle tx, List<Integer> partitions) {
+        tx.createUpdate(Sql.load("target/ensure_offsets.sql")).bind("group_id", group).bind("topic", topic)
+                .bindArray("partitions", Integer.class, partitions).execute();
     }
 
     private Map<Integer, Stored> lock(Handle tx, List<Integer> partitions) {
@@ -212,8 +228,9 @@ public final class Applier {
         });
     }
 
-    /** Forgets table definitions (after a reconnect, in case the target changed). */
+    /** Forgets table definitions and offset rows (after a reconnect, in case the target changed). */
     public void forgetTables() {
         targets.clear();
+        ensured.clear();
     }
 }

@@ -81,6 +81,11 @@ public record Capture(Table table, String changelogSchema, String changelogName)
         return done;
     }
 
+    /** Removes the triggers, functions, changelog and cursor; the table and its rows stay. */
+    public void uninstall(Handle h) {
+        h.useTransaction(tx -> tx.execute(Sql.render("source/uninstall.sql", sql())));
+    }
+
     /** The capture of a table, as installed on the source; a missing one is a {@link Failure}. */
     public static Capture load(Handle h, Db source, String schema, String name) {
         boolean installed = h.createQuery("SELECT to_regclass('cdc.capture') IS NOT NULL").mapTo(Boolean.class).one();

@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
 public final class ChangelogPublisher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger("cdc.produce");
     private static final int LOCK_CLASS = 0x0cdc;
+    /** A window that ends with fewer rows than this means the producer is about to idle. */
+    private static final int IDLE_PAGE = 100;
+    /** Right after work, look for changes this often too, in case a notification was not sent. */
+    private static final long BUSY_POLL_MILLIS = 10;
+    private static final long BUSY_PERIOD_NANOS = 2_000_000_000L;
+    private long lastWork = System.nanoTime();
 
     public record Config(Db source, Kafka kafka, String schema, String table, int pageSize,
                          long pollMillis, long progressMillis) {
@@ -237,6 +243,7 @@ public final class ChangelogPublisher implements Runnable {
         List<Row> page = readPage();
         if (!page.isEmpty()) {
             publish(page);
+            lastWork = System.nanoTime();
         }
         finishPage(page);
         reportProgress();
@@ -286,12 +293,17 @@ public final class ChangelogPublisher implements Runnable {
         boolean closes = page.size() < cfg.pageSize();
         long upto = page.isEmpty() ? cursor.lastSeq() : page.get(page.size() - 1).seq();
         db.useTransaction(tx -> {
+            // Safe without waiting for the disk: if a crash loses this commit, the page is published
+            // again with the same positions (the consumer skips them), and the next window cannot
+            // be opened durably without flushing this commit's WAL first.
+            tx.execute("SET LOCAL synchronous_commit = off");
             if (!page.isEmpty()) {
                 tx.createUpdate(deleteSql).bind("after_seq", cursor.lastSeq()).bind("upto", upto)
                         .bind("cur", cursor.curSnap()).bind("prev", cursor.prevSnap()).execute();
             }
             int moved = tx.createUpdate(Sql.load("source/advance_cursor.sql"))
                     .bind("upto", upto).bind("closes", closes).bind("count", page.size())
+                    .bind("idle", closes && page.size() < IDLE_PAGE)
                     .bind("schema", cfg.schema()).bind("table", cfg.table()).bind("window_id", cursor.windowId())
                     .execute();
             if (moved != 1) {
@@ -306,8 +318,12 @@ public final class ChangelogPublisher implements Runnable {
 
     private void waitForChanges() {
         try {
+            // A writer that read wake=false just before the producer set it commits without
+            // notifying: shortly after work, poll fast as well, so such a change waits at most
+            // BUSY_POLL_MILLIS; idle for longer, rely on notifications and the poll interval.
+            boolean recent = System.nanoTime() - lastWork < BUSY_PERIOD_NANOS;
             PGConnection pg = db.getConnection().unwrap(PGConnection.class);
-            pg.getNotifications((int) cfg.pollMillis());
+            pg.getNotifications((int) (recent ? Math.min(BUSY_POLL_MILLIS, cfg.pollMillis()) : cfg.pollMillis()));
         } catch (SQLException e) {
             throw new org.jdbi.v3.core.ConnectionException(e);
         }

@@ -20,7 +20,10 @@ DECLARE written bigint;
 BEGIN
     INSERT INTO ${changelog} (op, data) SELECT 'I', to_jsonb(n) FROM cdc_new n;
     GET DIAGNOSTICS written = ROW_COUNT;
-    IF written > 0 THEN PERFORM pg_notify(${channel_lit}, ''); END IF;
+    IF written > 0 AND (SELECT wake FROM cdc.capture
+                        WHERE table_schema = ${schema_lit} AND table_name = ${table_lit}) IS NOT FALSE THEN
+        PERFORM pg_notify(${channel_lit}, '');
+    END IF;
     RETURN NULL;
 END
 $fn$;
@@ -33,7 +36,10 @@ BEGIN
     SELECT 'D', ${old_key} FROM cdc_old o WHERE NOT EXISTS (SELECT FROM cdc_new n WHERE ${pk_join});
     INSERT INTO ${changelog} (op, data) SELECT 'U', to_jsonb(n) FROM cdc_new n;
     GET DIAGNOSTICS written = ROW_COUNT;
-    IF written > 0 THEN PERFORM pg_notify(${channel_lit}, ''); END IF;
+    IF written > 0 AND (SELECT wake FROM cdc.capture
+                        WHERE table_schema = ${schema_lit} AND table_name = ${table_lit}) IS NOT FALSE THEN
+        PERFORM pg_notify(${channel_lit}, '');
+    END IF;
     RETURN NULL;
 END
 $fn$;
@@ -43,7 +49,10 @@ DECLARE written bigint;
 BEGIN
     INSERT INTO ${changelog} (op, data) SELECT 'D', ${old_key} FROM cdc_old o;
     GET DIAGNOSTICS written = ROW_COUNT;
-    IF written > 0 THEN PERFORM pg_notify(${channel_lit}, ''); END IF;
+    IF written > 0 AND (SELECT wake FROM cdc.capture
+                        WHERE table_schema = ${schema_lit} AND table_name = ${table_lit}) IS NOT FALSE THEN
+        PERFORM pg_notify(${channel_lit}, '');
+    END IF;
     RETURN NULL;
 END
 $fn$;

@@ -5,6 +5,10 @@
 -- exactly one window, whatever order transactions commit in; rolled-back ones never appear.
 -- Rows are deleted from the changelog in the transaction that moves the cursor past them, after
 -- Kafka acknowledged them, so every visible changelog row is an unpublished one.
+--
+-- NOTIFY makes PostgreSQL serialize the commits of the transactions that send it, which costs
+-- concurrent writers half their throughput; so the triggers notify only while the producer is
+-- idle (wake), and a busy producer, which reads again as soon as it is done, is not notified.
 CREATE SCHEMA IF NOT EXISTS cdc;
 
 CREATE TABLE IF NOT EXISTS cdc.capture (
@@ -21,6 +25,10 @@ CREATE TABLE IF NOT EXISTS cdc.capture (
     last_seq         bigint      NOT NULL DEFAULT 0,      -- open window published up to this seq
     published        bigint      NOT NULL DEFAULT 0,      -- events published since install
     published_at     timestamptz,
+    wake             boolean     NOT NULL DEFAULT true,   -- triggers NOTIFY only while true (producer idle)
     installed_at     timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (table_schema, table_name)
 );
+
+-- Installs made before a column existed get it here.
+ALTER TABLE cdc.capture ADD COLUMN IF NOT EXISTS wake boolean NOT NULL DEFAULT true;

@@ -47,8 +47,8 @@ final class TestServers {
                 instance = new TestServers(new Db("source", s.getJdbcUrl(), s.getUsername(), s.getPassword()),
                         new Db("target", t.getJdbcUrl(), t.getUsername(), t.getPassword()), kafka, null, null, true);
             } else {
-                LocalPostgres s = LocalPostgres.start("source", dir.resolve("source"), Ports.free());
-                LocalPostgres t = LocalPostgres.start("target", dir.resolve("target"), Ports.free());
+                LocalPostgres s = LocalPostgres.start("source", dir.resolve("source"), Ports.free(), false);
+                LocalPostgres t = LocalPostgres.start("target", dir.resolve("target"), Ports.free(), false);
                 instance = new TestServers(s.db("source"), t.db("target"), kafka, s, t, false);
             }
             TestServers i = instance;

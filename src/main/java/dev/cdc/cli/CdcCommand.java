@@ -20,7 +20,8 @@ import picocli.CommandLine.ScopeType;
             "  cdc setup && cdc topic     then, in two terminals:   cdc produce   |   cdc consume",
             ""},
         subcommands = {SetupCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class,
-            SelftestCommand.class, DemoCommand.class, SandboxCommand.class, CommandLine.HelpCommand.class},
+            SelftestCommand.class, DemoCommand.class, SandboxCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE,
             ExitCodes.DIFFERENCE, ExitCodes.BAD_EVENT})

@@ -41,7 +41,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("Starting a source PostgreSQL, a target PostgreSQL and a Kafka broker on this machine ...");
         out.flush();
         long t0 = System.nanoTime();
-        try (Sandbox s = Sandbox.start(Sandbox.home().resolve("demo"), 0, 0, 0)) {
+        try (Sandbox s = Sandbox.start(Sandbox.home().resolve("demo"), 0, 0, 0, true)) {
             out.printf("  source  %s%n  target  %s%n  kafka   %s   (ready in %.1f s)%n%n", s.source().url(),
                     s.target().url(), s.kafka("employee_cdc").bootstrapServers(), (System.nanoTime() - t0) / 1e9);
             Pipeline.setup(s.source(), s.target()).forEach(l -> out.println("  " + l));

@@ -39,7 +39,7 @@ public final class SandboxCommand implements Callable<Integer> {
         out.flush();
         CountDownLatch stop = new CountDownLatch(1);
         Shutdown.onSignal(stop::countDown);
-        try (Sandbox s = Sandbox.start(dir != null ? dir : Sandbox.home().resolve("sandbox"), sourcePort, targetPort, kafkaPort)) {
+        try (Sandbox s = Sandbox.start(dir != null ? dir : Sandbox.home().resolve("sandbox"), sourcePort, targetPort, kafkaPort, true)) {
             out.println("ready. The settings (already the defaults of every cdc command on these ports):");
             out.println("export CDC_SOURCE_URL=" + s.source().url());
             out.println("export CDC_SOURCE_USER=postgres CDC_SOURCE_PASSWORD=postgres");

@@ -38,7 +38,7 @@ public final class SelftestCommand implements Callable<Integer> {
         if (embedded) {
             out.println("starting a source and a target PostgreSQL and a Kafka broker ...");
             out.flush();
-            try (Sandbox s = Sandbox.start(Sandbox.home().resolve("selftest"), 0, 0, 0)) {
+            try (Sandbox s = Sandbox.start(Sandbox.home().resolve("selftest"), 0, 0, 0, false)) {
                 Pipeline.setup(s.source(), s.target());
                 var kafka = s.kafka(broker.kafka().topic());
                 Pipeline.createTopic(kafka, 3, (short) 1);

@@ -20,14 +20,22 @@ public final class LocalPostgres implements AutoCloseable {
     private EmbeddedPostgres server;
     private boolean initialized;
 
-    private LocalPostgres(String name, int port, Path dir) {
+    private final boolean durable;
+
+    private LocalPostgres(String name, int port, Path dir, boolean durable) {
         this.name = name;
         this.port = port;
         this.dir = dir;
+        this.durable = durable;
     }
 
-    public static LocalPostgres start(String name, Path dir, int port) throws IOException {
-        LocalPostgres pg = new LocalPostgres(name, port, dir);
+    /**
+     * Starts a new server. {@code durable} keeps PostgreSQL's own defaults (fsync and synchronous
+     * commit on), as a real server has them; without it commits are not flushed to disk, which is
+     * faster for tests and wrong for measurements.
+     */
+    public static LocalPostgres start(String name, Path dir, int port, boolean durable) throws IOException {
+        LocalPostgres pg = new LocalPostgres(name, port, dir, durable);
         pg.start();
         return pg;
     }
@@ -49,6 +57,8 @@ public final class LocalPostgres implements AutoCloseable {
                 .setRegisterShutdownHook(true)
                 .setServerConfig("max_connections", "100")
                 .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("fsync", durable ? "on" : "off")
+                .setServerConfig("synchronous_commit", durable ? "on" : "off")
                 .setOutputRedirector(java.lang.ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()))
                 .setErrorRedirector(java.lang.ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()))
                 .start();

@@ -36,8 +36,8 @@ public final class Sandbox implements AutoCloseable {
                 : Path.of(System.getProperty("java.io.tmpdir"), "cdc-" + System.getProperty("user.name"));
     }
 
-    /** Starts the three servers; a port of 0 picks a free one. */
-    public static Sandbox start(Path dir, int sourcePort, int targetPort, int kafkaPort) throws IOException {
+    /** Starts the three servers; a port of 0 picks a free one. See {@link LocalPostgres#start} for durable. */
+    public static Sandbox start(Path dir, int sourcePort, int targetPort, int kafkaPort, boolean durable) throws IOException {
         Files.createDirectories(dir);
         FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = ch.tryLock();
@@ -49,8 +49,8 @@ public final class Sandbox implements AutoCloseable {
         Sandbox s = new Sandbox(dir, ch, lock);
         try {
             s.kafka = LocalKafka.start(dir.resolve("kafka"), kafkaPort == 0 ? Ports.free() : kafkaPort);
-            s.source = LocalPostgres.start("source", dir.resolve("source"), sourcePort == 0 ? Ports.free() : sourcePort);
-            s.target = LocalPostgres.start("target", dir.resolve("target"), targetPort == 0 ? Ports.free() : targetPort);
+            s.source = LocalPostgres.start("source", dir.resolve("source"), sourcePort == 0 ? Ports.free() : sourcePort, durable);
+            s.target = LocalPostgres.start("target", dir.resolve("target"), targetPort == 0 ? Ports.free() : targetPort, durable);
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;

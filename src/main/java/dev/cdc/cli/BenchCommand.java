@@ -1,0 +1,65 @@
+package dev.cdc.cli;
+
+import dev.cdc.Bench;
+import dev.cdc.Failure;
+import dev.cdc.embedded.Sandbox;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE,
+            ExitCodes.DIFFERENCE},
+        header = "Measure throughput, latency, drain rate, write cost, memory and CPU.",
+        description = {
+            "Starts a source and a target PostgreSQL and a Kafka broker on this machine (or, with --no-embedded, uses the configured servers: it creates and drops tables there), runs setup and topic, starts produce and consume as separate JVMs, and runs: burst (100,000 inserts, 50,000 updates, 20,000 deletes in 100-row transactions; time until the target equals the source), paced (single-row transactions at 200/s and 1,000/s for 30 s; commit-to-visible latency), backlog (1,000,000 changes written while produce and consume are stopped; time to drain), write cost (200,000-row INSERT, UPDATE, DELETE and 1-row insert transactions from 4 clients, with and without capture), and the peak RSS and CPU time of produce and consume.",
+            "",
+            "Prints a table and writes bench.json and lag.html (lag over time during the burst and the backlog drain) to --out. About 4 minutes."})
+public final class BenchCommand implements Callable<Integer> {
+    @Mixin Connections.Source source;
+    @Mixin Connections.Target target;
+    @Mixin Connections.Broker broker;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--embedded", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Start local servers (default); --no-embedded uses the configured ones.")
+    boolean embedded;
+
+    @Option(names = "--scale", defaultValue = "1", description = "Multiply every workload's size and duration (e.g. 0.1 for a quick run).")
+    double scale;
+
+    @Option(names = "--out", defaultValue = "bench-results", description = "Directory for bench.json and lag.html (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--jvm-options", defaultValue = "-Xms64m -Xmx192m -XX:+UseSerialGC",
+            description = "JVM options of the produce and consume processes (default ${DEFAULT-VALUE}).")
+    String jvmOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        if (scale <= 0 || scale > 10) {
+            throw Failure.usage("--scale must be above 0 and at most 10");
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        List<String> jvm = Arrays.stream(jvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+        Bench.Sizes sizes = Bench.Sizes.standard().scaled(scale);
+        if (!embedded) {
+            new Bench(source.db(), target.db(), broker.kafka(), sizes, jvm, out, w).run();
+            return 0;
+        }
+        w.println("starting a source and a target PostgreSQL and a Kafka broker ...");
+        w.flush();
+        try (Sandbox s = Sandbox.start(Sandbox.home().resolve("bench"), 0, 0, 0, true)) {
+            new Bench(s.source(), s.target(), s.kafka(broker.kafka().topic()), sizes, jvm, out, w).run();
+        }
+        return 0;
+    }
+}

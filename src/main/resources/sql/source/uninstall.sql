@@ -1,0 +1,10 @@
+-- Removes capture from one table: triggers, functions, changelog and cursor row. The table and its
+-- data are untouched. Same placeholders as capture.sql.
+DROP TRIGGER IF EXISTS cdc_capture_insert ON ${table};
+DROP TRIGGER IF EXISTS cdc_capture_update ON ${table};
+DROP TRIGGER IF EXISTS cdc_capture_delete ON ${table};
+DROP FUNCTION IF EXISTS ${fn_insert}();
+DROP FUNCTION IF EXISTS ${fn_update}();
+DROP FUNCTION IF EXISTS ${fn_delete}();
+DROP TABLE IF EXISTS ${changelog};
+DELETE FROM cdc.capture WHERE table_schema = ${schema_lit} AND table_name = ${table_lit};
