@@ -46,7 +46,7 @@ public record Capture(Table table, String changelogSchema, String changelogName)
         v.put("fn_insert", function("insert"));
         v.put("fn_update", function("update"));
         v.put("fn_delete", function("delete"));
-        v.put("old_key", keyObject(c -> "o." + Sql.ident(c)));
+        v.put("old_key", keyObject(c -> "o." + Sql.ident(c)).replace("jsonb_build_object(", "json_build_object("));
         v.put("pk_join", Sql.keyMatch(table.key(), "n", "o"));
         v.put("key_expr", keyObject(c -> "data -> " + Sql.literal(c)) + "::text");
         return v;
