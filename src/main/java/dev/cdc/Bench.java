@@ -60,6 +60,41 @@ public final class Bench {
     private ChildProcess produce;
     private ChildProcess consume;
     private final Map<String, double[]> resources = new LinkedHashMap<>(); // role -> {peak RSS MB, CPU s}
+    private final Map<String, Long> serverPids = new LinkedHashMap<>();
+
+    private boolean profile;
+
+    /** Records produce and consume with JFR and summarizes where their CPU went. */
+    public Bench withProfile(boolean on) {
+        this.profile = on;
+        return this;
+    }
+
+    private List<String> jvm(String role) {
+        if (!profile) {
+            return jvmOptions;
+        }
+        List<String> o = new ArrayList<>(jvmOptions);
+        o.add("-XX:StartFlightRecording=filename=" + outDir.resolve(role + "-" + processes.size() + ".jfr").toAbsolutePath()
+                + ",settings=profile,dumponexit=true");
+        return o;
+    }
+
+    /** Names the server processes (embedded mode) so the burst can show where the CPU went. */
+    public Bench withServerPids(Map<String, Long> pids) {
+        serverPids.putAll(pids);
+        return this;
+    }
+
+    /** CPU seconds so far of every process of the pipeline this machine runs. */
+    private Map<String, Double> cpu() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        serverPids.forEach((name, pid) -> m.put(name, name.contains("PostgreSQL") ? CpuTime.ofTree(pid) : CpuTime.of(pid)));
+        m.put("produce", CpuTime.ofTree(produce.pid()));
+        m.put("consume", CpuTime.ofTree(consume.pid()));
+        m.put("writer (bench JVM)", CpuTime.of(ProcessHandle.current().pid()));
+        return m;
+    }
 
     public Bench(Db source, Db target, Kafka kafka, Sizes sizes, List<String> jvmOptions, Path outDir, PrintWriter out) {
         this.source = source;
@@ -74,6 +109,11 @@ public final class Bench {
     /** Runs every workload; returns the results (also written to bench.json and lag.html). */
     public Map<String, Object> run() throws Exception {
         Files.createDirectories(outDir);
+        try (var old = Files.list(outDir)) {
+            for (Path f : old.filter(f -> f.toString().endsWith(".jfr") || f.toString().endsWith(".log")).toList()) {
+                Files.delete(f);
+            }
+        }
         results.put("machine", machine());
         results.put("jvm_options", String.join(" ", jvmOptions));
         say("setup: " + String.join("; ", Pipeline.setup(source, target)));
@@ -90,6 +130,16 @@ public final class Bench {
             processes.forEach(ChildProcess::close);
         }
         results.put("resources", resourceSummary());
+        if (profile) {
+            StringBuilder p = new StringBuilder();
+            try (var files = Files.list(outDir)) {
+                for (Path f : files.filter(f -> f.toString().endsWith(".jfr")).sorted().toList()) {
+                    p.append(f.getFileName()).append(": ").append(JfrSummary.of(f)).append("\n");
+                }
+            }
+            Files.writeString(outDir.resolve("profile.txt"), p.toString());
+            say("\nJFR profile (" + outDir.resolve("profile.txt") + "):\n" + p);
+        }
         write();
         return results;
     }
@@ -102,9 +152,9 @@ public final class Bench {
         List<String> dst = List.of("--target", target.url(), "--target-user", target.user(),
                 "--target-password", target.password());
         List<String> broker = List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic", kafka.topic());
-        produce = ChildProcess.start(jvmOptions, outDir.resolve("produce.log"),
+        produce = ChildProcess.start(jvm("produce"), outDir.resolve("produce.log"),
                 concat(List.of("produce"), src, broker, List.of("--progress-interval", "5")));
-        consume = ChildProcess.start(jvmOptions, outDir.resolve("consume.log"),
+        consume = ChildProcess.start(jvm("consume"), outDir.resolve("consume.log"),
                 concat(List.of("consume"), dst, broker, List.of("--group", group, "--progress-interval", "5")));
         processes.add(produce);
         processes.add(consume);
@@ -217,6 +267,7 @@ public final class Bench {
             base = applied(h);
         }
         AtomicLong written = new AtomicLong();
+        Map<String, Double> cpuBefore = cpu();
         long t0 = System.nanoTime();
         double[] writeSeconds = new double[1];
         writerFailure = null;
@@ -232,6 +283,7 @@ public final class Bench {
         long expected = (long) sizes.inserts() + sizes.updates() + sizes.deletes();
         double total = awaitApplied(base, expected, t0, written, "burst", pubBase);
         writer.join();
+        Map<String, Double> cpuAfter = cpu();
         verify("burst");
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("changes", expected);
@@ -239,9 +291,15 @@ public final class Bench {
         r.put("caught_up_after_write_s", round(Math.max(0, total - writeSeconds[0])));
         r.put("total_s", round(total));
         r.put("changes_per_s", Math.round(expected / total));
+        Map<String, Object> cpu = new LinkedHashMap<>();
+        cpuAfter.forEach((k, v) -> cpu.put(k, round(v - cpuBefore.get(k))));
+        r.put("cpu_s", cpu);
+        r.put("cpu_available_s", round(total * Runtime.getRuntime().availableProcessors()));
         results.put("burst", r);
         say(String.format("  %,.0f changes/s end to end; target equal %.2f s after the writers finished", expected / total,
                 Math.max(0, total - writeSeconds[0])));
+        say(String.format("  CPU seconds in those %.1f s (%d cores: %.1f s available): %s", total,
+                Runtime.getRuntime().availableProcessors(), total * Runtime.getRuntime().availableProcessors(), cpu));
     }
 
     private void burstWrites(Connection c, AtomicLong written) throws SQLException {
@@ -454,9 +512,14 @@ public final class Bench {
                 // Under a load like this one the producer is busy and the triggers send no NOTIFY
                 // (cdc.capture.wake is false); an idle producer is woken by NOTIFY, which makes
                 // PostgreSQL serialize the notifying commits. Both are measured.
-                double tpsPlain = singleRowTps("cdc_bench_plain");
+                // alternated twice: the machine's rate drifts by a few percent from run to run
                 h.execute("UPDATE cdc.capture SET wake = false WHERE table_name = 'cdc_bench_captured'");
-                double tpsBusy = singleRowTps("cdc_bench_captured");
+                double tpsPlain = 0;
+                double tpsBusy = 0;
+                for (int round = 0; round < 2; round++) {
+                    tpsPlain += singleRowTps("cdc_bench_plain") / 2;
+                    tpsBusy += singleRowTps("cdc_bench_captured") / 2;
+                }
                 h.execute("UPDATE cdc.capture SET wake = true WHERE table_name = 'cdc_bench_captured'");
                 double tpsIdle = singleRowTps("cdc_bench_captured");
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -569,6 +632,8 @@ public final class Bench {
         b.append(String.format("%-44s %s%n", "workload", "result"));
         b.append(String.format("%-44s %,d changes/s; target equal %s s after the writers%n",
                 "burst (" + burst.get("changes") + " changes)", burst.get("changes_per_s"), burst.get("caught_up_after_write_s")));
+        b.append(String.format("%-44s %s of %s available%n", "  CPU seconds during the burst", burst.get("cpu_s"),
+                burst.get("cpu_available_s")));
         for (String k : List.of("paced_200", "paced_1000")) {
             Map<String, Object> p = (Map<String, Object>) results.get(k);
             b.append(String.format("%-44s p50 %s  p95 %s  p99 %s  max %s ms%n", "paced " + p.get("rate") + "/s latency",

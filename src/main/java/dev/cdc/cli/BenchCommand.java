@@ -39,9 +39,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "bench-results", description = "Directory for bench.json and lag.html (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--jvm-options", defaultValue = "-Xms64m -Xmx192m -XX:+UseSerialGC",
+    @Option(names = "--jvm-options", defaultValue = "-Xms64m -Xmx192m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
             description = "JVM options of the produce and consume processes (default ${DEFAULT-VALUE}).")
     String jvmOptions;
+
+    @Option(names = "--profile", description = "Record produce and consume with Java Flight Recorder and print where their CPU went.")
+    boolean profile;
 
     @Override
     public Integer call() throws Exception {
@@ -52,13 +55,16 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> jvm = Arrays.stream(jvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         Bench.Sizes sizes = Bench.Sizes.standard().scaled(scale);
         if (!embedded) {
-            new Bench(source.db(), target.db(), broker.kafka(), sizes, jvm, out, w).run();
+            new Bench(source.db(), target.db(), broker.kafka(), sizes, jvm, out, w).withProfile(profile).run();
             return 0;
         }
         w.println("starting a source and a target PostgreSQL and a Kafka broker ...");
         w.flush();
         try (Sandbox s = Sandbox.start(Sandbox.home().resolve("bench"), 0, 0, 0, true)) {
-            new Bench(s.source(), s.target(), s.kafka(broker.kafka().topic()), sizes, jvm, out, w).run();
+            new Bench(s.source(), s.target(), s.kafka(broker.kafka().topic()), sizes, jvm, out, w)
+                    .withServerPids(java.util.Map.of("source PostgreSQL", s.sourceServer().pid(),
+                            "target PostgreSQL", s.targetServer().pid(), "Kafka broker", s.kafkaServer().pid()))
+                    .withProfile(profile).run();
         }
         return 0;
     }

@@ -39,6 +39,11 @@ public final class LocalKafka implements AutoCloseable {
         return k;
     }
 
+    /** The broker JVM's process id, or -1 when it is not running. */
+    public synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }

@@ -72,6 +72,15 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
+    /** The postmaster's process id (its backends are its children), or -1. */
+    public long pid() {
+        try {
+            return Long.parseLong(Files.readAllLines(dir.resolve("data").resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     public int port() {
         return port;
     }
