@@ -1,0 +1,37 @@
+package dev.cdc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark runs every workload to the end at a tiny size: each one verifies that the target
+ * equals the source, and the results and the plot are written. Timings are not judged here.
+ */
+class BenchIT {
+    @Test
+    void every_workload_runs_and_is_verified() throws Exception {
+        TestServers servers = TestServers.get();
+        Kafka kafka = servers.reset();
+        Path out = Path.of("target", "bench-it");
+        StringWriter text = new StringWriter();
+        Bench.Sizes tiny = new Bench.Sizes(2000, 1000, 500, 100, 1, 5000, 2000, 1);
+        Map<String, Object> r = new Bench(servers.source, servers.target, kafka, tiny, List.of("-Xmx192m"), out,
+                new PrintWriter(text)).run();
+        for (String k : List.of("burst", "paced_200", "paced_1000", "backlog", "write_cost", "resources")) {
+            assertTrue(r.containsKey(k), k + " missing: " + text);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> paced = (Map<String, Object>) r.get("paced_200");
+        assertEquals(paced.get("sent"), ((Number) paced.get("seen")).longValue(), "every paced row reached the target");
+        assertTrue(Files.readString(out.resolve("bench.json")).contains("\"backlog\""));
+        assertTrue(Files.readString(out.resolve("lag.html")).contains("<polyline"));
+    }
+}
