@@ -26,6 +26,7 @@ public final class Applier {
     private final String topic;
     private final Map<String, Target> targets = new HashMap<>();
     private final java.util.Set<Integer> ensured = new java.util.HashSet<>(); // partitions with an offset row
+    private final Map<TopicPartition, Long> soughtBack = new HashMap<>(); // gaps already sought back over once
 
     /**
      * What a batch did: events applied (each counted once, even when several changes of a row
@@ -97,7 +98,7 @@ public final class Applier {
                 ensureOffsetRows(tx, partitions);
                 stored = lock(tx, partitions);
             }
-            Plan plan = plan(batch, stored);
+            Plan plan = plan(batch, stored, soughtBack);
             int rows = write(tx, plan.changes());
             save(tx, stored);
             ensured.addAll(partitions);
@@ -112,11 +113,13 @@ public final class Applier {
     /**
      * Decides what a batch writes, given the stored state of its partitions, and advances that
      * state. Records below a partition's stored offset were applied already (before a crash, or by
-     * another group member); a record above it means the consumer read past a gap, so it must seek
-     * back; an event at or before the stored source position is a republished duplicate. Of the
-     * rest, each row keeps only its last change.
+     * another group member); a first record above it means the consumer read past a gap, so it
+     * seeks back once — if the same gap comes again, no record lies in it (Kafka skips the markers
+     * of other, transactional writers) and it is crossed; an event at or before the stored source
+     * position is a republished duplicate. Of the rest, each row keeps only its last change.
      */
-    static Plan plan(Map<TopicPartition, List<Decoded>> batch, Map<Integer, Stored> stored) {
+    static Plan plan(Map<TopicPartition, List<Decoded>> batch, Map<Integer, Stored> stored,
+                     Map<TopicPartition, Long> soughtBack) {
         Map<TopicPartition, Long> seeks = new HashMap<>();
         LinkedHashMap<String, ChangeEvent> last = new LinkedHashMap<>();
         int skipped = 0;
@@ -129,8 +132,10 @@ public final class Applier {
                     skipped++;
                     continue;
                 }
-                if (s.nextOffset >= 0 && r.offset() > s.nextOffset) {
+                if (s.nextOffset >= 0 && r.offset() > s.nextOffset && !s.touched
+                        && !Long.valueOf(s.nextOffset).equals(soughtBack.get(e.getKey()))) {
                     seeks.put(e.getKey(), s.nextOffset);
+                    soughtBack.put(e.getKey(), s.nextOffset);
                     break;
                 }
                 s.nextOffset = r.offset() + 1;

@@ -84,6 +84,9 @@ public final class EventConsumer implements Runnable {
                     records = consumer.poll(Duration.ofMillis(500));
                 } catch (WakeupException e) {
                     break;
+                } catch (org.apache.kafka.clients.consumer.NoOffsetForPartitionException e) {
+                    throw new IllegalStateException("no position for partitions " + e.partitions()
+                            + " after assignment", e);
                 } catch (OffsetOutOfRangeException e) {
                     throw Failure.badEvent("events of topic " + cfg.kafka().topic() + " were deleted by the topic's "
                             + "retention before they were applied (stored offsets " + e.offsetOutOfRangePartitions()
@@ -236,10 +239,11 @@ public final class EventConsumer implements Runnable {
                 }
                 stored = applier.storedOffsets(db);
             } catch (RuntimeException e) {
-                // Each batch checks its offsets against the stored ones and seeks back if needed.
-                log.warn("could not read stored offsets from the {} ({}); they are checked again before applying",
-                        cfg.target().where(), Db.rootMessage(e));
+                // Reading from the start is always safe: every batch skips what the target applied.
+                log.warn("could not read stored offsets from the {} ({}); reading from the start of the topic, "
+                        + "skipping what was applied", cfg.target().where(), Db.rootMessage(e));
                 closeDb();
+                consumer.seekToBeginning(partitions);
                 return;
             }
             List<TopicPartition> fresh = new ArrayList<>();

@@ -50,7 +50,9 @@ public record Kafka(String bootstrapServers, String topic, Map<String, String> o
         Properties p = base(clientId);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         p.putIfAbsent(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Every assigned partition is sought explicitly; a stored offset that the topic no longer
+        // holds (retention) must stop consume loudly, never be reset silently.
+        p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         // Kafka returns a record larger than these limits anyway (alone): they bound memory, not size.
         p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(2 * 1024 * 1024));

@@ -43,7 +43,7 @@ class ApplierPlanTest {
                 event(P0, 2, 'I', 2, 20, 1, 3), event(P0, 3, 'D', 1, 0, 2, 4), event(P0, 4, 'I', 1, 12, 2, 5)));
         batch.put(P1, List.of(event(P1, 0, 'I', 3, 30, 1, 6), event(P1, 1, 'D', 3, 0, 1, 7)));
         var stored = fresh(0, 1);
-        Applier.Plan plan = Applier.plan(batch, stored);
+        Applier.Plan plan = Applier.plan(batch, stored, new HashMap<>());
         assertEquals(7, plan.events());
         assertEquals(0, plan.skipped());
         List<String> got = new ArrayList<>();
@@ -59,7 +59,7 @@ class ApplierPlanTest {
         Map<TopicPartition, List<Applier.Decoded>> batch = Map.of(P0,
                 List.of(event(P0, 5, 'I', 1, 10, 1, 1), event(P0, 6, 'I', 2, 20, 1, 2), event(P0, 7, 'I', 3, 30, 1, 3)));
         var stored = Map.of(0, new Applier.Stored(7, "E", 1, 2));
-        Applier.Plan plan = Applier.plan(batch, stored);
+        Applier.Plan plan = Applier.plan(batch, stored, new HashMap<>());
         assertEquals(1, plan.events());
         assertEquals(2, plan.skipped());
         assertEquals(3, plan.changes().get(0).key().get("emp_id").asInt());
@@ -72,7 +72,7 @@ class ApplierPlanTest {
         Map<TopicPartition, List<Applier.Decoded>> batch = Map.of(P0, List.of(
                 event(P0, 2, 'I', 1, 10, 1, 1), event(P0, 3, 'U', 1, 11, 1, 2), event(P0, 4, 'U', 1, 12, 1, 3)));
         var stored = Map.of(0, new Applier.Stored(2, "E", 1, 2));
-        Applier.Plan plan = Applier.plan(batch, stored);
+        Applier.Plan plan = Applier.plan(batch, stored, new HashMap<>());
         assertEquals(1, plan.events());
         assertEquals(2, plan.skipped());
         assertEquals(12, plan.changes().get(0).after().get("salary").asInt());
@@ -85,10 +85,17 @@ class ApplierPlanTest {
         batch.put(P0, List.of(event(P0, 10, 'I', 1, 10, 1, 1)));
         batch.put(P1, List.of(event(P1, 0, 'I', 2, 20, 1, 2)));
         var stored = new HashMap<>(Map.of(0, new Applier.Stored(4, "E", 0, 0), 1, new Applier.Stored(-1, null, 0, 0)));
-        Applier.Plan plan = Applier.plan(batch, stored);
+        Map<TopicPartition, Long> soughtBack = new HashMap<>();
+        Applier.Plan plan = Applier.plan(batch, stored, soughtBack);
         assertEquals(Map.of(P0, 4L), plan.seeks());
         assertEquals(1, plan.changes().size());
         assertEquals(2, plan.changes().get(0).key().get("emp_id").asInt());
         assertTrue(!stored.get(0).touched);
+
+        // sought back, the same gap again: nothing lies in it (transaction markers), so it is crossed
+        Map<TopicPartition, List<Applier.Decoded>> again = Map.of(P0, List.of(event(P0, 10, 'I', 1, 10, 1, 1)));
+        Applier.Plan crossed = Applier.plan(again, new HashMap<>(Map.of(0, new Applier.Stored(4, "E", 0, 0))), soughtBack);
+        assertTrue(crossed.seeks().isEmpty());
+        assertEquals(1, crossed.events());
     }
 }

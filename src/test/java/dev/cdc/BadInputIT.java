@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What a user sees when something is missing or wrong: one line, a documented exit code. */
+@org.junit.jupiter.api.Timeout(120) // consume runs until stopped: a broken check would hang, not pass
 class BadInputIT {
     TestServers servers;
     Kafka kafka;
@@ -131,6 +132,41 @@ class BadInputIT {
         assertEquals(Failure.UNREACHABLE, p.code(), p.err());
         assertTrue(p.err().contains("cannot reach Kafka at 127.0.0.1:1"), p.err());
         assertOneLine(p);
+    }
+
+    /** Events deleted from the topic before they were applied: a loud stop, never a silent skip. */
+    @Test
+    void events_lost_to_retention_stop_consume() throws Exception {
+        assertEquals(0, cdc("setup", source(), target()).code());
+        assertEquals(0, cdc("topic", broker(), List.of("--partitions", "1")).code());
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int id = 1; id <= 6; id++) {
+                String v = ChangeEvent.encode('I', "public.employees", "{\"emp_id\": " + id + "}",
+                        "{\"emp_id\": " + id + ", \"first_name\": \"A\", \"last_name\": \"B\"}", "e", 1, id, "1", 0);
+                p.send(new ProducerRecord<>(kafka.topic(), ("k" + id).getBytes(StandardCharsets.UTF_8),
+                        v.getBytes(StandardCharsets.UTF_8))).get();
+                if (id == 3) {
+                    EventConsumer c = new EventConsumer(new EventConsumer.Config(servers.target, kafka, "ret-" + kafka.topic(), 0));
+                    Thread t = new Thread(c);
+                    t.start();
+                    Await.until("3 events applied", 30_000, () -> c.applied() == 3);
+                    c.stop();
+                    t.join(20_000);
+                }
+            }
+        }
+        try (var admin = kafka.admin()) {
+            admin.deleteRecords(java.util.Map.of(new org.apache.kafka.common.TopicPartition(kafka.topic(), 0),
+                    org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(5))).all().get();
+        }
+        CliTest.Run r = cdc("consume", target(), broker(), List.of("--group", "ret-" + kafka.topic()));
+        assertEquals(Failure.BAD_EVENT, r.code(), r.err());
+        assertTrue(r.err().contains("deleted by the topic's retention"), r.err());
+        try (Handle h = servers.target.open("test")) {
+            assertEquals(3L, h.createQuery("SELECT count(*) FROM employees").mapTo(Long.class).one(), "nothing after the gap applied");
+        }
     }
 
     /** A message that is not an event stops consume at its offset; the events before it are applied. */

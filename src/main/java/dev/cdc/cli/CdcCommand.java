@@ -42,6 +42,9 @@ public final class CdcCommand implements Runnable {
     public static void configureLogging(String[] args) {
         boolean verbose = Arrays.stream(args).anyMatch(VERBOSE::contains);
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "info");
+        if (args.length > 0 && args[0].equals("demo") && !verbose) {
+            System.setProperty("org.slf4j.simpleLogger.log.cdc", "warn"); // the demo prints its own table
+        }
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", verbose ? "info" : "warn");
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient", verbose ? "info" : "error");
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.admin.internals", verbose ? "info" : "error");
