@@ -99,7 +99,7 @@ public final class EventConsumer implements Runnable {
             }
         } finally {
             try {
-                consumer.close(Duration.ofSeconds(5));
+                consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
             } catch (KafkaException ignored) {
                 // closing anyway
             }

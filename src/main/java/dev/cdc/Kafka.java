@@ -69,12 +69,17 @@ public record Kafka(String bootstrapServers, String topic, Map<String, String> o
 
     /** The topic's description; a missing topic or an unreachable broker is a {@link Failure}. */
     public TopicDescription describeTopic(Admin admin) {
+        return findTopic(admin).orElseThrow(() -> Failure.precondition("topic '" + topic + "' does not exist on Kafka at "
+                + bootstrapServers + " (create it with: cdc topic)"));
+    }
+
+    /** The topic's description, or empty when it does not exist; an unreachable broker is a {@link Failure}. */
+    public java.util.Optional<TopicDescription> findTopic(Admin admin) {
         try {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS).get(topic);
+            return java.util.Optional.of(admin.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS).get(topic));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw Failure.precondition("topic '" + topic + "' does not exist on Kafka at " + bootstrapServers
-                        + " (create it with: cdc topic)");
+                return java.util.Optional.empty();
             }
             throw unreachable(e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {

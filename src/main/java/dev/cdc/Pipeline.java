@@ -61,8 +61,9 @@ public final class Pipeline implements AutoCloseable {
     /** Creates the topic; returns what it did. An existing topic of another shape is a {@link Failure}. */
     public static String createTopic(Kafka kafka, int partitions, short replication) {
         try (Admin admin = kafka.admin()) {
-            try {
-                var d = kafka.describeTopic(admin);
+            var existing = kafka.findTopic(admin);
+            if (existing.isPresent()) {
+                var d = existing.get();
                 int rf = d.partitions().get(0).replicas().size();
                 if (d.partitions().size() != partitions || rf != replication) {
                     throw Failure.precondition("topic '" + kafka.topic() + "' already exists with " + d.partitions().size()
@@ -71,10 +72,6 @@ public final class Pipeline implements AutoCloseable {
                 }
                 return "topic " + kafka.topic() + " already exists with " + partitions + " partitions, replication factor "
                         + rf + ": kept";
-            } catch (Failure f) {
-                if (f.exitCode() != Failure.PRECONDITION || !f.getMessage().contains("does not exist")) {
-                    throw f;
-                }
             }
             try {
                 admin.createTopics(List.of(new NewTopic(kafka.topic(), partitions, replication).configs(Kafka.topicConfig())))
