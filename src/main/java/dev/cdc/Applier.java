@@ -25,7 +25,6 @@ public final class Applier {
     private final String group;
     private final String topic;
     private final Map<String, Target> targets = new HashMap<>();
-    private final java.util.Set<Integer> ensured = new java.util.HashSet<>(); // partitions with an offset row
     private final Map<TopicPartition, Long> soughtBack = new HashMap<>(); // gaps already sought back over once
 
     /**
@@ -89,19 +88,14 @@ public final class Applier {
             // Safe without waiting for the disk: a crash that loses this commit loses the rows and
             // the offsets together, and the events are applied again from Kafka.
             tx.execute("SET LOCAL synchronous_commit = off");
-            List<Integer> fresh = partitions.stream().filter(p -> !ensured.contains(p)).toList();
-            if (!fresh.isEmpty()) {
-                ensureOffsetRows(tx, fresh);
-            }
             Map<Integer, Stored> stored = lock(tx, partitions);
-            if (stored.size() != partitions.size()) { // rows removed behind our back: create them again
+            if (stored.size() != partitions.size()) { // a partition's first batch: create its row, lock again
                 ensureOffsetRows(tx, partitions);
                 stored = lock(tx, partitions);
             }
             Plan plan = plan(batch, stored, soughtBack);
             int rows = write(tx, plan.changes());
             save(tx, stored);
-            ensured.addAll(partitions);
             return new Result(plan.events(), plan.skipped(), rows, plan.seeks());
         });
     }
@@ -233,9 +227,8 @@ public final class Applier {
         });
     }
 
-    /** Forgets table definitions and offset rows (after a reconnect, in case the target changed). */
+    /** Forgets table definitions (after a reconnect, in case the target changed). */
     public void forgetTables() {
         targets.clear();
-        ensured.clear();
     }
 }

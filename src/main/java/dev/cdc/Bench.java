@@ -184,9 +184,13 @@ public final class Bench {
 
     private long published() {
         try (Handle h = source.open("cdc-bench")) {
-            return h.createQuery("SELECT published FROM cdc.capture WHERE table_schema = 'public' AND table_name = 'employees'")
-                    .mapTo(Long.class).one();
+            return published(h);
         }
+    }
+
+    private static long published(Handle h) {
+        return h.createQuery("SELECT published FROM cdc.capture WHERE table_schema = 'public' AND table_name = 'employees'")
+                .mapTo(Long.class).one();
     }
 
     private long applied(Handle h) {
@@ -221,8 +225,7 @@ public final class Bench {
                 long applied = applied(dst) - base;
                 double t = (System.nanoTime() - t0) / 1e9;
                 if (s != null) {
-                    long pub = src.createQuery("SELECT published FROM cdc.capture WHERE table_name = 'employees'")
-                            .mapTo(Long.class).one() - publishedBase;
+                    long pub = published(src) - publishedBase;
                     long w = written.get();
                     s.add(new double[] {t, Math.max(0, w - pub), Math.max(0, w - applied)});
                 }

@@ -46,9 +46,9 @@ public record Capture(Table table, String changelogSchema, String changelogName)
         v.put("fn_insert", function("insert"));
         v.put("fn_update", function("update"));
         v.put("fn_delete", function("delete"));
-        v.put("old_key", keyObject(c -> "o." + Sql.ident(c)).replace("jsonb_build_object(", "json_build_object("));
+        v.put("old_key", keyObject("json_build_object", c -> "o." + Sql.ident(c)));
         v.put("pk_join", Sql.keyMatch(table.key(), "n", "o"));
-        v.put("key_expr", keyObject(c -> "data -> " + Sql.literal(c)) + "::text");
+        v.put("key_expr", keyObject("jsonb_build_object", c -> "data -> " + Sql.literal(c)) + "::text");
         return v;
     }
 
@@ -56,9 +56,10 @@ public record Capture(Table table, String changelogSchema, String changelogName)
         return Sql.ident("cdc", changelogSchema + "." + changelogName + "_" + op);
     }
 
-    private String keyObject(java.util.function.Function<String, String> value) {
+    /** {@code function('a', <value of a>, ...)} over the key columns. */
+    private String keyObject(String function, java.util.function.Function<String, String> value) {
         return table.key().stream().map(c -> Sql.literal(c) + ", " + value.apply(c))
-                .collect(Collectors.joining(", ", "jsonb_build_object(", ")"));
+                .collect(Collectors.joining(", ", function + "(", ")"));
     }
 
     /**

@@ -40,11 +40,12 @@ public final class SandboxCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         Shutdown.onSignal(stop::countDown);
         try (Sandbox s = Sandbox.start(dir != null ? dir : Sandbox.home().resolve("sandbox"), sourcePort, targetPort, kafkaPort, true)) {
-            out.println("ready. The settings (already the defaults of every cdc command on these ports):");
+            out.println("ready. The settings (already the defaults of every cdc command on these ports; the servers"
+                    + " accept any password):");
             out.println("export CDC_SOURCE_URL=" + s.source().url());
-            out.println("export CDC_SOURCE_USER=postgres CDC_SOURCE_PASSWORD=postgres");
+            out.println("export CDC_SOURCE_USER=postgres");
             out.println("export CDC_TARGET_URL=" + s.target().url());
-            out.println("export CDC_TARGET_USER=postgres CDC_TARGET_PASSWORD=postgres");
+            out.println("export CDC_TARGET_USER=postgres");
             out.println("export CDC_BOOTSTRAP_SERVERS=" + s.kafkaServer().bootstrapServers());
             out.println("Press Ctrl-C to stop them (their data is removed).");
             out.flush();
