@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.jdbi.v3.core.Handle;
@@ -45,19 +46,21 @@ public final class Applier {
         String epoch;
         long window;
         long seq;
+        int index;
         long applied;
         boolean touched;
 
-        Stored(long nextOffset, String epoch, long window, long seq) {
+        Stored(long nextOffset, String epoch, long window, long seq, int index) {
             this.nextOffset = nextOffset;
             this.epoch = epoch;
             this.window = window;
             this.seq = seq;
+            this.index = index;
         }
     }
 
     /** The apply statements for one target table. */
-    private record Target(Table table, String upsert, String delete) {
+    private record Target(Table table, java.util.Set<String> columns, String upsert, String delete) {
     }
 
     public Applier(String group, String topic) {
@@ -67,9 +70,10 @@ public final class Applier {
 
     /** Checks the target has been set up (bookkeeping table present). */
     public static void requireSetup(Handle h, Db target) {
-        boolean ok = h.createQuery("SELECT to_regclass('cdc.applied_offsets') IS NOT NULL").mapTo(Boolean.class).one();
+        boolean ok = h.createQuery("SELECT to_regclass('cdc.applied_offsets') IS NOT NULL "
+                + "AND to_regclass('cdc.subscriptions') IS NOT NULL").mapTo(Boolean.class).one();
         if (!ok) {
-            throw Failure.precondition("the " + target.where() + " has no cdc.applied_offsets table (run: cdc setup)");
+            throw Failure.precondition("the " + target.where() + " has no cdc bookkeeping tables (run: cdc setup)");
         }
     }
 
@@ -93,6 +97,7 @@ public final class Applier {
                 ensureOffsetRows(tx, partitions);
                 stored = lock(tx, partitions);
             }
+            requireColumns(tx, batch);
             Plan plan = plan(batch, stored, soughtBack);
             int rows = write(tx, plan.changes());
             save(tx, stored);
@@ -135,22 +140,63 @@ public final class Applier {
                 s.nextOffset = r.offset() + 1;
                 s.touched = true;
                 ChangeEvent ev = d.event();
-                if (ev.notAfter(s.epoch == null ? "" : s.epoch, s.window, s.seq)) {
+                if (ev.notAfter(s.epoch == null ? "" : s.epoch, s.window, s.seq, s.index)) {
                     skipped++;
                     continue;
                 }
                 s.epoch = ev.epoch();
                 s.window = ev.window();
                 s.seq = ev.seq();
+                s.index = ev.index();
                 s.applied++;
                 events++;
-                String key = ev.table() + '\u0000' + (r.key() != null
-                        ? new String(r.key(), StandardCharsets.UTF_8) : ChangeEvent.toJson(ev.key()));
+                String key = ev.table() + '\u0000' + ev.key();
                 last.remove(key); // keeps the map in the order of each row's last change
                 last.put(key, ev);
             }
         }
         return new Plan(new ArrayList<>(last.values()), events, skipped, seeks);
+    }
+
+    /**
+     * An event with a column the target table lacks (added on the source) would lose that column's
+     * values: it stops consume instead, naming the column and where the event is.
+     */
+    private void requireColumns(Handle tx, Map<TopicPartition, List<Decoded>> batch) {
+        for (var e : batch.entrySet()) {
+            for (Decoded d : e.getValue()) {
+                ChangeEvent ev = d.event();
+                if (ev.after() == null) {
+                    continue;
+                }
+                Target t = target(tx, ev.table());
+                String unknown = unknownColumn(ev.after(), t.columns());
+                if (unknown != null) {
+                    throw Failure.badEvent("the event in topic " + e.getKey().topic() + ", partition " + e.getKey().partition()
+                            + ", offset " + d.record().offset() + " has a column " + unknown + " that target table "
+                            + t.table().display() + " lacks (added on the source?); add it to the target table with the "
+                            + "source's type and start consume again", null);
+                }
+            }
+        }
+    }
+
+    /** The first top-level field of a row's JSON that is not one of the columns, or null. */
+    static String unknownColumn(String row, java.util.Set<String> columns) {
+        try (com.fasterxml.jackson.core.JsonParser p = ChangeEvent.JSON.createParser(row)) {
+            p.nextToken();
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                if (!columns.contains(name)) {
+                    return name;
+                }
+                p.nextToken();
+                p.skipChildren();
+            }
+            return null;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a decoded event's row is not JSON", e);
+        }
     }
 
     private void ensureOffsetRows(Handle tx, List<Integer> partitions) {
@@ -163,26 +209,27 @@ public final class Applier {
         tx.createQuery(Sql.load("target/lock_offsets.sql")).bind("group_id", group).bind("topic", topic)
                 .bindArray("partitions", Integer.class, partitions)
                 .map((rs, ctx) -> stored.put(rs.getInt("partition"), new Stored(rs.getLong("next_offset"),
-                        rs.getString("epoch"), rs.getLong("window_id"), rs.getLong("seq")))).list();
+                        rs.getString("epoch"), rs.getLong("window_id"), rs.getLong("seq"), rs.getInt("idx")))).list();
         return stored;
     }
 
     /** Deletes, then upserts, per table; returns the number of rows written. */
     private int write(Handle tx, Iterable<ChangeEvent> changes) {
-        Map<String, ArrayNode> deletes = new LinkedHashMap<>();
-        Map<String, ArrayNode> upserts = new LinkedHashMap<>();
+        Map<String, StringJoiner> deletes = new LinkedHashMap<>();
+        Map<String, StringJoiner> upserts = new LinkedHashMap<>();
         int n = 0;
         for (ChangeEvent e : changes) {
-            Map<String, ArrayNode> into = e.op() == 'd' ? deletes : upserts;
-            into.computeIfAbsent(e.table(), t -> ChangeEvent.JSON.createArrayNode())
+            Map<String, StringJoiner> into = e.op() == 'd' ? deletes : upserts;
+            // the rows stay PostgreSQL's JSON text: json columns keep their exact text, numbers their digits
+            into.computeIfAbsent(e.table(), t -> new StringJoiner(",", "[", "]"))
                     .add(e.op() == 'd' ? e.key() : e.after());
             n++;
         }
         for (var d : deletes.entrySet()) {
-            tx.createUpdate(target(tx, d.getKey()).delete()).bind("keys", ChangeEvent.toJson(d.getValue())).execute();
+            tx.createUpdate(target(tx, d.getKey()).delete()).bind("keys", d.getValue().toString()).execute();
         }
         for (var u : upserts.entrySet()) {
-            tx.createUpdate(target(tx, u.getKey()).upsert()).bind("rows", ChangeEvent.toJson(u.getValue())).execute();
+            tx.createUpdate(target(tx, u.getKey()).upsert()).bind("rows", u.getValue().toString()).execute();
         }
         return n;
     }
@@ -197,6 +244,7 @@ public final class Applier {
                 o.put("epoch", s.epoch);
                 o.put("window_id", s.window);
                 o.put("seq", s.seq);
+                o.put("idx", s.index);
                 o.put("applied", s.applied);
             }
         });
@@ -223,7 +271,8 @@ public final class Applier {
             v.put("on_conflict", rest.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ",
                     rest.stream().map(c -> Sql.ident(c) + " = EXCLUDED." + Sql.ident(c)).toList()));
             v.put("pk_match", Sql.keyMatch(t.key(), "t", "k"));
-            return new Target(t, Sql.render("target/upsert.sql", v), Sql.render("target/delete.sql", v));
+            return new Target(t, java.util.Set.copyOf(t.columns()), Sql.render("target/upsert.sql", v),
+                    Sql.render("target/delete.sql", v));
         });
     }
 

@@ -513,17 +513,17 @@ public final class Bench {
                     say(String.format("  %-6s %,d rows: %.3f s plain, %.3f s captured: %.2fx", op, sizes.writeCostRows(), a, b, b / a));
                 }
                 // Under a load like this one the producer is busy and the triggers send no NOTIFY
-                // (cdc.capture.wake is false); an idle producer is woken by NOTIFY, which makes
-                // PostgreSQL serialize the notifying commits. Both are measured.
+                // (it holds the wake lock, as this session does here); an idle producer is woken
+                // by NOTIFY, which makes PostgreSQL serialize the notifying commits. Both are measured.
                 // alternated twice: the machine's rate drifts by a few percent from run to run
-                h.execute("UPDATE cdc.capture SET wake = false WHERE table_name = 'cdc_bench_captured'");
+                h.createQuery("SELECT pg_advisory_lock(" + capture.wakeLock() + ")").mapTo(String.class).one();
                 double tpsPlain = 0;
                 double tpsBusy = 0;
                 for (int round = 0; round < 2; round++) {
                     tpsPlain += singleRowTps("cdc_bench_plain") / 2;
                     tpsBusy += singleRowTps("cdc_bench_captured") / 2;
                 }
-                h.execute("UPDATE cdc.capture SET wake = true WHERE table_name = 'cdc_bench_captured'");
+                h.createQuery("SELECT pg_advisory_unlock(" + capture.wakeLock() + ")").mapTo(Boolean.class).one();
                 double tpsIdle = singleRowTps("cdc_bench_captured");
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("plain_tps", Math.round(tpsPlain));

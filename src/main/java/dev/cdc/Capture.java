@@ -11,13 +11,35 @@ import org.jdbi.v3.core.Handle;
  * A captured table on the source and its changelog: installs the capture, and fills in the
  * table-specific parts of the SQL in {@code sql/source/}.
  */
-public record Capture(Table table, String changelogSchema, String changelogName) {
+public record Capture(Table table, String changelogSchema, String changelogName, String topic) {
+    /** A statement's changes are written in changelog rows of about this many bytes at most. */
+    static final long CHUNK_BYTES = 16_000_000;
+    /** The first key of the advisory lock a busy producer holds. */
+    static final int WAKE_LOCK_CLASS = 0x0cdd;
 
-    /** The demo table keeps its historical changelog name; any other table gets {@code <table>_cdc}. */
+    /** The capture of a table under the default names. */
     public static Capture of(Table table) {
-        String name = table.schema().equals("public") && table.name().equals("employees")
-                ? "emp_cdc" : table.name() + "_cdc";
-        return new Capture(table, table.schema(), name);
+        return of(table, null, null);
+    }
+
+    /**
+     * The capture of a table; a null name takes the default: the changelog {@code <table>_cdc} in
+     * the table's schema and the topic {@code <schema>.<table>} (characters Kafka does not allow
+     * become {@code _}). The demo table keeps its historical names, {@code emp_cdc} and
+     * {@code employee_cdc}.
+     */
+    public static Capture of(Table table, String changelog, String topic) {
+        boolean demo = table.schema().equals("public") && table.name().equals("employees");
+        return new Capture(table, table.schema(), changelog != null ? changelog : demo ? "emp_cdc" : table.name() + "_cdc",
+                topic != null ? topic : defaultTopic(table.schema(), table.name()));
+    }
+
+    /** The default topic of a table's events. */
+    public static String defaultTopic(String schema, String name) {
+        if (schema.equals("public") && name.equals("employees")) {
+            return "employee_cdc";
+        }
+        return (schema + "." + name).replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     public String changelog() {
@@ -26,6 +48,14 @@ public record Capture(Table table, String changelogSchema, String changelogName)
 
     public String changelogDisplay() {
         return changelogSchema + "." + changelogName;
+    }
+
+    /**
+     * The arguments of the advisory lock a busy producer holds, so that the triggers do not notify
+     * it (see capture.sql).
+     */
+    public String wakeLock() {
+        return WAKE_LOCK_CLASS + ", hashtext(" + Sql.literal(channel()) + ")";
     }
 
     /** The LISTEN/NOTIFY channel the triggers signal on. */
@@ -43,23 +73,43 @@ public record Capture(Table table, String changelogSchema, String changelogName)
         v.put("changelog_schema_lit", Sql.literal(changelogSchema));
         v.put("changelog_name_lit", Sql.literal(changelogName));
         v.put("channel_lit", Sql.literal(channel()));
-        v.put("fn_insert", function("insert"));
-        v.put("fn_update", function("update"));
+        v.put("topic_lit", Sql.literal(topic));
+        v.put("fn_write", function("write"));
         v.put("fn_delete", function("delete"));
-        v.put("old_key", keyObject("json_build_object", c -> "o." + Sql.ident(c)));
-        v.put("pk_join", Sql.keyMatch(table.key(), "n", "o"));
-        v.put("key_expr", keyObject("jsonb_build_object", c -> "data -> " + Sql.literal(c)) + "::text");
+        String n = alias("n");
+        String o = alias("o");
+        v.put("n", n);
+        v.put("o", o);
+        v.put("old_keys", keyColumns(o + "."));
+        v.put("chunk_keys", keyColumns("(c.r)."));
+        v.put("old_key_size", table.key().stream().map(c -> "pg_column_size(" + o + "." + Sql.ident(c) + ")")
+                .collect(Collectors.joining(" + ")));
+        v.put("pk_join", Sql.keyMatch(table.key(), n, o));
+        v.put("chunk_bytes", Long.toString(CHUNK_BYTES));
+        v.put("wake_lock", wakeLock());
         return v;
+    }
+
+    /**
+     * A table alias no column is named like: in {@code row_to_json(n)}, a column named n would be
+     * taken instead of the row.
+     */
+    private String alias(String base) {
+        String a = base;
+        while (table.columns().contains(a)) {
+            a += "_";
+        }
+        return a;
     }
 
     private String function(String op) {
         return Sql.ident("cdc", changelogSchema + "." + changelogName + "_" + op);
     }
 
-    /** {@code function('a', <value of a>, ...)} over the key columns. */
-    private String keyObject(String function, java.util.function.Function<String, String> value) {
-        return table.key().stream().map(c -> Sql.literal(c) + ", " + value.apply(c))
-                .collect(Collectors.joining(", ", function + "(", ")"));
+    /** {@code json_build_object('a', json_agg(<row>.a), ...)} over the key columns: keys column by column. */
+    private String keyColumns(String row) {
+        return table.key().stream().map(c -> Sql.literal(c) + ", json_agg(" + row + Sql.ident(c) + ")")
+                .collect(Collectors.joining(", ", "json_build_object(", ")"));
     }
 
     /**
@@ -89,15 +139,31 @@ public record Capture(Table table, String changelogSchema, String changelogName)
 
     /** The capture of a table, as installed on the source; a missing one is a {@link Failure}. */
     public static Capture load(Handle h, Db source, String schema, String name) {
-        boolean installed = h.createQuery("SELECT to_regclass('cdc.capture') IS NOT NULL").mapTo(Boolean.class).one();
-        List<Map<String, Object>> rows = !installed ? List.of() : h.createQuery(
-                        "SELECT changelog_schema, changelog_name FROM cdc.capture WHERE table_schema = :s AND table_name = :t")
-                .bind("s", schema).bind("t", name).mapToMap().list();
+        List<Map<String, Object>> rows = installed(h) ? h.createQuery(Sql.load("source/list_captures.sql"))
+                .bind("schema", schema).bind("table", name).mapToMap().list() : List.of();
         Table table = Table.find(h, schema, name).orElse(null);
         if (rows.isEmpty() || table == null) {
             throw Failure.precondition("capture of " + schema + "." + name + " is not installed on the "
-                    + source.where() + " (run: cdc setup)");
+                    + source.where() + " (run: cdc setup" + (schema.equals("public") && name.equals("employees")
+                    ? "" : " --table " + schema + "." + name) + ")");
         }
-        return new Capture(table, (String) rows.get(0).get("changelog_schema"), (String) rows.get(0).get("changelog_name"));
+        Map<String, Object> r = rows.get(0);
+        return new Capture(table, (String) r.get("changelog_schema"), (String) r.get("changelog_name"),
+                r.get("topic") != null ? (String) r.get("topic") : defaultTopic(schema, name));
+    }
+
+    /** Every table captured on the source, as {schema, name}; a source without capture is a {@link Failure}. */
+    public static List<String[]> all(Handle h, Db source) {
+        List<String[]> tables = !installed(h) ? List.of() : h.createQuery(Sql.load("source/list_captures.sql"))
+                .bind("schema", (String) null).bind("table", (String) null)
+                .map((rs, ctx) -> new String[] {rs.getString("table_schema"), rs.getString("table_name")}).list();
+        if (tables.isEmpty()) {
+            throw Failure.precondition("capture is not installed on the " + source.where() + ": no table is captured (run: cdc setup)");
+        }
+        return tables;
+    }
+
+    private static boolean installed(Handle h) {
+        return h.createQuery("SELECT to_regclass('cdc.capture') IS NOT NULL").mapTo(Boolean.class).one();
     }
 }

@@ -1,12 +1,15 @@
 package dev.cdc;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One change of one row, as it travels through Kafka. The value of a Kafka record is this JSON:
@@ -14,41 +17,47 @@ import java.io.IOException;
  * <pre>
  * {"op":"c","table":"public.employees","key":{"emp_id":7},
  *  "after":{"emp_id":7,"first_name":"Ada",...},
- *  "source":{"epoch":"1f0c…","window":12,"seq":345,"txid":"7781","ts_ms":1763800000000}}
+ *  "source":{"epoch":"1f0c…","window":12,"seq":345,"index":0,"txid":"7781","ts_ms":1763800000000}}
  * </pre>
  *
  * {@code op} is c (insert), u (update) or d (delete, {@code after} null). The record's key is the
- * {@code key} object, so every change of a row lands in one partition, in order. {@code window} and
- * {@code seq} are the event's position in its source: it grows with every event of a table, so a
- * consumer recognizes an event it has already applied (the producer republishes after a crash).
+ * {@code key} object, so every change of a row lands in one partition, in order. {@code window},
+ * {@code seq} and {@code index} (the change's place in its changelog row) are the event's position
+ * in its source: it grows with every event of a table, so a consumer recognizes an event it has
+ * already applied (the producer republishes after a crash).
  * {@code epoch} changes when capture is reinstalled and positions restart.
  */
-public record ChangeEvent(char op, String table, JsonNode key, JsonNode after,
-                          String epoch, long window, long seq) {
+public record ChangeEvent(char op, String table, String key, String after,
+                          String epoch, long window, long seq, int index) {
 
     /** Numbers keep their exact digits (numeric(40,20) stays exact). */
-    public static final JsonMapper JSON = JsonMapper.builder()
+    public static final JsonMapper JSON = JsonMapper.builder(com.fasterxml.jackson.core.JsonFactory.builder()
+                    // PostgreSQL values go up to 1 GB, numerics to 131,072 digits
+                    .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                            .maxStringLength(Integer.MAX_VALUE).maxNumberLength(Integer.MAX_VALUE)
+                            .maxNestingDepth(100_000).build())
+                    .build())
             .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
             .build();
 
     /**
-     * The JSON of one changelog row, built from the text PostgreSQL produced (no parsing).
+     * The JSON of one change, built from the text PostgreSQL produced (no parsing).
      *
      * @param changelogOp I, U or D as stored in the changelog
      * @param key         the key object's JSON text
-     * @param data        the row's JSON text (the key's for a delete)
+     * @param data        the row's JSON text (ignored for a delete)
      */
     public static String encode(char changelogOp, String table, String key, String data,
-                                String epoch, long window, long seq, String txid, long tsMs) {
+                                String epoch, long window, long seq, int index, String txid, long tsMs) {
         char op = switch (changelogOp) {
             case 'I' -> 'c';
             case 'U' -> 'u';
             case 'D' -> 'd';
             default -> throw new IllegalArgumentException("unknown changelog op " + changelogOp);
         };
-        StringBuilder b = new StringBuilder(data.length() + key.length() + 200);
+        StringBuilder b = new StringBuilder((data == null ? 0 : data.length()) + key.length() + 200);
         b.append("{\"op\":\"").append(op).append("\",\"table\":\"");
         JsonStringEncoder.getInstance().quoteAsString(table, b);
         b.append("\",\"key\":").append(key)
@@ -56,68 +65,121 @@ public record ChangeEvent(char op, String table, JsonNode key, JsonNode after,
                 .append(",\"source\":{\"epoch\":\"").append(epoch)
                 .append("\",\"window\":").append(window)
                 .append(",\"seq\":").append(seq)
+                .append(",\"index\":").append(index)
                 .append(",\"txid\":\"").append(txid)
                 .append("\",\"ts_ms\":").append(tsMs)
                 .append("}}");
         return b.toString();
     }
 
-    /** Reads an event; anything that is not a complete, valid event is an {@link InvalidEvent}. */
+    /**
+     * Reads an event; anything that is not a complete, valid event is an {@link InvalidEvent}. The
+     * key and the row stay JSON text, exactly as the producer sent them (PostgreSQL's own text).
+     */
     public static ChangeEvent decode(byte[] value) throws InvalidEvent {
         if (value == null) {
             throw new InvalidEvent("empty message (no value)");
         }
-        JsonNode n;
-        try {
-            n = JSON.readTree(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        String text = new String(value, StandardCharsets.UTF_8);
+        String op = null;
+        String table = null;
+        String key = null;
+        String after = null;
+        long[] position = null;
+        String epoch = null;
+        try (JsonParser p = JSON.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new InvalidEvent("not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (field) {
+                    case "op" -> op = string(p, "op");
+                    case "table" -> table = string(p, "table");
+                    case "key" -> key = t == JsonToken.START_OBJECT ? object(p, text) : null;
+                    case "after" -> after = t == JsonToken.START_OBJECT ? object(p, text) : null;
+                    case "source" -> {
+                        if (t != JsonToken.START_OBJECT) {
+                            throw new InvalidEvent("source must be an object");
+                        }
+                        position = new long[] {-1, -1, -1};
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String name = p.currentName();
+                            p.nextToken();
+                            switch (name) {
+                                case "epoch" -> epoch = string(p, "source.epoch");
+                                case "window" -> position[0] = number(p, "window");
+                                case "seq" -> position[1] = number(p, "seq");
+                                case "index" -> position[2] = number(p, "index");
+                                default -> p.skipChildren();
+                            }
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new InvalidEvent("text after the event");
+            }
+        } catch (JsonProcessingException e) {
             throw new InvalidEvent("not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new InvalidEvent("not JSON: " + e.getMessage());
         }
-        if (n == null || !n.isObject()) {
-            throw new InvalidEvent("not a JSON object");
+        if (op == null || op.length() != 1 || "cud".indexOf(op.charAt(0)) < 0) {
+            throw new InvalidEvent("op must be c, u or d, not " + (op == null ? "missing" : "'" + op + "'"));
         }
-        String op = text(n, "op");
-        if (op.length() != 1 || "cud".indexOf(op.charAt(0)) < 0) {
-            throw new InvalidEvent("op must be c, u or d, not '" + op + "'");
+        if (table == null) {
+            throw new InvalidEvent("table must be a non-empty string");
         }
-        String table = text(n, "table");
-        JsonNode key = n.get("key");
-        if (key == null || !key.isObject() || key.isEmpty()) {
+        if (key == null || key.replaceAll("\\s", "").equals("{}")) {
             throw new InvalidEvent("key must be a non-empty object");
         }
-        JsonNode after = n.get("after");
-        if (op.charAt(0) != 'd' && (after == null || !after.isObject())) {
+        if (op.charAt(0) != 'd' && after == null) {
             throw new InvalidEvent("after must be an object for op " + op);
         }
-        JsonNode source = n.get("source");
-        if (source == null || !source.isObject()) {
-            throw new InvalidEvent("source must be an object");
+        if (position == null || epoch == null) {
+            throw new InvalidEvent("source must be an object with epoch, window, seq and index");
+        }
+        for (int i = 0; i < 3; i++) {
+            if (position[i] < 0) {
+                throw new InvalidEvent("source." + new String[] {"window", "seq", "index"}[i] + " is missing");
+            }
+        }
+        if (position[2] > Integer.MAX_VALUE) {
+            throw new InvalidEvent("source.index is too large");
         }
         return new ChangeEvent(op.charAt(0), table, key, op.charAt(0) == 'd' ? null : after,
-                text(source, "epoch"), number(source, "window"), number(source, "seq"));
+                epoch, position[0], position[1], (int) position[2]);
     }
 
-    private static String text(JsonNode n, String field) throws InvalidEvent {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+    /** The text of the object the parser is at, as it appears in the event. */
+    private static String object(JsonParser p, String text) throws IOException {
+        int start = (int) p.currentTokenLocation().getCharOffset();
+        p.skipChildren();
+        return text.substring(start, (int) p.currentTokenLocation().getCharOffset() + 1);
+    }
+
+    private static String string(JsonParser p, String field) throws IOException, InvalidEvent {
+        if (p.currentToken() != JsonToken.VALUE_STRING || p.getText().isEmpty()) {
             throw new InvalidEvent(field + " must be a non-empty string");
         }
-        return v.asText();
+        return p.getText();
     }
 
-    private static long number(JsonNode n, String field) throws InvalidEvent {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
+    private static long number(JsonParser p, String field) throws IOException, InvalidEvent {
+        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                || p.getLongValue() < 0) {
             throw new InvalidEvent("source." + field + " must be a non-negative integer");
         }
-        return v.asLong();
+        return p.getLongValue();
     }
 
     /** True when this event sits at or before the given position of the same epoch. */
-    public boolean notAfter(String epoch, long window, long seq) {
-        return this.epoch.equals(epoch) && (this.window < window || this.window == window && this.seq <= seq);
+    public boolean notAfter(String epoch, long window, long seq, int index) {
+        return this.epoch.equals(epoch) && (this.window < window || this.window == window
+                && (this.seq < seq || this.seq == seq && this.index <= index));
     }
 
     public static String toJson(JsonNode node) {

@@ -6,12 +6,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -55,6 +54,7 @@ public final class ChangelogPublisher implements Runnable {
     private final Backoff backoff = new Backoff(200, 10_000);
 
     private Handle db;
+    private boolean holdsWakeLock;
     private Capture capture;
     private String readSql;
     private String deleteSql;
@@ -74,7 +74,11 @@ public final class ChangelogPublisher implements Runnable {
         }
     }
 
-    private record Row(long seq, String txid, char op, long tsMs, String key, String data) {
+    /** Changelog rows read for one round: at least a page of events, or the rest of the window. */
+    private record Page(List<ChangelogRow> rows, long events, boolean endsWindow) {
+        long lastSeq(long otherwise) {
+            return rows.isEmpty() ? otherwise : rows.get(rows.size() - 1).seq();
+        }
     }
 
     public ChangelogPublisher(Config cfg) {
@@ -226,6 +230,7 @@ public final class ChangelogPublisher implements Runnable {
                 // the connection is gone already
             }
             db = null;
+            holdsWakeLock = false; // a session lock ends with its session
         }
         KafkaProducer<byte[], byte[]> p = producer;
         if (p != null) {
@@ -240,8 +245,8 @@ public final class ChangelogPublisher implements Runnable {
             waitForChanges();
             return;
         }
-        List<Row> page = readPage();
-        if (!page.isEmpty()) {
+        Page page = readPage();
+        if (page.events() > 0) {
             publish(page);
             lastWork = System.nanoTime();
         }
@@ -257,53 +262,70 @@ public final class ChangelogPublisher implements Runnable {
         return opened.isPresent();
     }
 
-    private List<Row> readPage() {
-        return db.createQuery(readSql)
-                .bind("after_seq", cursor.lastSeq()).bind("max_seq", cursor.curMaxSeq())
-                .bind("cur", cursor.curSnap()).bind("prev", cursor.prevSnap()).bind("limit", cfg.pageSize())
-                .map((rs, ctx) -> new Row(rs.getLong("seq"), rs.getString("txid"), rs.getString("op").charAt(0),
-                        rs.getLong("ts_ms"), rs.getString("key"), rs.getString("data")))
-                .list();
+    /**
+     * Reads changelog rows until they hold a page of events (a statement's chunk can hold many),
+     * streaming, so that the rows after the page are never fetched.
+     */
+    private Page readPage() {
+        return db.inTransaction(tx -> {
+            List<ChangelogRow> rows = new ArrayList<>();
+            long events = 0;
+            try (var it = tx.createQuery(readSql).setFetchSize(64)
+                    .bind("after_seq", cursor.lastSeq()).bind("max_seq", cursor.curMaxSeq())
+                    .bind("cur", cursor.curSnap()).bind("prev", cursor.prevSnap()).bind("limit", cfg.pageSize())
+                    .map((rs, ctx) -> new ChangelogRow(rs.getLong("seq"), rs.getString("txid"), rs.getString("op").charAt(0),
+                            rs.getLong("ts_ms"), rs.getInt("n"), rs.getString("data")))
+                    .iterator()) {
+                while (events < cfg.pageSize() && it.hasNext()) {
+                    ChangelogRow r = it.next();
+                    rows.add(r);
+                    events += r.n();
+                }
+                return new Page(rows, events, rows.size() < cfg.pageSize() && !it.hasNext());
+            }
+        });
     }
 
     /** Sends the page and returns once Kafka acknowledged every event (or throws). */
-    private void publish(List<Row> page) {
+    private void publish(Page page) {
         String table = capture.table().display();
-        List<Future<RecordMetadata>> acks = new ArrayList<>(page.size());
-        for (Row r : page) {
-            String value = ChangeEvent.encode(r.op(), table, r.key(), r.data(), cursor.epoch(), cursor.windowId(),
-                    r.seq(), r.txid(), r.tsMs());
-            acks.add(producer.send(new ProducerRecord<>(cfg.kafka().topic(), r.key().getBytes(StandardCharsets.UTF_8),
-                    value.getBytes(StandardCharsets.UTF_8))));
+        String topic = cfg.kafka().topic();
+        List<String> keyColumns = capture.table().key();
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        Callback check = (meta, e) -> {
+            if (e != null) {
+                failed.compareAndSet(null, e);
+            }
+        };
+        for (ChangelogRow r : page.rows()) {
+            r.forEach(keyColumns, (index, key, row) -> {
+                String value = ChangeEvent.encode(r.op(), table, key, row, cursor.epoch(), cursor.windowId(),
+                        r.seq(), index, r.txid(), r.tsMs());
+                producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
+                        value.getBytes(StandardCharsets.UTF_8)), check);
+            });
         }
         producer.flush();
-        for (Future<RecordMetadata> f : acks) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException re ? re : new KafkaException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new KafkaException("interrupted while waiting for Kafka");
-            }
+        Exception e = failed.get();
+        if (e != null) {
+            throw e instanceof RuntimeException re ? re : new KafkaException(e);
         }
     }
 
-    private void finishPage(List<Row> page) {
-        boolean closes = page.size() < cfg.pageSize();
-        long upto = page.isEmpty() ? cursor.lastSeq() : page.get(page.size() - 1).seq();
+    private void finishPage(Page page) {
+        boolean closes = page.endsWindow();
+        long upto = page.lastSeq(cursor.lastSeq());
         db.useTransaction(tx -> {
             // Safe without waiting for the disk: if a crash loses this commit, the page is published
             // again with the same positions (the consumer skips them), and the next window cannot
             // be opened durably without flushing this commit's WAL first.
             tx.execute("SET LOCAL synchronous_commit = off");
-            if (!page.isEmpty()) {
+            if (!page.rows().isEmpty()) {
                 tx.createUpdate(deleteSql).bind("after_seq", cursor.lastSeq()).bind("upto", upto)
                         .bind("cur", cursor.curSnap()).bind("prev", cursor.prevSnap()).execute();
             }
             int moved = tx.createUpdate(Sql.load("source/advance_cursor.sql"))
-                    .bind("upto", upto).bind("closes", closes).bind("count", page.size())
-                    .bind("idle", closes && page.size() < IDLE_PAGE)
+                    .bind("upto", upto).bind("closes", closes).bind("count", page.events())
                     .bind("schema", cfg.schema()).bind("table", cfg.table()).bind("window_id", cursor.windowId())
                     .execute();
             if (moved != 1) {
@@ -312,13 +334,28 @@ public final class ChangelogPublisher implements Runnable {
             }
         });
         cursor = cursor.advance(upto, closes);
-        published.addAndGet(page.size());
-        progress.add(page.size());
+        published.addAndGet(page.events());
+        progress.add(page.events());
+        markBusy(!(closes && page.events() < IDLE_PAGE));
+    }
+
+    /**
+     * While busy the producer holds the wake lock, and the triggers send no NOTIFY (which would
+     * serialize the writers' commits); about to idle, it frees the lock so that they wake it. The
+     * lock may be unavailable for an instant while a trigger tests it: then the next page tries again.
+     */
+    private void markBusy(boolean busy) {
+        if (busy != holdsWakeLock) {
+            String sql = busy ? "SELECT pg_try_advisory_lock(" + capture.wakeLock() + ")"
+                    : "SELECT pg_advisory_unlock(" + capture.wakeLock() + ")";
+            boolean ok = db.createQuery(sql).mapTo(Boolean.class).one();
+            holdsWakeLock = busy && ok;
+        }
     }
 
     private void waitForChanges() {
         try {
-            // A writer that read wake=false just before the producer set it commits without
+            // A writer that found the wake lock held just before the producer freed it commits without
             // notifying: shortly after work, poll fast as well, so such a change waits at most
             // BUSY_POLL_MILLIS; idle for longer, rely on notifications and the poll interval.
             boolean recent = System.nanoTime() - lastWork < BUSY_PERIOD_NANOS;
@@ -334,7 +371,7 @@ public final class ChangelogPublisher implements Runnable {
             return;
         }
         long rate = progress.rate();
-        long backlog = db.createQuery("SELECT count(*) FROM " + capture.changelog()).mapTo(Long.class).one();
+        long backlog = db.createQuery("SELECT coalesce(sum(n), 0) FROM " + capture.changelog()).mapTo(Long.class).one();
         log.info("published {} events ({}/s), backlog {}, window {}", progress.total(), rate, backlog, cursor.windowId());
     }
 

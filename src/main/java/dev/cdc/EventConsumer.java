@@ -64,6 +64,30 @@ public final class EventConsumer implements Runnable {
     }
 
     /** Checks the target is set up and the topic exists. */
+    /**
+     * The topics to apply: those cdc setup recorded on the target (cdc.subscriptions), all of them
+     * or those of the tables given as {schema, name}. Missing bookkeeping or an unknown table is a
+     * {@link Failure}.
+     */
+    public static List<String> subscriptions(Handle h, Db target, List<String[]> tables) {
+        Applier.requireSetup(h, target);
+        List<Map<String, Object>> rows = h.createQuery(Sql.load("target/list_subscriptions.sql")).mapToMap().list();
+        if (tables.isEmpty()) {
+            if (rows.isEmpty()) {
+                throw Failure.precondition("no topic is recorded on the " + target.where() + " (run: cdc setup)");
+            }
+            return rows.stream().map(r -> (String) r.get("topic")).toList();
+        }
+        List<String> topics = new java.util.ArrayList<>();
+        for (String[] t : tables) {
+            topics.add(rows.stream().filter(r -> t[0].equals(r.get("table_schema")) && t[1].equals(r.get("table_name")))
+                    .map(r -> (String) r.get("topic")).findFirst()
+                    .orElseThrow(() -> Failure.precondition("no topic feeds " + t[0] + "." + t[1] + " on the " + target.where()
+                            + " (run: cdc setup --table " + t[0] + "." + t[1] + ")")));
+        }
+        return topics;
+    }
+
     public void preflight() {
         try (Handle h = cfg.target().open("cdc-consume")) {
             Applier.requireSetup(h, cfg.target());

@@ -28,28 +28,81 @@ public final class Pipeline implements AutoCloseable {
 
     /** Installs the employees table and its capture on the source, the table and bookkeeping on the target. */
     public static List<String> setup(Db source, Db target) {
+        return setup(source, target, List.of(), null, null);
+    }
+
+    /**
+     * Installs capture for the named tables ("schema.table"; none: the employees demo, table
+     * included) on the source, and on the target the tables (created from the source's definition
+     * when missing), the bookkeeping, and which topic feeds which table. A null changelog or topic
+     * takes the default name; a name can only be given for one table.
+     */
+    public static List<String> setup(Db source, Db target, List<String> tables, String changelog, String topic) {
+        boolean demo = tables.isEmpty();
+        if (tables.size() > 1 && (changelog != null || topic != null)) {
+            throw Failure.usage("--changelog and --topic name one table's changelog and topic; give one --table with them");
+        }
         List<String> done = new ArrayList<>();
+        List<Capture> captures = new ArrayList<>();
+        if (!demo) { // a target table of another shape stops setup before anything is installed
+            try (Handle s = source.open("cdc-setup"); Handle t = target.open("cdc-setup")) {
+                for (String name : tables) {
+                    String[] n = Table.parseName(name);
+                    Table.find(s, n[0], n[1]).ifPresent(table -> TargetTable.check(t, table));
+                }
+            }
+        }
         try (Handle h = source.open("cdc-setup")) {
-            done.add("source: " + createEmployees(h));
-            Table t = Table.find(h, "public", EMPLOYEES).orElseThrow();
-            Capture.of(t).install(h).forEach(s -> done.add("source: " + s));
+            if (demo) {
+                done.add("source: " + createEmployees(h));
+            }
+            for (String name : demo ? List.of("public." + EMPLOYEES) : tables) {
+                String[] n = Table.parseName(name);
+                Table t = Table.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
+                        "table " + n[0] + "." + n[1] + " does not exist on the " + source.where()));
+                Capture c = Capture.of(t, installedChangelog(h, source, t, changelog), topic);
+                c.install(h).forEach(s -> done.add("source: " + s));
+                captures.add(c);
+            }
         } catch (Failure f) {
             throw f;
         } catch (RuntimeException e) {
             throw source.failed("setup", e);
         }
         try (Handle h = target.open("cdc-setup")) {
-            done.add("target: " + createEmployees(h));
-            boolean had = h.createQuery("SELECT to_regclass('cdc.applied_offsets') IS NOT NULL").mapTo(Boolean.class).one();
+            boolean had = h.createQuery("SELECT to_regclass('cdc.subscriptions') IS NOT NULL").mapTo(Boolean.class).one();
             h.execute(Sql.load("target/install.sql"));
-            done.add("target: " + (had ? "bookkeeping table cdc.applied_offsets already there, kept"
-                    : "bookkeeping table cdc.applied_offsets created"));
+            for (Capture c : captures) {
+                done.add("target: " + (demo ? createEmployees(h) : TargetTable.ensure(h, c.table())));
+                h.createUpdate(Sql.load("target/subscribe.sql")).bind("topic", c.topic())
+                        .bind("schema", c.table().schema()).bind("table", c.table().name()).execute();
+                done.add("target: topic " + c.topic() + " feeds " + c.table().display());
+            }
+            done.add("target: " + (had ? "bookkeeping tables cdc.applied_offsets and cdc.subscriptions already there, kept"
+                    : "bookkeeping tables cdc.applied_offsets and cdc.subscriptions created"));
         } catch (Failure f) {
             throw f;
         } catch (RuntimeException e) {
             throw target.failed("setup", e);
         }
         return done;
+    }
+
+    /** A table captured already keeps its changelog; asking for another one is an error. */
+    private static String installedChangelog(Handle h, Db source, Table t, String asked) {
+        try {
+            String have = Capture.load(h, source, t.schema(), t.name()).changelogName();
+            if (asked != null && !asked.equals(have)) {
+                throw Failure.usage(t.display() + " is captured already, into changelog " + have
+                        + "; to use another one, remove capture first (cdc teardown --table " + t.display() + ")");
+            }
+            return have;
+        } catch (Failure notInstalled) {
+            if (notInstalled.exitCode() == Failure.USAGE) {
+                throw notInstalled;
+            }
+            return asked;
+        }
     }
 
     private static String createEmployees(Handle h) {

@@ -5,7 +5,25 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /** A table's name, columns and primary key, read from the catalog. */
-public record Table(String schema, String name, List<String> columns, List<String> key) {
+public record Table(String schema, String name, List<Column> definition, List<String> key) {
+
+    /**
+     * One column: its name, its type as PostgreSQL writes it ({@code numeric(40,20)},
+     * {@code timestamp with time zone}), NOT NULL, and for an enum (or an array of one) the enum's
+     * schema, name and labels.
+     */
+    public record Column(String name, String type, boolean notNull, String enumSchema, String enumName,
+                         List<String> enumLabels) {
+        /** The enum's quoted, qualified name; null when the column is not of an enum type. */
+        public String enumType() {
+            return enumName == null ? null : Sql.ident(enumSchema, enumName);
+        }
+    }
+
+    /** The column names, in table order. */
+    public List<String> columns() {
+        return definition.stream().map(Column::name).toList();
+    }
 
     /** "public.employees", for messages and events. */
     public String display() {
@@ -41,23 +59,16 @@ public record Table(String schema, String name, List<String> columns, List<Strin
 
     /** The table as the catalog describes it, or empty when it does not exist. */
     public static Optional<Table> find(Handle h, String schema, String name) {
-        List<String> columns = h.createQuery("""
-                SELECT a.attname FROM pg_attribute a
-                JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = :schema AND c.relname = :name AND c.relkind IN ('r', 'p')
-                  AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
-                ORDER BY a.attnum""")
-                .bind("schema", schema).bind("name", name).mapTo(String.class).list();
+        List<Column> columns = h.createQuery(Sql.load("catalog/columns.sql"))
+                .bind("schema", schema).bind("name", name)
+                .map((rs, ctx) -> new Column(rs.getString("name"), rs.getString("type"), rs.getBoolean("not_null"),
+                        rs.getString("enum_schema"), rs.getString("enum_name"), rs.getArray("enum_labels") == null ? List.of()
+                                : List.of((String[]) rs.getArray("enum_labels").getArray())))
+                .list();
         if (columns.isEmpty()) {
             return Optional.empty();
         }
-        List<String> key = h.createQuery("""
-                SELECT a.attname FROM pg_index i
-                JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-                CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
-                JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
-                WHERE n.nspname = :schema AND c.relname = :name AND i.indisprimary
-                ORDER BY k.ord""")
+        List<String> key = h.createQuery(Sql.load("catalog/primary_key.sql"))
                 .bind("schema", schema).bind("name", name).mapTo(String.class).list();
         return Optional.of(new Table(schema, name, columns, key));
     }

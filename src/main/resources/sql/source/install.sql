@@ -8,7 +8,8 @@
 --
 -- NOTIFY makes PostgreSQL serialize the commits of the transactions that send it, which costs
 -- concurrent writers half their throughput; so the triggers notify only while the producer is
--- idle (wake), and a busy producer, which reads again as soon as it is done, is not notified.
+-- idle, and a busy producer, which reads again as soon as it is done, is not notified (it holds
+-- an advisory lock while busy; see capture.sql).
 CREATE SCHEMA IF NOT EXISTS cdc;
 
 CREATE TABLE IF NOT EXISTS cdc.capture (
@@ -25,10 +26,11 @@ CREATE TABLE IF NOT EXISTS cdc.capture (
     last_seq         bigint      NOT NULL DEFAULT 0,      -- open window published up to this seq
     published        bigint      NOT NULL DEFAULT 0,      -- events published since install
     published_at     timestamptz,
-    wake             boolean     NOT NULL DEFAULT true,   -- triggers NOTIFY only while true (producer idle)
     installed_at     timestamptz NOT NULL DEFAULT now(),
+    topic            text,                                -- Kafka topic of its events
     PRIMARY KEY (table_schema, table_name)
 );
 
 -- Installs made before a column existed get it here.
-ALTER TABLE cdc.capture ADD COLUMN IF NOT EXISTS wake boolean NOT NULL DEFAULT true;
+ALTER TABLE cdc.capture ADD COLUMN IF NOT EXISTS topic text;
+

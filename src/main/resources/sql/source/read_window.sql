@@ -1,9 +1,10 @@
--- One page of the open window, in seq order (the order of the changes of any one row).
+-- The open window's changelog rows after a seq, in seq order (the order of the changes of any one
+-- row). Each row holds one or more changes; the producer stops reading when it has a page.
 SELECT seq,
        txid::text                                  AS txid,
        op,
        (extract(epoch FROM at) * 1000)::bigint     AS ts_ms,
-       ${key_expr}                                 AS key,
+       n,
        data::text                                  AS data
 FROM ${changelog}
 WHERE seq > :after_seq AND seq <= :max_seq

@@ -1,4 +1,4 @@
 -- Deletes a batch of rows by key.
 DELETE FROM ${table} AS t
-USING jsonb_populate_recordset(NULL::${table}, CAST(:keys AS jsonb)) AS k
+USING json_populate_recordset(NULL::${table}, CAST(:keys AS json)) AS k
 WHERE ${pk_match}

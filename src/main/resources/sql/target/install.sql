@@ -1,5 +1,5 @@
 -- Bookkeeping on the target: per consumer group and partition, the next Kafka offset to apply and
--- the source position (epoch, window, seq) of the last applied event. Both are written in the
+-- the source position (epoch, window, seq, idx) of the last applied event. Both are written in the
 -- transaction that applies the rows, so a crash at any instant neither skips nor repeats a change.
 CREATE SCHEMA IF NOT EXISTS cdc;
 
@@ -11,7 +11,18 @@ CREATE TABLE IF NOT EXISTS cdc.applied_offsets (
     epoch       text,
     window_id   bigint,
     seq         bigint,
+    idx         integer     NOT NULL DEFAULT 0,
     applied     bigint      NOT NULL DEFAULT 0,
     updated_at  timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (group_id, topic, partition)
+);
+
+-- Installs made before a column existed get it here.
+ALTER TABLE cdc.applied_offsets ADD COLUMN IF NOT EXISTS idx integer NOT NULL DEFAULT 0;
+
+-- The topics consume applies, and the table each one feeds; written by cdc setup.
+CREATE TABLE IF NOT EXISTS cdc.subscriptions (
+    topic        text PRIMARY KEY,
+    table_schema text NOT NULL,
+    table_name   text NOT NULL
 );

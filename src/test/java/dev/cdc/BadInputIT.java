@@ -33,13 +33,11 @@ class BadInputIT {
     }
 
     List<String> source() {
-        return List.of("--source", servers.source.url(), "--source-user", servers.source.user(),
-                "--source-password", servers.source.password());
+        return servers.sourceArgs();
     }
 
     List<String> target() {
-        return List.of("--target", servers.target.url(), "--target-user", servers.target.user(),
-                "--target-password", servers.target.password());
+        return servers.targetArgs();
     }
 
     List<String> broker() {
@@ -144,7 +142,7 @@ class BadInputIT {
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int id = 1; id <= 6; id++) {
                 String v = ChangeEvent.encode('I', "public.employees", "{\"emp_id\": " + id + "}",
-                        "{\"emp_id\": " + id + ", \"first_name\": \"A\", \"last_name\": \"B\"}", "e", 1, id, "1", 0);
+                        "{\"emp_id\": " + id + ", \"first_name\": \"A\", \"last_name\": \"B\"}", "e", 1, id, 0, "1", 0);
                 p.send(new ProducerRecord<>(kafka.topic(), ("k" + id).getBytes(StandardCharsets.UTF_8),
                         v.getBytes(StandardCharsets.UTF_8))).get();
                 if (id == 3) {
@@ -176,7 +174,7 @@ class BadInputIT {
         assertEquals(0, cdc("topic", broker(), List.of("--partitions", "1")).code());
         String good1 = ChangeEvent.encode('I', "public.employees", "{\"emp_id\": 1}",
                 "{\"emp_id\": 1, \"first_name\": \"A\", \"last_name\": \"B\", \"dob\": null, \"city\": null, \"salary\": 1}",
-                "e", 1, 1, "1", 0);
+                "e", 1, 1, 0, "1", 0);
         String good2 = good1.replace("\"emp_id\": 1", "\"emp_id\": 2").replace("\"seq\":1", "\"seq\":3");
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());

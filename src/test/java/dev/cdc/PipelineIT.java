@@ -117,7 +117,8 @@ class PipelineIT {
                 for (int i = 1; i < events.size(); i++) {
                     ChangeEvent a = events.get(i - 1);
                     ChangeEvent b = events.get(i);
-                    assertTrue(a.window() < b.window() || a.window() == b.window() && a.seq() < b.seq(),
+                    assertTrue(a.window() < b.window() || a.window() == b.window()
+                            && (a.seq() < b.seq() || a.seq() == b.seq() && a.index() < b.index()),
                             "partition " + partition + " in source order at " + i);
                 }
             });

@@ -4,6 +4,7 @@ import dev.cdc.embedded.LocalKafka;
 import dev.cdc.embedded.LocalPostgres;
 import dev.cdc.embedded.Ports;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Handle;
@@ -86,5 +87,15 @@ final class TestServers {
         }
         return new Kafka(kafka.bootstrapServers(), "it_" + ProcessHandle.current().pid() + "_" + TOPICS.incrementAndGet(),
                 Map.of());
+    }
+
+    /** The command-line options that reach the source database. */
+    List<String> sourceArgs() {
+        return List.of("--source", source.url(), "--source-user", source.user(), "--source-password", source.password());
+    }
+
+    /** The command-line options that reach the target database. */
+    List<String> targetArgs() {
+        return List.of("--target", target.url(), "--target-user", target.user(), "--target-password", target.password());
     }
 }

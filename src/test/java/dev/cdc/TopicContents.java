@@ -42,10 +42,10 @@ record TopicContents(Map<Integer, List<ChangeEvent>> byPartition, long records) 
         }
     }
 
-    /** Distinct source positions (epoch, window, seq): each is one committed change. */
+    /** Distinct source positions (epoch, window, seq, index): each is one committed change. */
     long distinctEvents() {
         Set<String> seen = new HashSet<>();
-        byPartition.values().forEach(l -> l.forEach(e -> seen.add(e.epoch() + "/" + e.window() + "/" + e.seq())));
+        byPartition.values().forEach(l -> l.forEach(e -> seen.add(e.epoch() + "/" + e.window() + "/" + e.seq() + "/" + e.index())));
         return seen.size();
     }
 }

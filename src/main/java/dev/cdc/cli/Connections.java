@@ -1,5 +1,6 @@
 package dev.cdc.cli;
 
+import dev.cdc.Capture;
 import dev.cdc.Db;
 import dev.cdc.Kafka;
 import java.util.Map;
@@ -63,13 +64,24 @@ public final class Connections {
                 description = "Kafka brokers (env CDC_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
         String bootstrapServers;
 
-        @Option(names = "--topic", paramLabel = "NAME", order = 31,
-                defaultValue = "${env:CDC_TOPIC:-employee_cdc}",
-                description = "Kafka topic of the change events (env CDC_TOPIC; default ${DEFAULT-VALUE}).")
+        @Option(names = "--topic", paramLabel = "NAME", order = 31, defaultValue = "${env:CDC_TOPIC}",
+                description = "Kafka topic of the change events (env CDC_TOPIC; default: the table's topic as cdc setup "
+                        + "recorded it, employee_cdc for the demo table).")
         String topic;
 
+        /** The broker, with the topic given on the command line or else the demo's. */
         public Kafka kafka() {
-            return new Kafka(bootstrapServers, topic, Map.of());
+            return kafka(Capture.defaultTopic("public", "employees"));
+        }
+
+        /** The broker, with the topic given on the command line or else {@code otherwise}. */
+        public Kafka kafka(String otherwise) {
+            return new Kafka(bootstrapServers, topic != null ? topic : otherwise, Map.of());
+        }
+
+        /** The topic given on the command line (or CDC_TOPIC), or null. */
+        public String explicitTopic() {
+            return topic;
         }
     }
 }

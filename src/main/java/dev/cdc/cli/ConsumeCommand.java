@@ -1,7 +1,13 @@
 package dev.cdc.cli;
 
+import dev.cdc.Db;
 import dev.cdc.EventConsumer;
+import dev.cdc.Failure;
+import dev.cdc.Table;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.jdbi.v3.core.Handle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -11,7 +17,7 @@ import picocli.CommandLine.Option;
         exitCodeList = {ExitCodes.STOPPED, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE, ExitCodes.BAD_EVENT},
         header = "Apply the change events to the target, until Ctrl-C or SIGTERM.",
         description = {
-            "Reads the topic in a consumer group and applies each batch of events in one target transaction: per row only the last change counts, then one DELETE and one INSERT ... ON CONFLICT statement. The next Kafka offset of every partition is stored in the target (cdc.applied_offsets) in the same transaction, so a crash at any instant neither skips nor repeats a change; replays and duplicates change nothing. A message that is not a valid event stops it (exit 6) with topic, partition and offset. Survives restarts of the database and the broker. Several consumers in one group share the partitions."})
+            "Reads the topics of the captured tables (as cdc setup recorded them on the target, or --table, or --topic) in a consumer group and applies each batch of events in one target transaction: per row only the last change counts, then one DELETE and one INSERT ... ON CONFLICT statement. The next Kafka offset of every partition is stored in the target (cdc.applied_offsets) in the same transaction, so a crash at any instant neither skips nor repeats a change; replays and duplicates change nothing. A message that is not a valid event stops it (exit 6) with topic, partition and offset. Survives restarts of the database and the broker. Several consumers in one group share the partitions."})
 public final class ConsumeCommand implements Callable<Integer> {
     @Mixin Connections.Target target;
     @Mixin Connections.Broker broker;
@@ -24,12 +30,33 @@ public final class ConsumeCommand implements Callable<Integer> {
             description = "Print a progress line this often; 0 for never (default ${DEFAULT-VALUE} s).")
     long progressSeconds;
 
+    @Option(names = "--table", split = ",", paramLabel = "SCHEMA.TABLE",
+            description = "Apply only the topics of these tables (repeatable, or comma-separated; default: every topic cdc setup recorded on the target).")
+    List<String> tables = new ArrayList<>();
+
     @Override
     public Integer call() {
-        EventConsumer c = new EventConsumer(new EventConsumer.Config(target.db(), broker.kafka(), group,
-                progressSeconds * 1000));
-        c.preflight();
-        Loops.runUntilSignal(c, c::stop, c::stop);
+        Db db = target.db();
+        List<String> topics;
+        if (broker.explicitTopic() != null) {
+            if (!tables.isEmpty()) {
+                throw Failure.usage("give --table or --topic, not both");
+            }
+            topics = List.of(broker.explicitTopic());
+        } else {
+            try (Handle h = db.open("cdc-consume")) {
+                topics = EventConsumer.subscriptions(h, db, tables.stream().map(Table::parseName).toList());
+            }
+        }
+        List<EventConsumer> consumers = new ArrayList<>();
+        for (String topic : topics) {
+            EventConsumer c = new EventConsumer(new EventConsumer.Config(db, broker.kafka(topic), group,
+                    progressSeconds * 1000));
+            c.preflight();
+            consumers.add(c);
+        }
+        Together<EventConsumer> all = new Together<>(consumers, EventConsumer::stop);
+        Loops.runUntilSignal(all, all::stop, all::stop);
         return 0;
     }
 }

@@ -1,9 +1,14 @@
 package dev.cdc.cli;
 
+import dev.cdc.Capture;
 import dev.cdc.ChangelogPublisher;
+import dev.cdc.Db;
 import dev.cdc.Failure;
 import dev.cdc.Table;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.jdbi.v3.core.Handle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,16 +18,17 @@ import picocli.CommandLine.Option;
         exitCodeList = {ExitCodes.STOPPED, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE},
         header = "Publish the changelog to Kafka, until Ctrl-C or SIGTERM.",
         description = {
-            "Reads the changelog in commit order, window by window (a window holds the transactions that committed between two snapshots, so a transaction that commits late is never skipped), and publishes one event per change, keyed by primary key, with an idempotent producer (acks=all). The cursor lives in the source (cdc.capture) and moves only after Kafka acknowledged the events; published rows are then removed from the changelog. Wakes on LISTEN/NOTIFY. A second produce for the same table waits as a standby and takes over when the first stops. Survives restarts of the database and the broker. On Ctrl-C it finishes the batch in hand, stores its cursor and exits 0."})
+            "Reads the changelog in commit order, window by window (a window holds the transactions that committed between two snapshots, so a transaction that commits late is never skipped), and publishes one event per change to the table's topic, keyed by primary key, with an idempotent producer (acks=all). The cursor lives in the source (cdc.capture) and moves only after Kafka acknowledged the events; published rows are then removed from the changelog. Wakes on LISTEN/NOTIFY. Every captured table is published (each on a thread of its own), or those named with --table. A second produce for the same table waits as a standby and takes over when the first stops. Survives restarts of the database and the broker. On Ctrl-C it finishes the batch in hand, stores its cursor and exits 0."})
 public final class ProduceCommand implements Callable<Integer> {
     @Mixin Connections.Source source;
     @Mixin Connections.Broker broker;
 
-    @Option(names = "--table", defaultValue = "public.employees", description = "Captured table (default ${DEFAULT-VALUE}).")
-    String table;
+    @Option(names = "--table", split = ",", paramLabel = "SCHEMA.TABLE",
+            description = "Publish only these captured tables (repeatable, or comma-separated; default: every table cdc setup captured).")
+    List<String> tables = new ArrayList<>();
 
     @Option(names = "--batch-size", defaultValue = "5000",
-            description = "Changelog rows read and published per batch (default ${DEFAULT-VALUE}).")
+            description = "Events read and published per batch, per table (default ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--poll-interval", defaultValue = "1000", paramLabel = "MS",
@@ -38,11 +44,27 @@ public final class ProduceCommand implements Callable<Integer> {
         if (batchSize < 1 || pollMillis < 1) {
             throw Failure.usage("--batch-size and --poll-interval must be positive");
         }
-        String[] name = Table.parseName(table);
-        ChangelogPublisher p = new ChangelogPublisher(new ChangelogPublisher.Config(source.db(), broker.kafka(),
-                name[0], name[1], batchSize, pollMillis, progressSeconds * 1000));
-        p.preflight();
-        Loops.runUntilSignal(p, p::stop, p::abort);
+        Db db = source.db();
+        List<Capture> captures = new ArrayList<>();
+        try (Handle h = db.open("cdc-produce")) {
+            List<String[]> names = tables.isEmpty() ? Capture.all(h, db) : tables.stream().map(Table::parseName).toList();
+            for (String[] n : names) {
+                captures.add(Capture.load(h, db, n[0], n[1]));
+            }
+        }
+        if (broker.explicitTopic() != null && captures.size() > 1) {
+            throw Failure.usage("--topic names the topic of one table, and " + captures.size()
+                    + " tables are captured; add --table, or leave out --topic (each table has its topic)");
+        }
+        List<ChangelogPublisher> publishers = new ArrayList<>();
+        for (Capture c : captures) {
+            ChangelogPublisher p = new ChangelogPublisher(new ChangelogPublisher.Config(db, broker.kafka(c.topic()),
+                    c.table().schema(), c.table().name(), batchSize, pollMillis, progressSeconds * 1000));
+            p.preflight();
+            publishers.add(p);
+        }
+        Together<ChangelogPublisher> all = new Together<>(publishers, ChangelogPublisher::stop);
+        Loops.runUntilSignal(all, all::stop, () -> all.each(ChangelogPublisher::abort));
         return 0;
     }
 }

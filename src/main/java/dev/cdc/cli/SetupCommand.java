@@ -1,26 +1,44 @@
 package dev.cdc.cli;
 
 import dev.cdc.Pipeline;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "setup", mixinStandardHelpOptions = true, sortOptions = false,
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE},
-        header = "Install the employees table and its capture on the source, and the table on the target.",
+        header = "Install capture of tables on the source, and the tables on the target.",
         description = {
-            "On the source: the employees table, the emp_cdc changelog, the triggers that record every INSERT, UPDATE and DELETE into it, and the cdc.capture cursor table. On the target: the employees table and the cdc.applied_offsets bookkeeping table. Running it again is harmless: existing tables and the producer's cursor are kept, the triggers are refreshed."})
+            "With --table: for each existing source table, a changelog (<table>_cdc) and the triggers that record every INSERT, UPDATE and DELETE into it; on the target, the table created from the source's definition (columns, types, NOT NULL, primary key, enum types) when it does not exist, or checked when it does (another shape is an error, exit 3), and which topic feeds it. Rows already in a table are not copied.",
+            "Without --table, the demo: on the source, the employees table, the emp_cdc changelog, the triggers that record every INSERT, UPDATE and DELETE into it, and the cdc.capture cursor table. On the target: the employees table and the cdc.applied_offsets bookkeeping table. Running it again is harmless: existing tables and the producer's cursor are kept, the triggers are refreshed."})
 public final class SetupCommand implements Callable<Integer> {
     @Mixin Connections.Source source;
     @Mixin Connections.Target target;
     @Spec CommandSpec spec;
 
+    @Option(names = "--table", split = ",", paramLabel = "SCHEMA.TABLE",
+            description = "Capture these existing tables (repeatable, or comma-separated; quote names that need it: "
+                    + "'\"Sales\".\"Order Items\"'). Without --table: the employees demo.")
+    List<String> tables = new ArrayList<>();
+
+    @Option(names = "--changelog", paramLabel = "NAME",
+            description = "Name of the changelog table, in the table's schema (one --table only; default <table>_cdc).")
+    String changelog;
+
+    @Option(names = "--topic", paramLabel = "NAME",
+            description = "Kafka topic of the table's events (one --table only; default <schema>.<table>, characters "
+                    + "Kafka does not allow replaced by _).")
+    String topic;
+
     @Override
     public Integer call() {
-        for (String line : Pipeline.setup(source.db(), target.db())) {
+        for (String line : Pipeline.setup(source.db(), target.db(), tables, changelog, topic)) {
             spec.commandLine().getOut().println(line);
         }
         return 0;

@@ -1,6 +1,8 @@
 package dev.cdc.cli;
 
+import dev.cdc.Capture;
 import dev.cdc.Failure;
+import dev.cdc.Table;
 import dev.cdc.Pipeline;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,12 +36,17 @@ public final class TopicCommand implements Callable<Integer> {
     @Option(names = "--delete", description = "Delete the topic instead (its events are gone for good).")
     boolean delete;
 
+    @Option(names = "--table", paramLabel = "SCHEMA.TABLE",
+            description = "The table whose default topic (<schema>.<table>) to create; default: the employees demo's.")
+    String table;
+
     @Override
     public Integer call() {
         if (partitions < 1 || replication < 1) {
             throw Failure.usage("--partitions and --replication-factor must be at least 1");
         }
-        var kafka = broker.kafka();
+        String[] name = Table.parseName(table == null ? "public.employees" : table);
+        var kafka = broker.kafka(Capture.defaultTopic(name[0], name[1]));
         if (!delete) {
             spec.commandLine().getOut().println(Pipeline.createTopic(kafka, partitions, replication));
             return 0;

@@ -1,0 +1,43 @@
+package dev.cdc.cli;
+
+import dev.cdc.Capture;
+import dev.cdc.Db;
+import dev.cdc.Table;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jdbi.v3.core.Handle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "teardown", mixinStandardHelpOptions = true, sortOptions = false,
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE},
+        header = "Remove capture from tables on the source; their data stays.",
+        description = {
+            "Drops the capture triggers, their functions, the changelog (with any changes not yet published) and the cursor of each table, in one transaction per table. The tables and their rows are untouched, and so are the target, the topics and the events already in them. Stop cdc produce for these tables first."})
+public final class TeardownCommand implements Callable<Integer> {
+    @Mixin Connections.Source source;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--table", split = ",", paramLabel = "SCHEMA.TABLE", required = true,
+            description = "Tables to stop capturing (repeatable, or comma-separated).")
+    List<String> tables;
+
+    @Override
+    public Integer call() {
+        Db db = source.db();
+        try (Handle h = db.open("cdc-teardown")) {
+            for (String t : tables) {
+                String[] n = Table.parseName(t);
+                Capture c = Capture.load(h, db, n[0], n[1]);
+                c.uninstall(h);
+                spec.commandLine().getOut().println("capture of " + c.table().display() + " removed: triggers, changelog "
+                        + c.changelogDisplay() + " and cursor dropped; the table and its rows are untouched");
+            }
+        }
+        return 0;
+    }
+}

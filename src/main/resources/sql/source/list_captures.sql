@@ -1,0 +1,6 @@
+-- The captured tables (all of them, or the one named), with their changelog and topic.
+SELECT table_schema, table_name, changelog_schema, changelog_name, topic
+FROM cdc.capture
+WHERE (CAST(:schema AS text) IS NULL OR table_schema = :schema)
+  AND (CAST(:table AS text) IS NULL OR table_name = :table)
+ORDER BY table_schema, table_name

@@ -1,0 +1,293 @@
+package dev.cdc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tables other than employees: every common type, keys of every kind, key changes, names that
+ * need quoting. Each table gets its capture, a target table created from the source's definition,
+ * a topic, a producer and a consumer; the check compares every column's text on both sides.
+ */
+class AnyTableIT {
+    TestServers servers;
+    Kafka base;
+    final List<Runnable> stops = new ArrayList<>();
+    final List<Thread> threads = new ArrayList<>();
+
+    @BeforeEach
+    void servers() throws Exception {
+        servers = TestServers.get();
+        base = servers.reset();
+        for (Db db : new Db[] {servers.source, servers.target}) {
+            try (Handle h = db.open("test")) {
+                h.execute("DROP SCHEMA IF EXISTS anytable CASCADE");
+                h.execute("DROP SCHEMA IF EXISTS \"Sales\" CASCADE");
+            }
+        }
+        try (Handle h = servers.target.open("test")) {
+            h.execute(Sql.load("target/install.sql"));
+        }
+        try (Handle h = servers.source.open("test")) {
+            h.execute("CREATE SCHEMA anytable");
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        stops.forEach(Runnable::run);
+        for (Thread t : threads) {
+            t.join(20_000);
+        }
+    }
+
+    /** Capture, target table, topic, produce and consume for one source table. */
+    Table capture(String schema, String name) {
+        Table t;
+        try (Handle src = servers.source.open("test"); Handle dst = servers.target.open("test")) {
+            t = Table.find(src, schema, name).orElseThrow();
+            Capture.of(t).install(src);
+            TargetTable.ensure(dst, t);
+        }
+        Kafka kafka = new Kafka(base.bootstrapServers(), base.topic() + "_" + threads.size(), base.overrides());
+        Pipeline.createTopic(kafka, 3, (short) 1);
+        ChangelogPublisher p = new ChangelogPublisher(new ChangelogPublisher.Config(servers.source, kafka, schema, name,
+                5000, 1000, 0));
+        EventConsumer c = new EventConsumer(new EventConsumer.Config(servers.target, kafka, "g-" + kafka.topic(), 0));
+        for (Runnable r : new Runnable[] {p, c}) {
+            Thread th = new Thread(r, "it-" + name);
+            th.setDaemon(true);
+            th.start();
+            threads.add(th);
+        }
+        stops.add(p::stop);
+        stops.add(c::stop);
+        return t;
+    }
+
+    void converged(Table t, String when) {
+        long deadline = System.currentTimeMillis() + 30_000;
+        Compare c = Compare.of(servers.source, servers.target, t);
+        while (!c.identical() && System.currentTimeMillis() < deadline) {
+            Await.sleep(200);
+            c = Compare.of(servers.source, servers.target, t);
+        }
+        assertTrue(c.identical(), t.display() + " " + when + ": " + c);
+    }
+
+    @Test
+    void every_common_type_arrives_exactly() {
+        try (Handle src = servers.source.open("test")) {
+            src.execute("CREATE TYPE anytable.mood AS ENUM ('sad', 'ok', 'happy 😀')");
+            src.execute("""
+                    CREATE TABLE anytable.types (
+                        id bigint PRIMARY KEY, i2 smallint, i4 integer, i8 bigint,
+                        big numeric(60, 20), free numeric, r real, d double precision, b boolean,
+                        t text, v varchar(20), c char(5), bin bytea, u uuid, day date, tm time, tmz timetz,
+                        ts timestamp, tstz timestamptz, iv interval, j json, jb jsonb,
+                        ia integer[], ta text[], m anytable.mood, ma anytable.mood[], ip inet, net cidr)""");
+        }
+        Table t = capture("anytable", "types");
+        try (Handle src = servers.source.open("test"); Handle dst = servers.target.open("test")) {
+            // the triggers write timestamps in the writer's zone; consume and compare run in another
+            src.execute("SET TimeZone = 'Pacific/Chatham'");
+            src.execute("""
+                    INSERT INTO anytable.types VALUES
+                    (1, -32768, 2147483647, -9223372036854775808,
+                     12345678901234567890123456789012345678.12345678901234567890, 1e-30, 3.4028235e38, 1.7976931348623157e308, true,
+                     'Zürich "Ost" \\ tab	end 😀𝄞', 'varchar', 'ab', '\\xdeadbeef00', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+                     '2024-02-29', '23:59:59.999999', '12:34:56.789+05:30',
+                     '1999-12-31 23:59:59.123456', '2024-03-31 02:30:00+02', '1 year 2 mons 3 days 04:05:06.789',
+                     '{"b" : 1, "a": [1, 2.50], "a": "duplicate key kept"}', '{"z": {"y": [true, null, 1.10]}}',
+                     '{1,NULL,-3}', '{"a,b","c\\"d",NULL,""}', 'happy 😀', '{sad,ok}', '192.168.0.1/24', '10.0.0.0/8'),
+                    (2, NULL, NULL, NULL, NULL, 'NaN', 'NaN', 'Infinity', NULL, NULL, NULL, NULL, NULL, NULL,
+                     'infinity', NULL, NULL, '-infinity', 'infinity', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+                    (3, 0, 0, 0, 0, '-Infinity', '-Infinity', '-Infinity', false, '', '', '', '\\x', '00000000-0000-0000-0000-000000000000',
+                     '0001-01-01', '00:00', '00:00+00', '0001-01-01 00:00', '0001-01-01 00:00+00', '0', '""', '[]',
+                     '{}', '{}', 'sad', '{}', '::1', '::/0')""");
+            src.execute("INSERT INTO anytable.types (id, t) VALUES (4, repeat('long 😀 text ', 80000))");
+            converged(t, "after inserts");
+            assertEquals(4L, dst.createQuery("SELECT count(*) FROM anytable.types").mapTo(Long.class).one());
+            assertEquals("{\"b\" : 1, \"a\": [1, 2.50], \"a\": \"duplicate key kept\"}",
+                    dst.createQuery("SELECT j::text FROM anytable.types WHERE id = 1").mapTo(String.class).one(),
+                    "json keeps its exact text");
+            src.execute("UPDATE anytable.types SET t = NULL, big = -big, tstz = tstz + interval '1 second', "
+                    + "ia = ia || 4, j = '{\"x\":1}' WHERE id IN (1, 3)");
+            src.execute("UPDATE anytable.types SET t = '' WHERE id = 2");
+            converged(t, "after updates");
+            src.execute("DELETE FROM anytable.types WHERE id = 4");
+            converged(t, "after delete");
+        }
+    }
+
+    @Test
+    void keys_of_every_kind_and_key_changes() {
+        try (Handle src = servers.source.open("test")) {
+            src.execute("CREATE TABLE anytable.k_int (id integer PRIMARY KEY DEFERRABLE INITIALLY DEFERRED, v text)");
+            src.execute("CREATE TABLE anytable.k_uuid (id uuid PRIMARY KEY, v text)");
+            src.execute("CREATE TABLE anytable.k_text (id text PRIMARY KEY, v text)");
+            src.execute("CREATE TABLE anytable.k_composite (region text, day date, n bigint, v text, PRIMARY KEY (region, day, n))");
+        }
+        List<Table> tables = List.of(capture("anytable", "k_int"), capture("anytable", "k_uuid"),
+                capture("anytable", "k_text"), capture("anytable", "k_composite"));
+        try (Handle src = servers.source.open("test")) {
+            src.execute("INSERT INTO anytable.k_int SELECT g, 'v' || g FROM generate_series(1, 500) g");
+            src.execute("INSERT INTO anytable.k_uuid SELECT md5(g::text)::uuid, 'v' || g FROM generate_series(1, 500) g");
+            src.execute("INSERT INTO anytable.k_text SELECT 'key ' || g || ' \"ü\"', 'v' || g FROM generate_series(1, 500) g");
+            src.execute("INSERT INTO anytable.k_composite SELECT 'r' || g % 7, DATE '2024-01-01' + g % 30, g, 'v' FROM generate_series(1, 500) g");
+            for (Table t : tables) {
+                converged(t, "after inserts");
+            }
+            // key changes: the old keys disappear, the new ones appear, including a swap of two keys
+            src.execute("UPDATE anytable.k_int SET id = id + 1000 WHERE id <= 100");
+            src.execute("UPDATE anytable.k_int SET id = CASE id WHEN 200 THEN 201 ELSE 200 END WHERE id IN (200, 201)");
+            src.execute("UPDATE anytable.k_text SET id = upper(id) WHERE id LIKE 'key 1%'");
+            src.execute("UPDATE anytable.k_composite SET day = day + 365, v = 'moved' WHERE n % 3 = 0");
+            src.execute("UPDATE anytable.k_uuid SET v = 'changed' WHERE v LIKE 'v1%'");
+            // one transaction inserts, updates and deletes one row, and moves another's key twice
+            src.useTransaction(tx -> {
+                tx.execute("INSERT INTO anytable.k_int VALUES (5000, 'tmp')");
+                tx.execute("UPDATE anytable.k_int SET v = 'tmp2' WHERE id = 5000");
+                tx.execute("DELETE FROM anytable.k_int WHERE id = 5000");
+                tx.execute("UPDATE anytable.k_int SET id = 6000 WHERE id = 300");
+                tx.execute("UPDATE anytable.k_int SET id = 6001, v = 'twice' WHERE id = 6000");
+            });
+            src.execute("DELETE FROM anytable.k_composite WHERE n % 5 = 0");
+            src.execute("DELETE FROM anytable.k_uuid WHERE v = 'changed'");
+            for (Table t : tables) {
+                converged(t, "after key changes and deletes");
+            }
+        }
+    }
+
+    @Test
+    void names_that_need_quoting() {
+        try (Handle src = servers.source.open("test")) {
+            src.execute("CREATE SCHEMA \"Sales\"");
+            src.execute("CREATE TABLE \"Sales\".\"Order Items\" (\"select\" int, \"Line\" int, \"from\" text, "
+                    + "\"a\"\"quote\" text, PRIMARY KEY (\"select\", \"Line\"))");
+        }
+        Table t = capture("Sales", "Order Items");
+        try (Handle src = servers.source.open("test")) {
+            src.execute("INSERT INTO \"Sales\".\"Order Items\" SELECT g, g % 3, 'x' || g, 'q' FROM generate_series(1, 50) g");
+            src.execute("UPDATE \"Sales\".\"Order Items\" SET \"from\" = 'updated', \"Line\" = \"Line\" + 10 WHERE \"select\" < 10");
+            src.execute("DELETE FROM \"Sales\".\"Order Items\" WHERE \"select\" > 40");
+            converged(t, "after changes");
+        }
+    }
+
+    List<String> source() {
+        return servers.sourceArgs();
+    }
+
+    List<String> target() {
+        return servers.targetArgs();
+    }
+
+    List<String> broker() {
+        return List.of("--bootstrap-servers", base.bootstrapServers());
+    }
+
+    @SafeVarargs
+    static String[] line(String command, List<String>... parts) {
+        List<String> a = new ArrayList<>(List.of(command));
+        for (List<String> p : parts) {
+            a.addAll(p);
+        }
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void the_command_line_captures_several_tables_with_one_produce_and_one_consume() throws Exception {
+        String sfx = base.topic();
+        String a = "anytable.a_" + sfx;
+        String b = "anytable.b_" + sfx;
+        try (Handle src = servers.source.open("test"); Handle dst = servers.target.open("test")) {
+            src.execute("CREATE TABLE " + a + " (id int PRIMARY KEY, v text NOT NULL, n numeric(10, 2))");
+            src.execute("CREATE TABLE " + b + " (k text, d date, v jsonb, PRIMARY KEY (k, d))");
+            src.execute("CREATE TABLE anytable.c (id int PRIMARY KEY, v text)");
+            dst.execute("CREATE SCHEMA anytable");
+            dst.execute("CREATE TABLE anytable.c (id bigint PRIMARY KEY, w text)");
+        }
+        CliTest.Run setup = CliTest.run(line("setup", source(), target(), List.of("--table", a + "," + b)));
+        assertEquals(0, setup.code(), setup.err());
+        assertTrue(setup.out().contains("created from the source's definition"), setup.out());
+        assertTrue(setup.out().contains("topic " + a + " feeds " + a), setup.out());
+        CliTest.Run again = CliTest.run(line("setup", source(), target(), List.of("--table", a, "--table", b)));
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("compatible shape, kept as is"), again.out());
+        CliTest.Run other = CliTest.run(line("setup", source(), target(), List.of("--table", "anytable.c")));
+        assertEquals(Failure.PRECONDITION, other.code(), other.out());
+        assertTrue(other.err().contains("column id is bigint on the target, integer on the source")
+                && other.err().contains("column v is missing"), other.err());
+        try (Handle src = servers.source.open("test")) {
+            assertTrue(Table.find(src, "anytable", "c_cdc").isEmpty(), "nothing installed on the source when the target is wrong");
+        }
+        for (String t : new String[] {a, b}) {
+            CliTest.Run topic = CliTest.run(line("topic", broker(), List.of("--table", t)));
+            assertEquals(0, topic.code(), topic.err());
+        }
+        CliTest.Run oneTopic = CliTest.run(line("produce", source(), broker(), List.of("--topic", "x")));
+        assertEquals(Failure.USAGE, oneTopic.code(), oneTopic.err());
+
+        Table ta;
+        Table tb;
+        try (Handle src = servers.source.open("test")) {
+            ta = Table.find(src, "anytable", "a_" + sfx).orElseThrow();
+            tb = Table.find(src, "anytable", "b_" + sfx).orElseThrow();
+        }
+        try (CdcProcess produce = CdcProcess.start("produce-tables", line("produce", source(), broker()));
+             CdcProcess consume = CdcProcess.start("consume-tables", line("consume", target(), broker(), List.of("--group", "g-tables-" + sfx)))) {
+            try (Handle src = servers.source.open("test")) {
+                src.execute("INSERT INTO " + a + " SELECT g, 'v' || g, g / 3.0 FROM generate_series(1, 300) g");
+                src.execute("INSERT INTO " + b + " SELECT 'k' || g % 10, DATE '2025-01-01' + g, jsonb_build_object('g', g) "
+                        + "FROM generate_series(1, 300) g");
+                src.execute("UPDATE " + a + " SET v = 'updated' WHERE id % 2 = 0");
+                src.execute("DELETE FROM " + b + " WHERE k = 'k3'");
+            }
+            converged(ta, "through the command line");
+            converged(tb, "through the command line");
+            assertEquals(0, produce.terminate(), produce.output());
+            assertEquals(0, consume.terminate(), consume.output());
+        }
+        // a column added on the source: consume stops at the first event that has it, never drops it
+        try (Handle src = servers.source.open("test")) {
+            src.execute("ALTER TABLE " + a + " ADD COLUMN added timestamptz");
+            src.execute("UPDATE " + a + " SET added = now() WHERE id = 7");
+        }
+        try (CdcProcess produce = CdcProcess.start("produce-added", line("produce", source(), broker()))) {
+            CliTest.Run stopped = CliTest.run(line("consume", target(), broker(), List.of("--group", "g-tables-" + sfx)));
+            assertEquals(Failure.BAD_EVENT, stopped.code(), stopped.err());
+            assertTrue(stopped.err().contains("has a column added that target table " + a + " lacks"), stopped.err());
+            try (Handle dst = servers.target.open("test")) {
+                dst.execute("ALTER TABLE " + a + " ADD COLUMN added timestamptz");
+            }
+            try (CdcProcess consume = CdcProcess.start("consume-added", line("consume", target(), broker(),
+                    List.of("--group", "g-tables-" + sfx)))) {
+                try (Handle src = servers.source.open("test")) {
+                    ta = Table.find(src, "anytable", "a_" + sfx).orElseThrow();
+                }
+                converged(ta, "after the column was added on both sides");
+                assertEquals(0, consume.terminate(), consume.output());
+            }
+            assertEquals(0, produce.terminate(), produce.output());
+        }
+        CliTest.Run down = CliTest.run(line("teardown", source(), List.of("--table", a)));
+        assertEquals(0, down.code(), down.err());
+        try (Handle src = servers.source.open("test")) {
+            assertTrue(Table.find(src, "anytable", "a_" + sfx + "_cdc").isEmpty(), "changelog dropped");
+            src.execute("INSERT INTO " + a + " VALUES (1000, 'after teardown', 1)");
+            assertEquals(301L, src.createQuery("SELECT count(*) FROM " + a).mapTo(Long.class).one(), "rows untouched");
+            assertEquals(0L, src.createQuery("SELECT count(*) FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass)")
+                    .bind("t", a).mapTo(Long.class).one(), "no trigger left");
+        }
+        CliTest.Run gone = CliTest.run(line("produce", source(), broker(), List.of("--table", a)));
+        assertEquals(Failure.PRECONDITION, gone.code(), gone.err());
+    }
+}
