@@ -2,7 +2,6 @@ package dev.cdc;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -170,7 +169,7 @@ public final class Applier {
                     continue;
                 }
                 Target t = target(tx, ev.table());
-                String unknown = unknownColumn(ev.after(), t.columns());
+                String unknown = ev.columns().stream().filter(c -> !t.columns().contains(c)).findFirst().orElse(null);
                 if (unknown != null) {
                     throw Failure.badEvent("the event in topic " + e.getKey().topic() + ", partition " + e.getKey().partition()
                             + ", offset " + d.record().offset() + " has a column " + unknown + " that target table "
@@ -178,24 +177,6 @@ public final class Applier {
                             + "source's type and start consume again", null);
                 }
             }
-        }
-    }
-
-    /** The first top-level field of a row's JSON that is not one of the columns, or null. */
-    static String unknownColumn(String row, java.util.Set<String> columns) {
-        try (com.fasterxml.jackson.core.JsonParser p = ChangeEvent.JSON.createParser(row)) {
-            p.nextToken();
-            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                if (!columns.contains(name)) {
-                    return name;
-                }
-                p.nextToken();
-                p.skipChildren();
-            }
-            return null;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("a decoded event's row is not JSON", e);
         }
     }
 

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One change of one row, as it travels through Kafka. The value of a Kafka record is this JSON:
@@ -25,9 +27,10 @@ import java.nio.charset.StandardCharsets;
  * {@code seq} and {@code index} (the change's place in its changelog row) are the event's position
  * in its source: it grows with every event of a table, so a consumer recognizes an event it has
  * already applied (the producer republishes after a crash).
- * {@code epoch} changes when capture is reinstalled and positions restart.
+ * {@code epoch} changes when capture is reinstalled and positions restart. Decoded, {@code key} and
+ * {@code after} stay JSON text, and {@code columns} are the names in {@code after}.
  */
-public record ChangeEvent(char op, String table, String key, String after,
+public record ChangeEvent(char op, String table, String key, String after, List<String> columns,
                           String epoch, long window, long seq, int index) {
 
     /** Numbers keep their exact digits (numeric(40,20) stays exact). */
@@ -85,6 +88,8 @@ public record ChangeEvent(char op, String table, String key, String after,
         String table = null;
         String key = null;
         String after = null;
+        List<String> columns = new ArrayList<>();
+        boolean keyEmpty = true;
         long[] position = null;
         String epoch = null;
         try (JsonParser p = JSON.createParser(text)) {
@@ -97,8 +102,15 @@ public record ChangeEvent(char op, String table, String key, String after,
                 switch (field) {
                     case "op" -> op = string(p, "op");
                     case "table" -> table = string(p, "table");
-                    case "key" -> key = t == JsonToken.START_OBJECT ? object(p, text) : null;
-                    case "after" -> after = t == JsonToken.START_OBJECT ? object(p, text) : null;
+                    case "key" -> {
+                        List<String> keyColumns = new ArrayList<>(1);
+                        key = t == JsonToken.START_OBJECT ? object(p, text, keyColumns) : null;
+                        keyEmpty = keyColumns.isEmpty();
+                    }
+                    case "after" -> {
+                        columns.clear();
+                        after = t == JsonToken.START_OBJECT ? object(p, text, columns) : null;
+                    }
                     case "source" -> {
                         if (t != JsonToken.START_OBJECT) {
                             throw new InvalidEvent("source must be an object");
@@ -133,7 +145,7 @@ public record ChangeEvent(char op, String table, String key, String after,
         if (table == null) {
             throw new InvalidEvent("table must be a non-empty string");
         }
-        if (key == null || key.replaceAll("\\s", "").equals("{}")) {
+        if (key == null || keyEmpty) {
             throw new InvalidEvent("key must be a non-empty object");
         }
         if (op.charAt(0) != 'd' && after == null) {
@@ -150,14 +162,22 @@ public record ChangeEvent(char op, String table, String key, String after,
         if (position[2] > Integer.MAX_VALUE) {
             throw new InvalidEvent("source.index is too large");
         }
-        return new ChangeEvent(op.charAt(0), table, key, op.charAt(0) == 'd' ? null : after,
+        boolean delete = op.charAt(0) == 'd';
+        return new ChangeEvent(op.charAt(0), table, key, delete ? null : after, delete ? List.of() : columns,
                 epoch, position[0], position[1], (int) position[2]);
     }
 
-    /** The text of the object the parser is at, as it appears in the event. */
-    private static String object(JsonParser p, String text) throws IOException {
+    /**
+     * The text of the object the parser is at, as it appears in the event; its top-level field
+     * names go to {@code fields}.
+     */
+    private static String object(JsonParser p, String text, List<String> fields) throws IOException {
         int start = (int) p.currentTokenLocation().getCharOffset();
-        p.skipChildren();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            fields.add(p.currentName());
+            p.nextToken();
+            p.skipChildren();
+        }
         return text.substring(start, (int) p.currentTokenLocation().getCharOffset() + 1);
     }
 

@@ -28,6 +28,7 @@ class ChangeEventTest {
         assertEquals(3, e.window());
         assertEquals(42, e.seq());
         assertEquals(0, e.index());
+        assertEquals(java.util.List.of("emp_id", "city", "salary"), e.columns());
     }
 
     @Test
@@ -62,6 +63,7 @@ class ChangeEventTest {
             "not json", "[1,2]", "{}", "{\"op\":\"x\"}",
             "{\"op\":\"c\",\"table\":\"t\",\"key\":{\"id\":1},\"after\":null,\"source\":{\"epoch\":\"e\",\"window\":1,\"seq\":1}}",
             "{\"op\":\"c\",\"table\":\"t\",\"key\":{},\"after\":{},\"source\":{\"epoch\":\"e\",\"window\":1,\"seq\":1}}",
+            "{\"op\":\"c\",\"table\":\"t\",\"key\":{ \n },\"after\":{},\"source\":{\"epoch\":\"e\",\"window\":1,\"seq\":1}}",
             "{\"op\":\"d\",\"table\":\"t\",\"key\":{\"id\":1},\"source\":{\"epoch\":\"e\",\"window\":-1,\"seq\":1}}",
             "{\"op\":\"d\",\"table\":\"t\",\"key\":{\"id\":1},\"source\":{\"epoch\":\"e\",\"window\":1}}",
         };
