@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 
@@ -29,17 +30,18 @@ public record Capture(Table table, String changelogSchema, String changelogName,
      * {@code employee_cdc}.
      */
     public static Capture of(Table table, String changelog, String topic) {
-        boolean demo = table.schema().equals("public") && table.name().equals("employees");
+        boolean demo = isDemo(table.schema(), table.name());
         return new Capture(table, table.schema(), changelog != null ? changelog : demo ? "emp_cdc" : table.name() + "_cdc",
                 topic != null ? topic : defaultTopic(table.schema(), table.name()));
     }
 
     /** The default topic of a table's events. */
     public static String defaultTopic(String schema, String name) {
-        if (schema.equals("public") && name.equals("employees")) {
-            return "employee_cdc";
-        }
-        return (schema + "." + name).replaceAll("[^A-Za-z0-9._-]", "_");
+        return isDemo(schema, name) ? "employee_cdc" : (schema + "." + name).replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    private static boolean isDemo(String schema, String name) {
+        return schema.equals("public") && name.equals("employees");
     }
 
     public String changelog() {
@@ -139,28 +141,36 @@ public record Capture(Table table, String changelogSchema, String changelogName,
 
     /** The capture of a table, as installed on the source; a missing one is a {@link Failure}. */
     public static Capture load(Handle h, Db source, String schema, String name) {
-        List<Map<String, Object>> rows = installed(h) ? h.createQuery(Sql.load("source/list_captures.sql"))
-                .bind("schema", schema).bind("table", name).mapToMap().list() : List.of();
-        Table table = Table.find(h, schema, name).orElse(null);
-        if (rows.isEmpty() || table == null) {
-            throw Failure.precondition("capture of " + schema + "." + name + " is not installed on the "
-                    + source.where() + " (run: cdc setup" + (schema.equals("public") && name.equals("employees")
-                    ? "" : " --table " + schema + "." + name) + ")");
-        }
-        Map<String, Object> r = rows.get(0);
-        return new Capture(table, (String) r.get("changelog_schema"), (String) r.get("changelog_name"),
-                r.get("topic") != null ? (String) r.get("topic") : defaultTopic(schema, name));
+        return find(h, schema, name).orElseThrow(() -> Failure.precondition("capture of " + schema + "." + name
+                + " is not installed on the " + source.where() + " (run: cdc setup"
+                + (isDemo(schema, name) ? "" : " --table " + schema + "." + name) + ")"));
     }
 
-    /** Every table captured on the source, as {schema, name}; a source without capture is a {@link Failure}. */
-    public static List<String[]> all(Handle h, Db source) {
-        List<String[]> tables = !installed(h) ? List.of() : h.createQuery(Sql.load("source/list_captures.sql"))
-                .bind("schema", (String) null).bind("table", (String) null)
-                .map((rs, ctx) -> new String[] {rs.getString("table_schema"), rs.getString("table_name")}).list();
-        if (tables.isEmpty()) {
+    /** The capture of a table, as installed on the source, if it is. */
+    public static Optional<Capture> find(Handle h, String schema, String name) {
+        return installed(h) ? list(h, schema, name).stream().findFirst() : Optional.empty();
+    }
+
+    /** Every table captured on the source; a source without capture is a {@link Failure}. */
+    public static List<Capture> all(Handle h, Db source) {
+        List<Capture> all = installed(h) ? list(h, null, null) : List.of();
+        if (all.isEmpty()) {
             throw Failure.precondition("capture is not installed on the " + source.where() + ": no table is captured (run: cdc setup)");
         }
-        return tables;
+        return all;
+    }
+
+    /** The captures recorded in cdc.capture (all, or the named table's) whose table still exists. */
+    private static List<Capture> list(Handle h, String schema, String name) {
+        List<Capture> captures = new ArrayList<>();
+        for (Map<String, Object> r : h.createQuery(Sql.load("source/list_captures.sql"))
+                .bind("schema", schema).bind("table", name).mapToMap().list()) {
+            String s = (String) r.get("table_schema");
+            String t = (String) r.get("table_name");
+            Table.find(h, s, t).ifPresent(table -> captures.add(new Capture(table, (String) r.get("changelog_schema"),
+                    (String) r.get("changelog_name"), r.get("topic") != null ? (String) r.get("topic") : defaultTopic(s, t))));
+        }
+        return captures;
     }
 
     private static boolean installed(Handle h) {

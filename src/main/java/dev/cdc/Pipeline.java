@@ -44,23 +44,21 @@ public final class Pipeline implements AutoCloseable {
         }
         List<String> done = new ArrayList<>();
         List<Capture> captures = new ArrayList<>();
-        if (!demo) { // a target table of another shape stops setup before anything is installed
-            try (Handle s = source.open("cdc-setup"); Handle t = target.open("cdc-setup")) {
-                for (String name : tables) {
-                    String[] n = Table.parseName(name);
-                    Table.find(s, n[0], n[1]).ifPresent(table -> TargetTable.check(t, table));
-                }
-            }
-        }
         try (Handle h = source.open("cdc-setup")) {
             if (demo) {
                 done.add("source: " + createEmployees(h));
             }
+            List<Table> found = new ArrayList<>();
             for (String name : demo ? List.of("public." + EMPLOYEES) : tables) {
                 String[] n = Table.parseName(name);
-                Table t = Table.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
-                        "table " + n[0] + "." + n[1] + " does not exist on the " + source.where()));
-                Capture c = Capture.of(t, installedChangelog(h, source, t, changelog), topic);
+                found.add(Table.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
+                        "table " + n[0] + "." + n[1] + " does not exist on the " + source.where())));
+            }
+            if (!demo) {
+                checkTargets(target, found); // a target table of another shape stops setup before anything is installed
+            }
+            for (Table t : found) {
+                Capture c = Capture.of(t, installedChangelog(h, t, changelog), topic);
                 c.install(h).forEach(s -> done.add("source: " + s));
                 captures.add(c);
             }
@@ -88,21 +86,24 @@ public final class Pipeline implements AutoCloseable {
         return done;
     }
 
-    /** A table captured already keeps its changelog; asking for another one is an error. */
-    private static String installedChangelog(Handle h, Db source, Table t, String asked) {
-        try {
-            String have = Capture.load(h, source, t.schema(), t.name()).changelogName();
-            if (asked != null && !asked.equals(have)) {
-                throw Failure.usage(t.display() + " is captured already, into changelog " + have
-                        + "; to use another one, remove capture first (cdc teardown --table " + t.display() + ")");
-            }
-            return have;
-        } catch (Failure notInstalled) {
-            if (notInstalled.exitCode() == Failure.USAGE) {
-                throw notInstalled;
-            }
-            return asked;
+    private static void checkTargets(Db target, List<Table> tables) {
+        try (Handle h = target.open("cdc-setup")) {
+            tables.forEach(t -> TargetTable.check(h, t));
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw target.failed("setup", e);
         }
+    }
+
+    /** A table captured already keeps its changelog; asking for another one is an error. */
+    private static String installedChangelog(Handle h, Table t, String asked) {
+        String have = Capture.find(h, t.schema(), t.name()).map(Capture::changelogName).orElse(null);
+        if (have != null && asked != null && !asked.equals(have)) {
+            throw Failure.usage(t.display() + " is captured already, into changelog " + have
+                    + "; to use another one, remove capture first (cdc teardown --table " + t.display() + ")");
+        }
+        return have != null ? have : asked;
     }
 
     private static String createEmployees(Handle h) {

@@ -17,19 +17,14 @@ public final class TargetTable {
 
     /** Fails when the target table exists with a shape that cannot take the source's rows. */
     public static void check(Handle target, Table source) {
-        Optional<Table> existing = Table.find(target, source.schema(), source.name());
-        List<String> problems = existing.map(t -> differences(source, t)).orElse(List.of());
-        if (!problems.isEmpty()) {
-            throw Failure.precondition("target table " + source.display() + " exists with another shape: "
-                    + String.join("; ", problems)
-                    + " (change or drop it; cdc creates it from the source when it does not exist)");
-        }
+        Table.find(target, source.schema(), source.name()).ifPresent(existing -> requireCompatible(source, existing));
     }
 
     /** Makes the target table ready for {@code source}; returns what it did. */
     public static String ensure(Handle target, Table source) {
-        check(target, source);
-        if (Table.find(target, source.schema(), source.name()).isPresent()) {
+        Optional<Table> existing = Table.find(target, source.schema(), source.name());
+        if (existing.isPresent()) {
+            requireCompatible(source, existing.get());
             return "table " + source.display() + " already exists with a compatible shape, kept as is";
         }
         for (Table.Column c : source.definition()) {
@@ -54,8 +49,6 @@ public final class TargetTable {
 
     /** Creates an enum type the source uses, or adds the labels the target's copy lacks. */
     private static void createEnum(Handle target, Table.Column c) {
-        List<String> have = target.createQuery("SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = to_regtype(:t) "
-                + "ORDER BY e.enumsortorder").bind("t", c.enumType()).mapTo(String.class).list();
         boolean exists = target.createQuery("SELECT to_regtype(:t) IS NOT NULL").bind("t", c.enumType())
                 .mapTo(Boolean.class).one();
         if (!exists) {
@@ -64,10 +57,21 @@ public final class TargetTable {
                     + c.enumLabels().stream().map(Sql::literal).collect(Collectors.joining(", ")) + ")");
             return;
         }
+        List<String> have = target.createQuery("SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = to_regtype(:t) "
+                + "ORDER BY e.enumsortorder").bind("t", c.enumType()).mapTo(String.class).list();
         for (String label : c.enumLabels()) {
             if (!have.contains(label)) {
                 target.execute("ALTER TYPE " + c.enumType() + " ADD VALUE IF NOT EXISTS " + Sql.literal(label));
             }
+        }
+    }
+
+    private static void requireCompatible(Table source, Table target) {
+        List<String> problems = differences(source, target);
+        if (!problems.isEmpty()) {
+            throw Failure.precondition("target table " + source.display() + " exists with another shape: "
+                    + String.join("; ", problems)
+                    + " (change or drop it; cdc creates it from the source when it does not exist)");
         }
     }
 

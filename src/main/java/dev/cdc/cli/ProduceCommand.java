@@ -47,8 +47,11 @@ public final class ProduceCommand implements Callable<Integer> {
         Db db = source.db();
         List<Capture> captures = new ArrayList<>();
         try (Handle h = db.open("cdc-produce")) {
-            List<String[]> names = tables.isEmpty() ? Capture.all(h, db) : tables.stream().map(Table::parseName).toList();
-            for (String[] n : names) {
+            if (tables.isEmpty()) {
+                captures.addAll(Capture.all(h, db));
+            }
+            for (String t : tables) {
+                String[] n = Table.parseName(t);
                 captures.add(Capture.load(h, db, n[0], n[1]));
             }
         }
