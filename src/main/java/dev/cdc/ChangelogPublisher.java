@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class ChangelogPublisher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger("cdc.produce");
     private static final int LOCK_CLASS = 0x0cdc;
-    /** A window that ends with fewer rows than this means the producer is about to idle. */
+    /** A window that ends with a page of fewer events than this means the producer is about to idle. */
     private static final int IDLE_PAGE = 100;
     /** Right after work, look for changes this often too, in case a notification was not sent. */
     private static final long BUSY_POLL_MILLIS = 10;
