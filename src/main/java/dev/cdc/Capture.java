@@ -89,7 +89,30 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         v.put("pk_join", Sql.keyMatch(table.key(), n, o));
         v.put("chunk_bytes", Long.toString(CHUNK_BYTES));
         v.put("wake_lock", wakeLock());
+        v.put("fn_settings", keySettings());
         return v;
+    }
+
+    /**
+     * The Kafka key is the key columns' JSON text, so it must not depend on the writing session: a
+     * timestamptz is written in the session's TimeZone, an interval in its IntervalStyle, a float
+     * with its extra_float_digits. For a key of such a type the trigger functions fix the setting
+     * for their own run (a SET clause costs every statement a little, so other tables go without).
+     */
+    private String keySettings() {
+        List<String> types = table.definition().stream().filter(c -> table.key().contains(c.name()))
+                .map(Table.Column::type).toList();
+        StringBuilder b = new StringBuilder();
+        if (types.stream().anyMatch(t -> t.startsWith("timestamp") && t.contains("with time zone"))) {
+            b.append(" SET TimeZone = 'UTC'");
+        }
+        if (types.stream().anyMatch(t -> t.startsWith("interval"))) {
+            b.append(" SET IntervalStyle = 'postgres'");
+        }
+        if (types.stream().anyMatch(t -> t.startsWith("real") || t.startsWith("double precision"))) {
+            b.append(" SET extra_float_digits = 1");
+        }
+        return b.toString().trim();
     }
 
     /**

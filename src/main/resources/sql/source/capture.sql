@@ -5,7 +5,8 @@
 -- {"column": [values]}), ${old_key_size} (bytes of o's key), ${pk_join} (o matches n by key),
 -- ${chunk_bytes} (the most a changelog row holds, unless one row is bigger), ${n} ${o} (aliases of
 -- the new and old rows that no column of the table is named like), ${wake_lock} (the advisory
--- lock a busy producer holds).
+-- lock a busy producer holds), ${fn_settings} (see Capture.keySettings: fixes the session settings
+-- that would make a key's JSON text depend on the writer, e.g. TimeZone for a timestamptz key).
 --
 -- Statement-level triggers with transition tables write a whole statement's changes as one
 -- changelog row (a JSON array), which costs a fraction of a row trigger or of a changelog row per
@@ -36,7 +37,7 @@ ALTER TABLE ${changelog} ALTER COLUMN data SET STORAGE EXTERNAL;
 
 -- Inserted and updated rows. An UPDATE that changed a key: the old key no longer exists, so it is
 -- sent as a delete first.
-CREATE OR REPLACE FUNCTION ${fn_write}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE OR REPLACE FUNCTION ${fn_write}() RETURNS trigger LANGUAGE plpgsql ${fn_settings} AS $fn$
 #variable_conflict use_variable
 DECLARE
     cdc_rows bigint;
@@ -74,7 +75,7 @@ BEGIN
 END
 $fn$;
 
-CREATE OR REPLACE FUNCTION ${fn_delete}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE OR REPLACE FUNCTION ${fn_delete}() RETURNS trigger LANGUAGE plpgsql ${fn_settings} AS $fn$
 #variable_conflict use_variable
 DECLARE
     cdc_rows bigint;

@@ -166,6 +166,32 @@ class AnyTableIT {
         }
     }
 
+    /**
+     * A timestamptz key is written in each writer's time zone: the same row changed from sessions in
+     * different zones must still be one key (one partition, one row in a batch), or a delete could
+     * run before the insert it follows.
+     */
+    @Test
+    void a_timestamptz_key_is_one_key_whatever_the_writers_time_zone() throws Exception {
+        try (Handle src = servers.source.open("test")) {
+            src.execute("CREATE TABLE anytable.k_time (at timestamptz PRIMARY KEY, v text)");
+        }
+        Table t = capture("anytable", "k_time");
+        try (Handle a = servers.source.open("test"); Handle b = servers.source.open("test")) {
+            a.execute("SET TimeZone = 'Pacific/Chatham'");
+            b.execute("SET TimeZone = 'America/Los_Angeles'");
+            for (int round = 0; round < 20; round++) {
+                a.execute("INSERT INTO anytable.k_time SELECT TIMESTAMPTZ '2024-01-01 00:00Z' + g * interval '1 minute', 'a' "
+                        + "FROM generate_series(1, 50) g");
+                b.execute("UPDATE anytable.k_time SET v = 'b'");
+                b.execute("DELETE FROM anytable.k_time");
+            }
+            a.execute("INSERT INTO anytable.k_time VALUES ('2024-06-01 12:00Z', 'kept')");
+            b.execute("UPDATE anytable.k_time SET v = 'kept, updated'");
+        }
+        converged(t, "after changes from two time zones");
+    }
+
     @Test
     void names_that_need_quoting() {
         try (Handle src = servers.source.open("test")) {
