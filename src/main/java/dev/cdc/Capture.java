@@ -87,6 +87,11 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         v.put("old_key_size", table.key().stream().map(c -> "pg_column_size(" + o + "." + Sql.ident(c) + ")")
                 .collect(Collectors.joining(" + ")));
         v.put("pk_join", Sql.keyMatch(table.key(), n, o));
+        v.put("pk_n", keyList(n));
+        v.put("pk_k", keyList("k"));
+        v.put("pk_u", keyList("u"));
+        v.put("key_json", table.key().stream().map(c -> Sql.literal(c) + ", " + n + "." + Sql.ident(c))
+                .collect(Collectors.joining(", ", "json_build_object(", ")::text")));
         v.put("chunk_bytes", Long.toString(CHUNK_BYTES));
         v.put("wake_lock", wakeLock());
         v.put("fn_settings", keySettings());
@@ -131,6 +136,11 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         return Sql.ident("cdc", changelogSchema + "." + changelogName + "_" + op);
     }
 
+    /** {@code alias.a, alias.b}: the key columns of a row. */
+    private String keyList(String alias) {
+        return table.key().stream().map(c -> alias + "." + Sql.ident(c)).collect(Collectors.joining(", "));
+    }
+
     /** {@code json_build_object('a', json_agg(<row>.a), ...)} over the key columns: keys column by column. */
     private String keyColumns(String row) {
         return table.key().stream().map(c -> Sql.literal(c) + ", json_agg(" + row + Sql.ident(c) + ")")
@@ -167,6 +177,16 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         return find(h, schema, name).orElseThrow(() -> Failure.precondition("capture of " + schema + "." + name
                 + " is not installed on the " + source.where() + " (run: cdc setup"
                 + (isDemo(schema, name) ? "" : " --table " + schema + "." + name) + ")"));
+    }
+
+    /** The captures of the named tables ("schema.table"); one not captured is a {@link Failure}. */
+    public static List<Capture> load(Handle h, Db source, List<String> names) {
+        List<Capture> captures = new ArrayList<>();
+        for (String name : names) {
+            String[] n = Table.parseName(name);
+            captures.add(load(h, source, n[0], n[1]));
+        }
+        return captures;
     }
 
     /** The capture of a table, as installed on the source, if it is. */

@@ -28,22 +28,25 @@ public final class Pipeline implements AutoCloseable {
 
     /** Installs the employees table and its capture on the source, the table and bookkeeping on the target. */
     public static List<String> setup(Db source, Db target) {
-        return setup(source, target, List.of(), null, null);
+        return setup(source, target, List.of(), null, null, true);
     }
 
     /**
      * Installs capture for the named tables ("schema.table"; none: the employees demo, table
      * included) on the source, and on the target the tables (created from the source's definition
      * when missing), the bookkeeping, and which topic feeds which table. A null changelog or topic
-     * takes the default name; a name can only be given for one table.
+     * takes the default name; a name can only be given for one table. With {@code snapshot}, the
+     * rows a newly captured table already has are copied into its changelog, last.
      */
-    public static List<String> setup(Db source, Db target, List<String> tables, String changelog, String topic) {
+    public static List<String> setup(Db source, Db target, List<String> tables, String changelog, String topic,
+                                     boolean snapshot) {
         boolean demo = tables.isEmpty();
         if (tables.size() > 1 && (changelog != null || topic != null)) {
             throw Failure.usage("--changelog and --topic name one table's changelog and topic; give one --table with them");
         }
         List<String> done = new ArrayList<>();
         List<Capture> captures = new ArrayList<>();
+        List<Capture> fresh = new ArrayList<>();
         try (Handle h = source.open("cdc-setup")) {
             if (demo) {
                 done.add("source: " + createEmployees(h));
@@ -58,9 +61,13 @@ public final class Pipeline implements AutoCloseable {
                 checkTargets(target, found); // a target table of another shape stops setup before anything is installed
             }
             for (Table t : found) {
-                Capture c = Capture.of(t, installedChangelog(h, t, changelog), topic);
+                String installed = installedChangelog(h, t, changelog);
+                Capture c = Capture.of(t, installed, topic);
                 c.install(h).forEach(s -> done.add("source: " + s));
                 captures.add(c);
+                if (installed == null) {
+                    fresh.add(c);
+                }
             }
         } catch (Failure f) {
             throw f;
@@ -82,6 +89,26 @@ public final class Pipeline implements AutoCloseable {
             throw f;
         } catch (RuntimeException e) {
             throw target.failed("setup", e);
+        }
+        if (snapshot && !fresh.isEmpty()) {
+            done.addAll(snapshot(source, fresh));
+        }
+        return done;
+    }
+
+    /** Copies the rows the tables already have into their changelogs; one line per table. */
+    public static List<String> snapshot(Db source, List<Capture> captures) {
+        List<String> done = new ArrayList<>();
+        try (Handle h = source.open("cdc-snapshot")) {
+            for (Capture c : captures) {
+                long rows = Snapshot.run(h, c, 5000);
+                done.add("source: snapshot of " + c.table().display() + ": " + String.format("%,d", rows)
+                        + " existing rows copied into " + c.changelogDisplay() + " (cdc produce publishes them)");
+            }
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw source.failed("snapshot", e);
         }
         return done;
     }

@@ -1,6 +1,7 @@
 package dev.cdc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -192,6 +193,56 @@ class AnyTableIT {
         converged(t, "after changes from two time zones");
     }
 
+    /** cdc snapshot copies the rows a table had before capture, while writers keep changing them. */
+    @Test
+    void a_snapshot_under_concurrent_writers_ends_equal() throws Exception {
+        try (Handle src = servers.source.open("test")) {
+            src.execute("CREATE TABLE anytable.snap (region text, n int, v text, PRIMARY KEY (region, n))");
+            src.execute("INSERT INTO anytable.snap SELECT 'r' || g % 5, g, 'before' FROM generate_series(1, 30000) g");
+        }
+        Table t = capture("anytable", "snap");
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        List<Thread> writers = new ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+            int seed = w;
+            Thread th = new Thread(() -> {
+                java.util.Random random = new java.util.Random(seed);
+                try (Handle h = servers.source.open("writer")) {
+                    while (writing.get()) {
+                        int n = 1 + random.nextInt(32000);
+                        String region = "r" + n % 5;
+                        switch (random.nextInt(3)) {
+                            case 0 -> h.execute("UPDATE anytable.snap SET v = ? WHERE region = ? AND n = ?",
+                                    "w" + random.nextInt(), region, n);
+                            case 1 -> h.execute("DELETE FROM anytable.snap WHERE region = ? AND n = ?", region, n);
+                            default -> h.execute("INSERT INTO anytable.snap VALUES (?, ?, 'inserted') "
+                                    + "ON CONFLICT (region, n) DO UPDATE SET v = 'upserted'", region, n);
+                        }
+                        written.incrementAndGet();
+                    }
+                }
+            }, "writer-" + w);
+            th.start();
+            writers.add(th);
+        }
+        CliTest.Run snapshot;
+        try {
+            Await.until("writers under way", 10_000, () -> written.get() > 100);
+            snapshot = CliTest.run(line("snapshot", source(), List.of("--table", "anytable.snap")));
+            long during = written.get();
+            Await.until("more writes after the snapshot", 10_000, () -> written.get() > during + 100);
+        } finally {
+            writing.set(false);
+            for (Thread th : writers) {
+                th.join(10_000);
+            }
+        }
+        assertEquals(0, snapshot.code(), snapshot.err());
+        assertTrue(snapshot.out().contains("existing rows copied into anytable.snap_cdc"), snapshot.out());
+        converged(t, "after a snapshot under " + written.get() + " concurrent writes");
+    }
+
     @Test
     void names_that_need_quoting() {
         try (Handle src = servers.source.open("test")) {
@@ -241,12 +292,17 @@ class AnyTableIT {
             dst.execute("CREATE SCHEMA anytable");
             dst.execute("CREATE TABLE anytable.c (id bigint PRIMARY KEY, w text)");
         }
+        try (Handle src = servers.source.open("test")) { // rows from before capture: setup copies them
+            src.execute("INSERT INTO " + a + " SELECT g, 'existing ' || g, g FROM generate_series(1001, 1025) g");
+        }
         CliTest.Run setup = CliTest.run(line("setup", source(), target(), List.of("--table", a + "," + b)));
         assertEquals(0, setup.code(), setup.err());
         assertTrue(setup.out().contains("created from the source's definition"), setup.out());
         assertTrue(setup.out().contains("topic " + a + " feeds " + a), setup.out());
+        assertTrue(setup.out().contains("snapshot of " + a + ": 25 existing rows copied"), setup.out());
         CliTest.Run again = CliTest.run(line("setup", source(), target(), List.of("--table", a, "--table", b)));
         assertEquals(0, again.code(), again.err());
+        assertFalse(again.out().contains("snapshot"), "a table captured already is not copied again: " + again.out());
         assertTrue(again.out().contains("compatible shape, kept as is"), again.out());
         CliTest.Run other = CliTest.run(line("setup", source(), target(), List.of("--table", "anytable.c")));
         assertEquals(Failure.PRECONDITION, other.code(), other.out());
@@ -309,7 +365,7 @@ class AnyTableIT {
         try (Handle src = servers.source.open("test")) {
             assertTrue(Table.find(src, "anytable", "a_" + sfx + "_cdc").isEmpty(), "changelog dropped");
             src.execute("INSERT INTO " + a + " VALUES (1000, 'after teardown', 1)");
-            assertEquals(301L, src.createQuery("SELECT count(*) FROM " + a).mapTo(Long.class).one(), "rows untouched");
+            assertEquals(326L, src.createQuery("SELECT count(*) FROM " + a).mapTo(Long.class).one(), "rows untouched");
             assertEquals(0L, src.createQuery("SELECT count(*) FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass)")
                     .bind("t", a).mapTo(Long.class).one(), "no trigger left");
         }

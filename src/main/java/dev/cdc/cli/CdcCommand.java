@@ -19,7 +19,7 @@ import picocli.CommandLine.ScopeType;
             "Start with 'cdc demo' to watch it work, or 'cdc sandbox' for local servers to try the commands on:",
             "  cdc setup && cdc topic     then, in two terminals:   cdc produce   |   cdc consume",
             ""},
-        subcommands = {SetupCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class, TeardownCommand.class,
+        subcommands = {SetupCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class, SnapshotCommand.class, TeardownCommand.class,
             SelftestCommand.class, DemoCommand.class, SandboxCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = ExitCodes.HEADING,

@@ -4,7 +4,6 @@ import dev.cdc.Capture;
 import dev.cdc.ChangelogPublisher;
 import dev.cdc.Db;
 import dev.cdc.Failure;
-import dev.cdc.Table;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -47,13 +46,7 @@ public final class ProduceCommand implements Callable<Integer> {
         Db db = source.db();
         List<Capture> captures = new ArrayList<>();
         try (Handle h = db.open("cdc-produce")) {
-            if (tables.isEmpty()) {
-                captures.addAll(Capture.all(h, db));
-            }
-            for (String t : tables) {
-                String[] n = Table.parseName(t);
-                captures.add(Capture.load(h, db, n[0], n[1]));
-            }
+            captures.addAll(tables.isEmpty() ? Capture.all(h, db) : Capture.load(h, db, tables));
         }
         if (broker.explicitTopic() != null && captures.size() > 1) {
             throw Failure.usage("--topic names the topic of one table, and " + captures.size()

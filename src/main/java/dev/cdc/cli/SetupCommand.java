@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE},
         header = "Install capture of tables on the source, and the tables on the target.",
         description = {
-            "With --table: for each existing source table, a changelog (<table>_cdc) and the triggers that record every INSERT, UPDATE and DELETE into it; on the target, the table created from the source's definition (columns, types, NOT NULL, primary key, enum types) when it does not exist, or checked when it does (another shape is an error, exit 3), and which topic feeds it. Rows already in a table are not copied.",
+            "With --table: for each existing source table, a changelog (<table>_cdc) and the triggers that record every INSERT, UPDATE and DELETE into it; on the target, the table created from the source's definition (columns, types, NOT NULL, primary key, enum types) when it does not exist, or checked when it does (another shape is an error, exit 3), and which topic feeds it. Then the rows a newly captured table already has are copied into its changelog (the snapshot; see cdc snapshot), so that they reach the target too.",
             "Without --table, the demo: on the source, the employees table, the emp_cdc changelog, the triggers that record every INSERT, UPDATE and DELETE into it, and the cdc.capture cursor table. On the target: the employees table and the cdc.applied_offsets bookkeeping table. Running it again is harmless: existing tables and the producer's cursor are kept, the triggers are refreshed."})
 public final class SetupCommand implements Callable<Integer> {
     @Mixin Connections.Source source;
@@ -36,9 +36,13 @@ public final class SetupCommand implements Callable<Integer> {
                     + "Kafka does not allow replaced by _).")
     String topic;
 
+    @Option(names = "--no-snapshot",
+            description = "Do not copy the rows a newly captured table already has (see cdc snapshot).")
+    boolean noSnapshot;
+
     @Override
     public Integer call() {
-        for (String line : Pipeline.setup(source.db(), target.db(), tables, changelog, topic)) {
+        for (String line : Pipeline.setup(source.db(), target.db(), tables, changelog, topic, !noSnapshot)) {
             spec.commandLine().getOut().println(line);
         }
         return 0;

@@ -2,7 +2,6 @@ package dev.cdc.cli;
 
 import dev.cdc.Capture;
 import dev.cdc.Db;
-import dev.cdc.Table;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jdbi.v3.core.Handle;
@@ -30,9 +29,7 @@ public final class TeardownCommand implements Callable<Integer> {
     public Integer call() {
         Db db = source.db();
         try (Handle h = db.open("cdc-teardown")) {
-            for (String t : tables) {
-                String[] n = Table.parseName(t);
-                Capture c = Capture.load(h, db, n[0], n[1]);
+            for (Capture c : Capture.load(h, db, tables)) {
                 c.uninstall(h);
                 spec.commandLine().getOut().println("capture of " + c.table().display() + " removed: triggers, changelog "
                         + c.changelogDisplay() + " and cursor dropped; the table and its rows are untouched");
