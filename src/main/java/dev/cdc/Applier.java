@@ -19,7 +19,13 @@ import org.jdbi.v3.core.Handle;
  * events the producer republished after a crash are recognized and skipped.
  *
  * <p>Within the batch the changes of one row are collapsed to the last one (full row images: the
- * last decides), then all deletes run as one statement and all upserts as another.
+ * last decides), then all deletes run as one statement and all upserts as another (one per set of
+ * columns: a row image sets the columns it has, and leaves the others as they are).
+ *
+ * <p>A truncate event, which every partition gets, deletes the target rows whose key belongs to
+ * that partition: the changes before it in the partition are the only ones those rows had, and
+ * the changes after it come after the delete. A schema event adds the columns the target lacks,
+ * before the changes that have them.
  */
 public final class Applier {
     private final String group;
@@ -58,8 +64,12 @@ public final class Applier {
         }
     }
 
-    /** The apply statements for one target table. */
-    private record Target(Table table, java.util.Set<String> columns, String upsert, String delete) {
+    /** The apply statements for one target table; upserts by the columns they set. */
+    private record Target(Table table, java.util.Set<String> columns, Map<List<String>, String> upserts, String delete) {
+    }
+
+    /** The rows of a table that belong to some of the topic's {@code partitions} are to be deleted. */
+    record Truncate(String table, int partitions, java.util.SortedSet<Integer> of) {
     }
 
     public Applier(String group, String topic) {
@@ -87,6 +97,7 @@ public final class Applier {
     /** Applies the batch: the decoded records of each partition, in offset order. */
     public Result apply(Handle h, Map<TopicPartition, List<Decoded>> batch) {
         List<Integer> partitions = batch.keySet().stream().map(TopicPartition::partition).sorted().toList();
+        addColumns(h, batch);
         return h.inTransaction(tx -> {
             // Safe without waiting for the disk: a crash that loses this commit loses the rows and
             // the offsets together, and the events are applied again from Kafka.
@@ -98,14 +109,18 @@ public final class Applier {
             }
             requireColumns(tx, batch);
             Plan plan = plan(batch, stored, soughtBack);
-            int rows = write(tx, plan.changes());
+            int rows = truncate(tx, plan.truncates()) + write(tx, plan.changes());
             save(tx, stored);
             return new Result(plan.events(), plan.skipped(), rows, plan.seeks());
         });
     }
 
-    /** The changes to write (the last one of each row, in order), and what was skipped and why. */
-    record Plan(List<ChangeEvent> changes, int events, int skipped, Map<TopicPartition, Long> seeks) {
+    /**
+     * The truncates to run first, the changes to write (the last one of each row, in order), and
+     * what was skipped and why.
+     */
+    record Plan(List<Truncate> truncates, List<ChangeEvent> changes, int events, int skipped,
+                Map<TopicPartition, Long> seeks) {
     }
 
     /**
@@ -119,7 +134,8 @@ public final class Applier {
     static Plan plan(Map<TopicPartition, List<Decoded>> batch, Map<Integer, Stored> stored,
                      Map<TopicPartition, Long> soughtBack) {
         Map<TopicPartition, Long> seeks = new HashMap<>();
-        LinkedHashMap<String, ChangeEvent> last = new LinkedHashMap<>();
+        LinkedHashMap<String, ChangeEvent> last = new LinkedHashMap<>(); // by partition, table and key
+        Map<String, Truncate> truncates = new LinkedHashMap<>();
         int skipped = 0;
         int events = 0;
         for (var e : batch.entrySet()) {
@@ -139,6 +155,9 @@ public final class Applier {
                 s.nextOffset = r.offset() + 1;
                 s.touched = true;
                 ChangeEvent ev = d.event();
+                if (ev.op() == 's') {
+                    continue; // applied before the batch, see addColumns
+                }
                 if (ev.notAfter(s.epoch == null ? "" : s.epoch, s.window, s.seq, s.index)) {
                     skipped++;
                     continue;
@@ -149,12 +168,20 @@ public final class Applier {
                 s.index = ev.index();
                 s.applied++;
                 events++;
-                String key = ev.table() + '\u0000' + ev.key();
+                String prefix = e.getKey().partition() + "\u0000" + ev.table() + '\u0000';
+                if (ev.op() == 't') {
+                    last.keySet().removeIf(k -> k.startsWith(prefix)); // deleted by the truncate anyway
+                    truncates.computeIfAbsent(ev.table() + '\u0000' + ev.partitions(),
+                            k -> new Truncate(ev.table(), ev.partitions(), new java.util.TreeSet<>()))
+                            .of().add(e.getKey().partition());
+                    continue;
+                }
+                String key = prefix + ev.key();
                 last.remove(key); // keeps the map in the order of each row's last change
                 last.put(key, ev);
             }
         }
-        return new Plan(new ArrayList<>(last.values()), events, skipped, seeks);
+        return new Plan(new ArrayList<>(truncates.values()), new ArrayList<>(last.values()), events, skipped, seeks);
     }
 
     /**
@@ -194,25 +221,93 @@ public final class Applier {
         return stored;
     }
 
-    /** Deletes, then upserts, per table; returns the number of rows written. */
+    /** Deletes, then upserts, per table (and set of columns); returns the number of rows written. */
     private int write(Handle tx, Iterable<ChangeEvent> changes) {
         Map<String, StringJoiner> deletes = new LinkedHashMap<>();
-        Map<String, StringJoiner> upserts = new LinkedHashMap<>();
+        Map<String, Map<List<String>, StringJoiner>> upserts = new LinkedHashMap<>();
         int n = 0;
         for (ChangeEvent e : changes) {
-            Map<String, StringJoiner> into = e.op() == 'd' ? deletes : upserts;
             // the rows stay PostgreSQL's JSON text: json columns keep their exact text, numbers their digits
-            into.computeIfAbsent(e.table(), t -> new StringJoiner(",", "[", "]"))
-                    .add(e.op() == 'd' ? e.key() : e.after());
+            if (e.op() == 'd') {
+                deletes.computeIfAbsent(e.table(), t -> new StringJoiner(",", "[", "]")).add(e.key());
+            } else {
+                upserts.computeIfAbsent(e.table(), t -> new LinkedHashMap<>())
+                        .computeIfAbsent(e.columns(), c -> new StringJoiner(",", "[", "]")).add(e.after());
+            }
             n++;
         }
         for (var d : deletes.entrySet()) {
             tx.createUpdate(target(tx, d.getKey()).delete()).bind("keys", d.getValue().toString()).execute();
         }
         for (var u : upserts.entrySet()) {
-            tx.createUpdate(target(tx, u.getKey()).upsert()).bind("rows", u.getValue().toString()).execute();
+            Target t = target(tx, u.getKey());
+            for (var rows : u.getValue().entrySet()) {
+                tx.createUpdate(upsert(t, rows.getKey())).bind("rows", rows.getValue().toString()).execute();
+            }
         }
         return n;
+    }
+
+    /**
+     * Deletes the target rows of the truncated partitions: all of them when every partition was
+     * truncated, else those whose key, written as the producer writes it, falls in one of them.
+     * Returns the number of rows deleted.
+     */
+    private int truncate(Handle tx, List<Truncate> truncates) {
+        int n = 0;
+        for (Truncate tr : truncates) {
+            Target t = target(tx, tr.table());
+            if (tr.of().size() == tr.partitions()) {
+                n += tx.createUpdate("DELETE FROM " + t.table().sqlName()).execute();
+                continue;
+            }
+            for (String setting : t.table().keySettings()) {
+                tx.execute("SET LOCAL " + setting); // the key text as the trigger wrote it; until commit
+            }
+            List<String> key = t.table().key();
+            String keys = "SELECT row_to_json(k)::text FROM (SELECT " + Sql.idents(key) + " FROM " + t.table().sqlName() + ") k";
+            StringJoiner doomed = new StringJoiner(",", "[", "]");
+            int pending = 0;
+            try (var it = tx.createQuery(keys).setFetchSize(10_000).mapTo(String.class).iterator()) {
+                while (it.hasNext()) {
+                    String k = ChangelogRow.keyOf(key, it.next());
+                    if (tr.of().contains(Kafka.partitionFor(k.getBytes(java.nio.charset.StandardCharsets.UTF_8), tr.partitions()))) {
+                        doomed.add(k);
+                        if (++pending == 10_000) {
+                            n += tx.createUpdate(t.delete()).bind("keys", doomed.toString()).execute();
+                            doomed = new StringJoiner(",", "[", "]");
+                            pending = 0;
+                        }
+                    }
+                }
+            }
+            if (pending > 0) {
+                n += tx.createUpdate(t.delete()).bind("keys", doomed.toString()).execute();
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Adds the columns that schema events of the batch announce and the target lacks, before the
+     * batch's transaction (a new enum label can only be used once committed). Adding is idempotent,
+     * so it does not matter whether the batch is then applied, or again.
+     */
+    private void addColumns(Handle h, Map<TopicPartition, List<Decoded>> batch) {
+        Map<String, List<Table.Column>> announced = new LinkedHashMap<>();
+        batch.values().forEach(list -> list.forEach(d -> {
+            if (d.event().op() == 's') {
+                announced.put(d.event().table(), d.event().definition());
+            }
+        }));
+        announced.forEach((table, columns) -> {
+            String[] n = Table.parseName(table);
+            Table now = Table.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
+                    "target table " + table + " does not exist (run: cdc setup)"));
+            if (!TargetTable.addColumns(h, now, columns).isEmpty()) {
+                targets.remove(table);
+            }
+        });
     }
 
     private void save(Handle tx, Map<Integer, Stored> stored) {
@@ -243,17 +338,32 @@ public final class Applier {
             if (t.key().isEmpty()) {
                 throw Failure.precondition("target table " + q + " has no primary key; cdc applies changes by key");
             }
-            List<String> rest = new ArrayList<>(t.columns());
+            Map<String, String> v = new HashMap<>();
+            v.put("table", t.sqlName());
+            v.put("pk_match", Sql.keyMatch(t.key(), "t", "k"));
+            return new Target(t, java.util.Set.copyOf(t.columns()), new HashMap<>(), Sql.render("target/delete.sql", v));
+        });
+    }
+
+    /**
+     * The upsert of rows that have {@code columns}: it sets those the target has and does not
+     * compute (a generated column computes its own value), and leaves the others as they are.
+     */
+    private static String upsert(Target target, List<String> columns) {
+        return target.upserts().computeIfAbsent(columns, cs -> {
+            Table t = target.table();
+            List<String> set = t.definition().stream()
+                    .filter(c -> c.generated() == null && (cs.contains(c.name()) || t.key().contains(c.name())))
+                    .map(Table.Column::name).toList();
+            List<String> rest = new ArrayList<>(set);
             rest.removeAll(t.key());
             Map<String, String> v = new HashMap<>();
             v.put("table", t.sqlName());
-            v.put("columns", Sql.idents(t.columns()));
+            v.put("columns", Sql.idents(set));
             v.put("pk", Sql.idents(t.key()));
             v.put("on_conflict", rest.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ",
                     rest.stream().map(c -> Sql.ident(c) + " = EXCLUDED." + Sql.ident(c)).toList()));
-            v.put("pk_match", Sql.keyMatch(t.key(), "t", "k"));
-            return new Target(t, java.util.Set.copyOf(t.columns()), Sql.render("target/upsert.sql", v),
-                    Sql.render("target/delete.sql", v));
+            return Sql.render("target/upsert.sql", v);
         });
     }
 

@@ -78,6 +78,8 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         v.put("topic_lit", Sql.literal(topic));
         v.put("fn_write", function("write"));
         v.put("fn_delete", function("delete"));
+        v.put("fn_truncate", function("truncate"));
+        v.put("columns_lit", Sql.literal(table.definitionJson()));
         String n = alias("n");
         String o = alias("o");
         v.put("n", n);
@@ -99,25 +101,12 @@ public record Capture(Table table, String changelogSchema, String changelogName,
     }
 
     /**
-     * The Kafka key is the key columns' JSON text, so it must not depend on the writing session: a
-     * timestamptz is written in the session's TimeZone, an interval in its IntervalStyle, a float
-     * with its extra_float_digits. For a key of such a type the trigger functions fix the setting
-     * for their own run (a SET clause costs every statement a little, so other tables go without).
+     * The Kafka key is the key columns' JSON text, so it must not depend on the writing session: for
+     * a key of a type whose text depends on a setting, the trigger functions fix it for their own run
+     * (a SET clause costs every statement a little, so other tables go without).
      */
     private String keySettings() {
-        List<String> types = table.definition().stream().filter(c -> table.key().contains(c.name()))
-                .map(Table.Column::type).toList();
-        StringBuilder b = new StringBuilder();
-        if (types.stream().anyMatch(t -> t.startsWith("timestamp") && t.contains("with time zone"))) {
-            b.append(" SET TimeZone = 'UTC'");
-        }
-        if (types.stream().anyMatch(t -> t.startsWith("interval"))) {
-            b.append(" SET IntervalStyle = 'postgres'");
-        }
-        if (types.stream().anyMatch(t -> t.startsWith("real") || t.startsWith("double precision"))) {
-            b.append(" SET extra_float_digits = 1");
-        }
-        return b.toString().trim();
+        return table.keySettings().stream().map(s -> "SET " + s).collect(Collectors.joining(" "));
     }
 
     /**

@@ -23,7 +23,11 @@ import java.util.List;
  * </pre>
  *
  * {@code op} is c (insert), u (update) or d (delete, {@code after} null). The record's key is the
- * {@code key} object, so every change of a row lands in one partition, in order. {@code window},
+ * {@code key} object, and its partition {@link Kafka#partitionFor} of it, so every change of a row
+ * lands in one partition, in order. Two more ops have no key and go to every partition:
+ * t (the table was truncated; {@code "partitions"} is how many the topic had, which says which
+ * keys each partition holds) and s (the table's columns, {@code "columns"}: a list of
+ * {@link Table.Column}, sent before the first change that has a new column). {@code window},
  * {@code seq} and {@code index} (the change's place in its changelog row) are the event's position
  * in its source: it grows with every event of a table, so a consumer recognizes an event it has
  * already applied (the producer republishes after a crash).
@@ -31,7 +35,8 @@ import java.util.List;
  * {@code after} stay JSON text, and {@code columns} are the names in {@code after}.
  */
 public record ChangeEvent(char op, String table, String key, String after, List<String> columns,
-                          String epoch, long window, long seq, int index) {
+                          String epoch, long window, long seq, int index, int partitions,
+                          List<Table.Column> definition) {
 
     /** Numbers keep their exact digits (numeric(40,20) stays exact). */
     public static final JsonMapper JSON = JsonMapper.builder(com.fasterxml.jackson.core.JsonFactory.builder()
@@ -60,12 +65,33 @@ public record ChangeEvent(char op, String table, String key, String after, List<
             case 'D' -> 'd';
             default -> throw new IllegalArgumentException("unknown changelog op " + changelogOp);
         };
-        StringBuilder b = new StringBuilder((data == null ? 0 : data.length()) + key.length() + 200);
-        b.append("{\"op\":\"").append(op).append("\",\"table\":\"");
+        StringBuilder b = start(op, table, (data == null ? 0 : data.length()) + key.length());
+        b.append(",\"key\":").append(key).append(",\"after\":").append(op == 'd' ? "null" : data);
+        return source(b, epoch, window, seq, index, txid, tsMs);
+    }
+
+    /** The event that the table was truncated, for each of the topic's {@code partitions}. */
+    public static String encodeTruncate(String table, int partitions, String epoch, long window, long seq,
+                                        String txid, long tsMs) {
+        StringBuilder b = start('t', table, 0).append(",\"partitions\":").append(partitions);
+        return source(b, epoch, window, seq, 0, txid, tsMs);
+    }
+
+    /** The event that announces the table's columns ({@link Table#definitionJson}). */
+    public static String encodeSchema(String table, String columnsJson, String epoch, long window, long seq,
+                                      String txid, long tsMs) {
+        StringBuilder b = start('s', table, columnsJson.length()).append(",\"columns\":").append(columnsJson);
+        return source(b, epoch, window, seq, 0, txid, tsMs);
+    }
+
+    private static StringBuilder start(char op, String table, int size) {
+        StringBuilder b = new StringBuilder(size + 200).append("{\"op\":\"").append(op).append("\",\"table\":\"");
         JsonStringEncoder.getInstance().quoteAsString(table, b);
-        b.append("\",\"key\":").append(key)
-                .append(",\"after\":").append(op == 'd' ? "null" : data)
-                .append(",\"source\":{\"epoch\":\"").append(epoch)
+        return b.append('"');
+    }
+
+    private static String source(StringBuilder b, String epoch, long window, long seq, int index, String txid, long tsMs) {
+        b.append(",\"source\":{\"epoch\":\"").append(epoch)
                 .append("\",\"window\":").append(window)
                 .append(",\"seq\":").append(seq)
                 .append(",\"index\":").append(index)
@@ -92,6 +118,8 @@ public record ChangeEvent(char op, String table, String key, String after, List<
         boolean keyEmpty = true;
         long[] position = null;
         String epoch = null;
+        long partitions = 0;
+        List<Table.Column> definition = null;
         try (JsonParser p = JSON.createParser(text)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidEvent("not a JSON object");
@@ -110,6 +138,17 @@ public record ChangeEvent(char op, String table, String key, String after, List<
                     case "after" -> {
                         columns.clear();
                         after = t == JsonToken.START_OBJECT ? object(p, text, columns) : null;
+                    }
+                    case "partitions" -> partitions = t == JsonToken.VALUE_NUMBER_INT ? number(p, "partitions") : 0;
+                    case "columns" -> {
+                        if (t != JsonToken.START_ARRAY) {
+                            throw new InvalidEvent("columns must be an array");
+                        }
+                        try {
+                            definition = List.of(JSON.readValue(p, Table.Column[].class));
+                        } catch (JsonProcessingException e) {
+                            throw new InvalidEvent("columns is not a list of columns: " + e.getOriginalMessage());
+                        }
                     }
                     case "source" -> {
                         if (t != JsonToken.START_OBJECT) {
@@ -139,16 +178,24 @@ public record ChangeEvent(char op, String table, String key, String after, List<
         } catch (IOException e) {
             throw new InvalidEvent("not JSON: " + e.getMessage());
         }
-        if (op == null || op.length() != 1 || "cud".indexOf(op.charAt(0)) < 0) {
-            throw new InvalidEvent("op must be c, u or d, not " + (op == null ? "missing" : "'" + op + "'"));
+        if (op == null || op.length() != 1 || "cudts".indexOf(op.charAt(0)) < 0) {
+            throw new InvalidEvent("op must be c, u, d, t or s, not " + (op == null ? "missing" : "'" + op + "'"));
         }
         if (table == null) {
             throw new InvalidEvent("table must be a non-empty string");
         }
-        if (key == null || keyEmpty) {
+        boolean marker = op.charAt(0) == 't' || op.charAt(0) == 's';
+        if (!marker && (key == null || keyEmpty)) {
             throw new InvalidEvent("key must be a non-empty object");
         }
-        if (op.charAt(0) != 'd' && after == null) {
+        if (op.charAt(0) == 't' && (partitions < 1 || partitions > Integer.MAX_VALUE)) {
+            throw new InvalidEvent("partitions must be a positive integer for op t");
+        }
+        if (op.charAt(0) == 's' && (definition == null || definition.isEmpty()
+                || definition.stream().anyMatch(c -> c == null || c.name() == null || c.type() == null))) {
+            throw new InvalidEvent("columns must be a non-empty list of columns with name and type for op s");
+        }
+        if ((op.charAt(0) == 'c' || op.charAt(0) == 'u') && after == null) {
             throw new InvalidEvent("after must be an object for op " + op);
         }
         if (position == null || epoch == null) {
@@ -162,9 +209,10 @@ public record ChangeEvent(char op, String table, String key, String after, List<
         if (position[2] > Integer.MAX_VALUE) {
             throw new InvalidEvent("source.index is too large");
         }
-        boolean delete = op.charAt(0) == 'd';
-        return new ChangeEvent(op.charAt(0), table, key, delete ? null : after, delete ? List.of() : columns,
-                epoch, position[0], position[1], (int) position[2]);
+        boolean noRow = op.charAt(0) != 'c' && op.charAt(0) != 'u';
+        return new ChangeEvent(op.charAt(0), table, marker ? null : key, noRow ? null : after,
+                noRow ? List.of() : columns, epoch, position[0], position[1], (int) position[2], (int) partitions,
+                op.charAt(0) == 's' ? definition : null);
     }
 
     /**

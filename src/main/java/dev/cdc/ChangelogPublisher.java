@@ -61,6 +61,12 @@ public final class ChangelogPublisher implements Runnable {
     private String openSql;
     private Cursor cursor;
     private final Progress progress;
+    /** The column names rows are expected to have; a row with another one makes the producer look again. */
+    private java.util.Set<String> knownColumns;
+    /** The columns as last announced on the topic (cdc.capture.columns), JSON. */
+    private com.fasterxml.jackson.databind.JsonNode announced;
+    /** The table's definition differs from the one last announced: announce it before the next change. */
+    private boolean announce;
 
     /** The stored cursor: the open window (if any) and how far it is published. */
     private record Cursor(String epoch, long windowId, String prevSnap, String curSnap, Long curMaxSeq, long lastSeq) {
@@ -174,6 +180,8 @@ public final class ChangelogPublisher implements Runnable {
             lock(h);
             h.execute("LISTEN " + Sql.ident(capture.channel()));
             cursor = loadCursor(h);
+            knownColumns = java.util.Set.copyOf(capture.table().columns());
+            announce = !definitionTree().equals(announced);
         } catch (RuntimeException e) {
             h.close();
             throw e;
@@ -216,6 +224,12 @@ public final class ChangelogPublisher implements Runnable {
                     + " are lower than the stored cursor (was it restored from a dump?); "
                     + "reinstall capture: drop the changelog and the cdc schema on the source, then run cdc setup");
         }
+        String columns = (String) r.get("columns");
+        try {
+            announced = columns == null ? null : ChangeEvent.JSON.readTree(columns);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            announced = null; // announced again
+        }
         return new Cursor((String) r.get("epoch"), ((Number) r.get("window_id")).longValue(),
                 (String) r.get("prev_snap"), (String) r.get("cur_snap"),
                 r.get("cur_max_seq") == null ? null : ((Number) r.get("cur_max_seq")).longValue(),
@@ -246,11 +260,12 @@ public final class ChangelogPublisher implements Runnable {
             return;
         }
         Page page = readPage();
+        String announced = null;
         if (page.events() > 0) {
-            publish(page);
+            announced = publish(page);
             lastWork = System.nanoTime();
         }
-        finishPage(page);
+        finishPage(page, announced);
         reportProgress();
     }
 
@@ -286,22 +301,48 @@ public final class ChangelogPublisher implements Runnable {
         });
     }
 
-    /** Sends the page and returns once Kafka acknowledged every event (or throws). */
-    private void publish(Page page) {
+    /**
+     * Sends the page and returns once Kafka acknowledged every event (or throws). Returns the
+     * columns it announced (to store with the cursor), or null.
+     *
+     * <p>Every change goes to its key's partition. A truncate goes to every partition, as does the
+     * table's definition when it changed (a row with a column the producer does not know, or a
+     * definition that differs from the one last announced): it precedes, in each partition, the
+     * first change that has the new column, so the consumer adds the column first.
+     */
+    private String publish(Page page) {
         String table = capture.table().display();
         String topic = cfg.kafka().topic();
-        List<String> keyColumns = capture.table().key();
+        int partitions = producer.partitionsFor(topic).size();
         AtomicReference<Exception> failed = new AtomicReference<>();
         Callback check = (meta, e) -> {
             if (e != null) {
                 failed.compareAndSet(null, e);
             }
         };
+        String sent = null;
         for (ChangelogRow r : page.rows()) {
-            r.forEach(keyColumns, (index, key, row) -> {
+            if (r.op() != 'D' && r.op() != 'T' && !knownColumns.containsAll(r.columns())) {
+                refreshDefinition(r.columns());
+            }
+            if (announce) {
+                sent = capture.table().definitionJson();
+                sendToEveryPartition(topic, partitions, ChangeEvent.encodeSchema(table, sent, cursor.epoch(),
+                        cursor.windowId(), r.seq(), r.txid(), r.tsMs()), check);
+                this.announced = definitionTree();
+                announce = false;
+                log.info("announced the columns of {} on topic {}: {}", table, topic, capture.table().columns());
+            }
+            if (r.op() == 'T') {
+                sendToEveryPartition(topic, partitions, ChangeEvent.encodeTruncate(table, partitions, cursor.epoch(),
+                        cursor.windowId(), r.seq(), r.txid(), r.tsMs()), check);
+                continue;
+            }
+            r.forEach(capture.table().key(), (index, key, row) -> {
                 String value = ChangeEvent.encode(r.op(), table, key, row, cursor.epoch(), cursor.windowId(),
                         r.seq(), index, r.txid(), r.tsMs());
-                producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
+                byte[] k = key.getBytes(StandardCharsets.UTF_8);
+                producer.send(new ProducerRecord<>(topic, Kafka.partitionFor(k, partitions), k,
                         value.getBytes(StandardCharsets.UTF_8)), check);
             });
         }
@@ -310,9 +351,32 @@ public final class ChangelogPublisher implements Runnable {
         if (e != null) {
             throw e instanceof RuntimeException re ? re : new KafkaException(e);
         }
+        return sent;
     }
 
-    private void finishPage(Page page) {
+    private com.fasterxml.jackson.databind.JsonNode definitionTree() {
+        return ChangeEvent.JSON.valueToTree(capture.table().definition());
+    }
+
+    private void sendToEveryPartition(String topic, int partitions, String value, Callback check) {
+        byte[] v = value.getBytes(StandardCharsets.UTF_8);
+        for (int p = 0; p < partitions; p++) {
+            producer.send(new ProducerRecord<>(topic, p, null, v), check);
+        }
+    }
+
+    /** A row has columns the producer did not know: reads the table's definition again. */
+    private void refreshDefinition(List<String> seen) {
+        Table now = Table.find(db, cfg.schema(), cfg.table()).orElseThrow(() -> Failure.precondition(
+                "captured table " + capture.table().display() + " no longer exists on the " + cfg.source().where()));
+        capture = new Capture(now, capture.changelogSchema(), capture.changelogName(), capture.topic());
+        java.util.Set<String> known = new java.util.HashSet<>(now.columns());
+        known.addAll(seen); // a column added and dropped again since: the consumer stops on it, naming it
+        knownColumns = known;
+        announce = !definitionTree().equals(announced);
+    }
+
+    private void finishPage(Page page, String announcedColumns) {
         boolean closes = page.endsWindow();
         long upto = page.lastSeq(cursor.lastSeq());
         db.useTransaction(tx -> {
@@ -326,6 +390,7 @@ public final class ChangelogPublisher implements Runnable {
             }
             int moved = tx.createUpdate(Sql.load("source/advance_cursor.sql"))
                     .bind("upto", upto).bind("closes", closes).bind("count", page.events())
+                    .bind("columns", announcedColumns)
                     .bind("schema", cfg.schema()).bind("table", cfg.table()).bind("window_id", cursor.windowId())
                     .execute();
             if (moved != 1) {

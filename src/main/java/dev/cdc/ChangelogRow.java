@@ -15,7 +15,7 @@ import java.util.Map;
  * with its key, keeping the row's JSON text exactly as PostgreSQL wrote it.
  *
  * @param data I and U: a JSON array of row objects; D: the keys, column by column,
- *             {@code {"id": [1, 2, 3]}}
+ *             {@code {"id": [1, 2, 3]}}; T (the table was truncated): {@code {}}
  */
 public record ChangelogRow(long seq, String txid, char op, long tsMs, int n, String data) {
 
@@ -47,20 +47,61 @@ public record ChangelogRow(long seq, String txid, char op, long tsMs, int n, Str
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             expect(t, JsonToken.START_OBJECT);
             int start = (int) p.currentTokenLocation().getCharOffset();
-            java.util.Arrays.fill(key, null);
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                int k = keyColumns.indexOf(p.currentName());
-                p.nextToken();
-                if (k >= 0) {
-                    key[k] = canonical(p);
-                } else {
-                    p.skipChildren();
-                }
-            }
+            keyFields(p, keyColumns, key);
             int end = (int) p.currentTokenLocation().getCharOffset() + 1;
             out.accept(index++, keyObject(keyColumns, key), data.substring(start, end));
         }
         return index;
+    }
+
+    /** Reads the fields of the object the parser is at into {@code key}, in key column order. */
+    private static void keyFields(JsonParser p, List<String> keyColumns, String[] key) throws IOException {
+        java.util.Arrays.fill(key, null);
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            int k = keyColumns.indexOf(p.currentName());
+            p.nextToken();
+            if (k >= 0) {
+                key[k] = canonical(p);
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    /**
+     * The key of a row given as a JSON object (PostgreSQL's row_to_json of the row or of its key
+     * columns), written exactly as {@link #forEach} writes it: the same row has the same key.
+     */
+    public static String keyOf(List<String> keyColumns, String rowObject) {
+        ChangelogRow r = new ChangelogRow(0, "", 'I', 0, 1, rowObject);
+        try (JsonParser p = ChangeEvent.JSON.createParser(rowObject)) {
+            r.expect(p.nextToken(), JsonToken.START_OBJECT);
+            String[] key = new String[keyColumns.size()];
+            keyFields(p, keyColumns, key);
+            return r.keyObject(keyColumns, key);
+        } catch (IOException e) {
+            throw r.malformed("is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    /** The column names of this row's first change (I and U; all of a row's changes have the same). */
+    public List<String> columns() {
+        List<String> names = new ArrayList<>();
+        if (op != 'I' && op != 'U') {
+            return names;
+        }
+        try (JsonParser p = ChangeEvent.JSON.createParser(data)) {
+            if (p.nextToken() == JsonToken.START_ARRAY && p.nextToken() == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    names.add(p.currentName());
+                    p.nextToken();
+                    p.skipChildren();
+                }
+            }
+            return names;
+        } catch (IOException e) {
+            throw malformed("is not valid JSON: " + e.getMessage());
+        }
     }
 
     private int keys(JsonParser p, List<String> keyColumns, Changes out) throws IOException {

@@ -110,4 +110,13 @@ public record Kafka(String bootstrapServers, String topic, Map<String, String> o
         c.put("max.message.bytes", String.valueOf(MAX_EVENT_BYTES));
         return c;
     }
+
+    /**
+     * The partition of an event's key: Kafka's own choice for a keyed record (murmur2 of the key's
+     * bytes), computed here so that a consumer can tell which partition holds a target row's
+     * changes (a truncate event empties, in each partition, the rows of that partition).
+     */
+    public static int partitionFor(byte[] key, int partitions) {
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)) % partitions;
+    }
 }

@@ -9,15 +9,44 @@ public record Table(String schema, String name, List<Column> definition, List<St
 
     /**
      * One column: its name, its type as PostgreSQL writes it ({@code numeric(40,20)},
-     * {@code timestamp with time zone}), NOT NULL, and for an enum (or an array of one) the enum's
-     * schema, name and labels.
+     * {@code timestamp with time zone}), NOT NULL, for a generated column its clause
+     * ({@code GENERATED ALWAYS AS (a * 2) STORED}; the target computes the same value), for an enum
+     * (or an array of one) the enum's schema, name and labels, and {@code missing}: when the column
+     * was added to a table that had rows, the value those rows got (JSON text; null when they got
+     * NULL, or when the table was rewritten since). Announced on the topic as JSON when it changes.
      */
-    public record Column(String name, String type, boolean notNull, String enumSchema, String enumName,
-                         List<String> enumLabels) {
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    public record Column(String name, String type, boolean notNull, String generated, String enumSchema,
+                         String enumName, List<String> enumLabels, String missing) {
         /** The enum's quoted, qualified name; null when the column is not of an enum type. */
         public String enumType() {
             return enumName == null ? null : Sql.ident(enumSchema, enumName);
         }
+    }
+
+    /** The columns as JSON (a schema event's {@code columns}, cdc.capture.columns). */
+    public String definitionJson() {
+        return ChangeEvent.toJson(ChangeEvent.JSON.valueToTree(definition));
+    }
+
+    /**
+     * The session settings a key's JSON text depends on (a timestamptz is written in the session's
+     * TimeZone, an interval in its IntervalStyle, a float with its extra_float_digits), for this
+     * table's key types, as {@code name = value}: whoever writes or recomputes a key sets them.
+     */
+    public List<String> keySettings() {
+        List<String> types = definition.stream().filter(c -> key.contains(c.name())).map(Column::type).toList();
+        List<String> settings = new java.util.ArrayList<>();
+        if (types.stream().anyMatch(t -> t.startsWith("timestamp") && t.contains("with time zone"))) {
+            settings.add("TimeZone = 'UTC'");
+        }
+        if (types.stream().anyMatch(t -> t.startsWith("interval"))) {
+            settings.add("IntervalStyle = 'postgres'");
+        }
+        if (types.stream().anyMatch(t -> t.startsWith("real") || t.startsWith("double precision"))) {
+            settings.add("extra_float_digits = 1");
+        }
+        return settings;
     }
 
     /** The column names, in table order. */
@@ -62,8 +91,9 @@ public record Table(String schema, String name, List<Column> definition, List<St
         List<Column> columns = h.createQuery(Sql.load("catalog/columns.sql"))
                 .bind("schema", schema).bind("name", name)
                 .map((rs, ctx) -> new Column(rs.getString("name"), rs.getString("type"), rs.getBoolean("not_null"),
-                        rs.getString("enum_schema"), rs.getString("enum_name"), rs.getArray("enum_labels") == null ? List.of()
-                                : List.of((String[]) rs.getArray("enum_labels").getArray())))
+                        rs.getString("generated"), rs.getString("enum_schema"), rs.getString("enum_name"),
+                        rs.getArray("enum_labels") == null ? List.of() : List.of((String[]) rs.getArray("enum_labels").getArray()),
+                        rs.getString("missing")))
                 .list();
         if (columns.isEmpty()) {
             return Optional.empty();

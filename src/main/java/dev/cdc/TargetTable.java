@@ -9,9 +9,12 @@ import org.jdbi.v3.core.Handle;
 /**
  * The target side of a captured table: created from the source's definition (column names,
  * types, NOT NULL, primary key, and the enum types it uses) when it does not exist; used as it is
- * when it has a compatible shape; a clear error listing the differences otherwise.
+ * when it has a compatible shape, with the columns it lacks added; a clear error listing the
+ * differences otherwise. A generated column is generated on the target too, with the same
+ * expression: the target computes the value the source computed.
  */
 public final class TargetTable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("cdc.target");
     private TargetTable() {
     }
 
@@ -25,7 +28,9 @@ public final class TargetTable {
         Optional<Table> existing = Table.find(target, source.schema(), source.name());
         if (existing.isPresent()) {
             requireCompatible(source, existing.get());
-            return "table " + source.display() + " already exists with a compatible shape, kept as is";
+            List<String> added = addColumns(target, existing.get(), source.definition());
+            return "table " + source.display() + " already exists with a compatible shape, "
+                    + (added.isEmpty() ? "kept as is" : "added column(s) " + String.join(", ", added));
         }
         for (Table.Column c : source.definition()) {
             if (c.enumType() != null) {
@@ -42,9 +47,56 @@ public final class TargetTable {
     /** {@code CREATE TABLE} with the source's columns, types, NOT NULLs and primary key. */
     static String createTable(Table t) {
         String columns = t.definition().stream()
-                .map(c -> Sql.ident(c.name()) + " " + c.type() + (c.notNull() ? " NOT NULL" : ""))
+                .map(TargetTable::columnDefinition)
                 .collect(Collectors.joining(",\n    "));
         return "CREATE TABLE " + t.sqlName() + " (\n    " + columns + ",\n    PRIMARY KEY (" + Sql.idents(t.key()) + ")\n)";
+    }
+
+    /**
+     * Adds the source's columns that the target table lacks (added on the source since), with the
+     * same type, and the enum labels the target lacks. Rows that existed when a column was added on
+     * the source got a value ({@link Table.Column#missing}); the target's rows get the same one, as
+     * its default, so that a row image from before the column existed inserts it too. NOT NULL is
+     * kept when that value is known. Returns the names of the columns added.
+     */
+    public static List<String> addColumns(Handle target, Table existing, List<Table.Column> source) {
+        List<String> added = new ArrayList<>();
+        for (Table.Column c : source) {
+            if (c.enumType() != null) {
+                createEnum(target, c);
+            }
+            if (existing.columns().contains(c.name())) {
+                continue;
+            }
+            if (c.generated() != null) {
+                target.execute("ALTER TABLE " + existing.sqlName() + " ADD COLUMN IF NOT EXISTS " + columnDefinition(c));
+                log.info("added generated column {} to target table {}", c.name(), existing.display());
+                added.add(c.name());
+                continue;
+            }
+            String value = c.missing() == null ? null : target.createQuery(
+                    "SELECT r.v::text FROM json_to_record(json_build_object('v', CAST(:m AS json))) AS r(v " + c.type() + ")")
+                    .bind("m", c.missing()).mapTo(String.class).one();
+            boolean notNull = c.notNull() && value != null;
+            target.execute("ALTER TABLE " + existing.sqlName() + " ADD COLUMN IF NOT EXISTS " + Sql.ident(c.name()) + " "
+                    + c.type() + (value == null ? "" : " DEFAULT " + Sql.literal(value) + "::" + c.type())
+                    + (notNull ? " NOT NULL" : ""));
+            log.info("added column {} {} to target table {}{}", c.name(), c.type(), existing.display(),
+                    value == null ? "" : ", existing rows " + value);
+            if (c.notNull() && !notNull) {
+                log.warn("column {} of {} is NOT NULL on the source, but the value its existing rows got is not known "
+                        + "(added with a volatile default?): added without NOT NULL; run cdc snapshot --table {} to copy "
+                        + "their values", c.name(), existing.display(), existing.display());
+            }
+            added.add(c.name());
+        }
+        return added;
+    }
+
+    /** A column as CREATE TABLE and ADD COLUMN write it: name, type, GENERATED clause, NOT NULL. */
+    private static String columnDefinition(Table.Column c) {
+        return Sql.ident(c.name()) + " " + c.type() + (c.generated() == null ? "" : " " + c.generated())
+                + (c.notNull() ? " NOT NULL" : "");
     }
 
     /** Creates an enum type the source uses, or adds the labels the target's copy lacks. */
@@ -80,9 +132,7 @@ public final class TargetTable {
         List<String> problems = new ArrayList<>();
         for (Table.Column s : source.definition()) {
             Optional<Table.Column> t = target.definition().stream().filter(c -> c.name().equals(s.name())).findFirst();
-            if (t.isEmpty()) {
-                problems.add("column " + s.name() + " is missing");
-            } else if (!t.get().type().equals(s.type())) {
+            if (t.isPresent() && !t.get().type().equals(s.type())) { // a missing one is added
                 problems.add("column " + s.name() + " is " + t.get().type() + " on the target, " + s.type() + " on the source");
             }
         }

@@ -1,7 +1,7 @@
--- Capture for one table: the changelog, three statement-level triggers and the cdc.capture row.
+-- Capture for one table: the changelog, four statement-level triggers and the cdc.capture row.
 -- Placeholders: ${table} ${changelog} (quoted, schema-qualified names), ${schema_lit} ${table_lit}
 -- ${changelog_schema_lit} ${changelog_name_lit} ${channel_lit} (literals), ${fn_write}
--- ${fn_delete} (function names), ${old_keys} / ${chunk_keys} (the keys of rows o / c.r as
+-- ${fn_delete} ${fn_truncate} (function names), ${columns_lit} (the columns, JSON), ${old_keys} / ${chunk_keys} (the keys of rows o / c.r as
 -- {"column": [values]}), ${old_key_size} (bytes of o's key), ${pk_join} (o matches n by key),
 -- ${chunk_bytes} (the most a changelog row holds, unless one row is bigger), ${n} ${o} (aliases of
 -- the new and old rows that no column of the table is named like), ${wake_lock} (the advisory
@@ -17,10 +17,10 @@
 CREATE TABLE IF NOT EXISTS ${changelog} (
     seq  bigint GENERATED ALWAYS AS IDENTITY (CACHE 1) PRIMARY KEY,
     txid xid8        NOT NULL DEFAULT pg_current_xact_id(),
-    op   "char"      NOT NULL,               -- I insert, U update, D delete
+    op   "char"      NOT NULL,               -- I insert, U update, D delete, T truncate
     at   timestamptz NOT NULL DEFAULT now(), -- start of the writing transaction
     n    integer     NOT NULL,               -- number of changes in data
-    data json        NOT NULL                -- I, U: [row, ...]; D: {"key column": [value, ...], ...}
+    data json        NOT NULL                -- I, U: [row, ...]; D: {"key column": [value, ...], ...}; T: {}
 );
 -- Chunks are written once and read once: compressing them costs more than it saves.
 ALTER TABLE ${changelog} ALTER COLUMN data SET STORAGE EXTERNAL;
@@ -100,16 +100,30 @@ BEGIN
 END
 $fn$;
 
+-- TRUNCATE holds an exclusive lock on the table until it commits: the changes before it have lower
+-- seqs, and the changes after it commit later and take higher ones. It is rare: it always notifies.
+CREATE OR REPLACE FUNCTION ${fn_truncate}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+    INSERT INTO ${changelog} (op, n, data) VALUES ('T', 1, '{}');
+    PERFORM pg_notify(${channel_lit}, '');
+    RETURN NULL;
+END
+$fn$;
+
 DROP TRIGGER IF EXISTS cdc_capture_insert ON ${table};
 DROP TRIGGER IF EXISTS cdc_capture_update ON ${table};
 DROP TRIGGER IF EXISTS cdc_capture_delete ON ${table};
+DROP TRIGGER IF EXISTS cdc_capture_truncate ON ${table};
 CREATE TRIGGER cdc_capture_insert AFTER INSERT ON ${table}
     REFERENCING NEW TABLE AS cdc_new FOR EACH STATEMENT EXECUTE FUNCTION ${fn_write}();
 CREATE TRIGGER cdc_capture_update AFTER UPDATE ON ${table}
     REFERENCING OLD TABLE AS cdc_old NEW TABLE AS cdc_new FOR EACH STATEMENT EXECUTE FUNCTION ${fn_write}();
 CREATE TRIGGER cdc_capture_delete AFTER DELETE ON ${table}
     REFERENCING OLD TABLE AS cdc_old FOR EACH STATEMENT EXECUTE FUNCTION ${fn_delete}();
+CREATE TRIGGER cdc_capture_truncate AFTER TRUNCATE ON ${table}
+    FOR EACH STATEMENT EXECUTE FUNCTION ${fn_truncate}();
 
-INSERT INTO cdc.capture (table_schema, table_name, changelog_schema, changelog_name, topic)
-VALUES (${schema_lit}, ${table_lit}, ${changelog_schema_lit}, ${changelog_name_lit}, ${topic_lit})
-ON CONFLICT (table_schema, table_name) DO UPDATE SET topic = EXCLUDED.topic;
+-- cdc setup makes the target table match these columns, so they count as announced.
+INSERT INTO cdc.capture (table_schema, table_name, changelog_schema, changelog_name, topic, columns)
+VALUES (${schema_lit}, ${table_lit}, ${changelog_schema_lit}, ${changelog_name_lit}, ${topic_lit}, ${columns_lit})
+ON CONFLICT (table_schema, table_name) DO UPDATE SET topic = EXCLUDED.topic, columns = EXCLUDED.columns;

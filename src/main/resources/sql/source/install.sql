@@ -28,9 +28,12 @@ CREATE TABLE IF NOT EXISTS cdc.capture (
     published_at     timestamptz,
     installed_at     timestamptz NOT NULL DEFAULT now(),
     topic            text,                                -- Kafka topic of its events
+    columns          json,                                -- the table's columns as last announced on
+                                                          -- the topic (a schema event), see Table.Column
     PRIMARY KEY (table_schema, table_name)
 );
 
 -- Installs made before a column existed get it here.
 ALTER TABLE cdc.capture ADD COLUMN IF NOT EXISTS topic text;
+ALTER TABLE cdc.capture ADD COLUMN IF NOT EXISTS columns json;
 

@@ -3,7 +3,9 @@
 DROP TRIGGER IF EXISTS cdc_capture_insert ON ${table};
 DROP TRIGGER IF EXISTS cdc_capture_update ON ${table};
 DROP TRIGGER IF EXISTS cdc_capture_delete ON ${table};
+DROP TRIGGER IF EXISTS cdc_capture_truncate ON ${table};
 DROP FUNCTION IF EXISTS ${fn_write}();
 DROP FUNCTION IF EXISTS ${fn_delete}();
+DROP FUNCTION IF EXISTS ${fn_truncate}();
 DROP TABLE IF EXISTS ${changelog};
 DELETE FROM cdc.capture WHERE table_schema = ${schema_lit} AND table_name = ${table_lit};

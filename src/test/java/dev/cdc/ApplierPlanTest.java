@@ -106,4 +106,37 @@ class ApplierPlanTest {
         assertTrue(crossed.seeks().isEmpty());
         assertEquals(1, crossed.events());
     }
+
+    static Applier.Decoded marker(TopicPartition tp, long offset, String value) throws Exception {
+        var r = new ConsumerRecord<byte[], byte[]>(tp.topic(), tp.partition(), offset, null, value.getBytes(StandardCharsets.UTF_8));
+        return new Applier.Decoded(r, ChangeEvent.decode(r.value()));
+    }
+
+    @Test
+    void a_truncate_drops_the_partitions_earlier_changes_and_keeps_the_later_ones() throws Exception {
+        Map<TopicPartition, List<Applier.Decoded>> batch = new LinkedHashMap<>();
+        batch.put(P0, List.of(event(P0, 0, 'I', 1, 10, 1, 1), event(P0, 1, 'I', 2, 20, 1, 2),
+                marker(P0, 2, ChangeEvent.encodeTruncate("public.employees", 2, "E", 1, 3, "1", 0)),
+                event(P0, 3, 'I', 2, 21, 1, 4)));
+        batch.put(P1, List.of(event(P1, 0, 'I', 3, 30, 1, 1),
+                marker(P1, 1, ChangeEvent.encodeSchema("public.employees", "[{\"name\":\"x\",\"type\":\"int\"}]",
+                        "E", 1, 2, "1", 0)),
+                event(P1, 2, 'I', 4, 40, 1, 5)));
+        var stored = fresh(0, 1);
+        Applier.Plan plan = Applier.plan(batch, stored, new HashMap<>());
+        assertEquals(List.of(new Applier.Truncate("public.employees", 2, new java.util.TreeSet<>(List.of(0)))), plan.truncates());
+        List<String> got = new ArrayList<>();
+        plan.changes().forEach(e -> got.add(json(e.key()).get("emp_id") + ":" + json(e.after()).get("salary")));
+        assertEquals(List.of("2:21", "3:30", "4:40"), got, "only what came after the truncate in its partition");
+        assertEquals(6, plan.events(), "the truncate is an event, the schema announcement is not");
+        assertEquals(4, stored.get(0).nextOffset);
+        assertEquals(3, stored.get(1).nextOffset);
+
+        // applied already (republished after a crash): the truncate is skipped like any change
+        Map<TopicPartition, List<Applier.Decoded>> again = Map.of(P0, List.of(
+                marker(P0, 7, ChangeEvent.encodeTruncate("public.employees", 2, "E", 1, 3, "1", 0))));
+        Applier.Plan skipped = Applier.plan(again, new HashMap<>(Map.of(0, new Applier.Stored(7, "E", 1, 4, 0))), new HashMap<>());
+        assertTrue(skipped.truncates().isEmpty());
+        assertEquals(1, skipped.skipped());
+    }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ChangeEventTest {
@@ -66,6 +67,11 @@ class ChangeEventTest {
             "{\"op\":\"c\",\"table\":\"t\",\"key\":{ \n },\"after\":{},\"source\":{\"epoch\":\"e\",\"window\":1,\"seq\":1}}",
             "{\"op\":\"d\",\"table\":\"t\",\"key\":{\"id\":1},\"source\":{\"epoch\":\"e\",\"window\":-1,\"seq\":1}}",
             "{\"op\":\"d\",\"table\":\"t\",\"key\":{\"id\":1},\"source\":{\"epoch\":\"e\",\"window\":1}}",
+            "{\"op\":\"t\",\"table\":\"t\",\"source\":{\"epoch\":\"e\",\"window\":1,\"seq\":1,\"index\":0}}",
+            "{\"op\":\"t\",\"table\":\"t\",\"partitions\":0,\"source\":{\"epoch\":\"e\",\"window\":1,\"seq\":1,\"index\":0}}",
+            "{\"op\":\"s\",\"table\":\"t\",\"columns\":[],\"source\":{\"epoch\":\"e\",\"window\":1,\"seq\":1,\"index\":0}}",
+            "{\"op\":\"s\",\"table\":\"t\",\"columns\":[{\"name\":\"a\"}],\"source\":{\"epoch\":\"e\",\"window\":1,\"seq\":1,\"index\":0}}",
+            "{\"op\":\"s\",\"table\":\"t\",\"columns\":[1],\"source\":{\"epoch\":\"e\",\"window\":1,\"seq\":1,\"index\":0}}",
         };
         for (String b : bad) {
             ChangeEvent.InvalidEvent e = assertThrows(ChangeEvent.InvalidEvent.class, () -> ChangeEvent.decode(bytes(b)), b);
@@ -87,5 +93,23 @@ class ChangeEventTest {
         ChangeEvent third = ChangeEvent.decode(bytes(ChangeEvent.encode('I', "t", "{\"id\":1}", "{\"id\":1}", "A", 5, 100, 2, "1", 0)));
         assertTrue(third.notAfter("A", 5, 100, 2));
         assertFalse(third.notAfter("A", 5, 100, 1), "a later change of the same changelog row");
+    }
+
+    @Test
+    void truncate_and_schema_events_have_no_key_and_round_trip() throws Exception {
+        ChangeEvent t = ChangeEvent.decode(bytes(ChangeEvent.encodeTruncate("s.t", 3, "A", 5, 100, "9", 0)));
+        assertEquals('t', t.op());
+        assertEquals(3, t.partitions());
+        assertEquals(null, t.key());
+        assertTrue(t.notAfter("A", 5, 100, 0));
+        Table table = new Table("s", "t", List.of(
+                new Table.Column("id", "integer", true, null, null, null, List.of(), null),
+                new Table.Column("m", "s.mood", false, null, "s", "mood", List.of("a", "b \"c\""), "\"a\""),
+                new Table.Column("g", "integer", false, "GENERATED ALWAYS AS ((id * 2)) STORED", null, null, List.of(), null)),
+                List.of("id"));
+        ChangeEvent s = ChangeEvent.decode(bytes(ChangeEvent.encodeSchema("s.t", table.definitionJson(), "A", 5, 100, "9", 0)));
+        assertEquals('s', s.op());
+        assertEquals(table.definition(), s.definition());
+        assertEquals(null, s.after());
     }
 }

@@ -55,4 +55,13 @@ class ChangelogRowTest {
         assertThrows(IllegalStateException.class, () -> split('D', 2, "{\"a\":[1,2],\"b\":[1]}", "a", "b"));
         assertThrows(IllegalStateException.class, () -> split('I', 1, "[{\"id\":1}", "id"));
     }
+
+    @Test
+    void a_key_recomputed_from_a_row_is_the_key_the_changes_had() {
+        List<String> keys = new java.util.ArrayList<>();
+        new ChangelogRow(1, "1", 'I', 0, 1, "[{\"b\":\"x\\u00fc\\\"y\",\"v\":[1, 2],\"a\":1.50}]")
+                .forEach(List.of("a", "b"), (i, key, row) -> keys.add(key));
+        assertEquals(keys.get(0), ChangelogRow.keyOf(List.of("a", "b"), "{\"a\" : 1.50, \"b\" : \"xü\\\"y\"}"));
+        assertEquals("{\"a\":1.50,\"b\":\"xü\\\"y\"}", keys.get(0));
+    }
 }
