@@ -12,6 +12,7 @@ public final class Failure extends RuntimeException {
     public static final int UNREACHABLE = 4;
     public static final int DIFFERENCE = 5;
     public static final int BAD_EVENT = 6;
+    public static final int BEHIND = 7;
 
     private final int exitCode;
 

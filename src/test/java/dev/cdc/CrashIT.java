@@ -42,19 +42,6 @@ class CrashIT {
             "--topic", kafka.topic(), "--group", group, "--progress-interval", "1"};
     }
 
-    long published() {
-        try (Handle h = servers.source.open("test")) {
-            return h.createQuery("SELECT published FROM cdc.capture").mapTo(Long.class).one();
-        }
-    }
-
-    long appliedOnTarget() {
-        try (Handle h = servers.target.open("test")) {
-            return h.createQuery("SELECT coalesce(sum(applied), 0) FROM cdc.applied_offsets WHERE group_id = :g")
-                    .bind("g", group).mapTo(Long.class).one();
-        }
-    }
-
     long backlog() {
         try (Handle h = servers.source.open("test")) {
             return h.createQuery("SELECT coalesce(sum(n), 0) FROM emp_cdc").mapTo(Long.class).one();
@@ -70,8 +57,8 @@ class CrashIT {
             for (int round = 0; round < 2; round++) {
                 CdcProcess p = CdcProcess.start("produce", produceArgs());
                 producers.add(p);
-                long before = published();
-                Await.until("the producer publishing", 60_000, () -> published() > before + 1500 || !p.alive());
+                long before = servers.published();
+                Await.until("the producer publishing", 60_000, () -> servers.published() > before + 1500 || !p.alive());
                 assertTrue(p.alive(), p.output());
                 p.kill9();
             }
@@ -96,8 +83,8 @@ class CrashIT {
             ct.join(20_000);
         }
         TopicContents topic = TopicContents.read(kafka);
-        Await.until("every event applied", 30_000, () -> appliedOnTarget() >= topic.distinctEvents());
-        assertEquals(topic.distinctEvents(), appliedOnTarget(), "each change applied once; topic had "
+        Await.until("every event applied", 30_000, () -> servers.applied(group) >= topic.distinctEvents());
+        assertEquals(topic.distinctEvents(), servers.applied(group), "each change applied once; topic had "
                 + topic.records() + " records for " + topic.distinctEvents() + " changes");
     }
 
@@ -111,8 +98,8 @@ class CrashIT {
             for (int round = 0; round < 2; round++) {
                 CdcProcess c = CdcProcess.start("consume", consumeArgs());
                 consumers.add(c);
-                long before = appliedOnTarget();
-                Await.until("the consumer applying", 60_000, () -> appliedOnTarget() > before + 1500 || !c.alive());
+                long before = servers.applied(group);
+                Await.until("the consumer applying", 60_000, () -> servers.applied(group) > before + 1500 || !c.alive());
                 assertTrue(c.alive(), c.output());
                 c.kill9();
             }
@@ -130,7 +117,7 @@ class CrashIT {
         }
         TopicContents topic = TopicContents.read(kafka);
         assertEquals(topic.records(), topic.distinctEvents(), "the producer was not killed: no duplicates on the topic");
-        assertEquals(topic.distinctEvents(), appliedOnTarget(), "each change applied once across consumer crashes");
+        assertEquals(topic.distinctEvents(), servers.applied(group), "each change applied once across consumer crashes");
     }
 
     private static Thread background(Runnable r) {

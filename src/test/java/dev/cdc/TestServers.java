@@ -98,4 +98,19 @@ final class TestServers {
     List<String> targetArgs() {
         return List.of("--target", target.url(), "--target-user", target.user(), "--target-password", target.password());
     }
+
+    /** Events the group applied, as stored with its offsets on the target (each change counted once). */
+    long applied(String group) {
+        try (org.jdbi.v3.core.Handle h = target.open("test")) {
+            return h.createQuery("SELECT coalesce(sum(applied), 0) FROM cdc.applied_offsets WHERE group_id = :g")
+                    .bind("g", group).mapTo(Long.class).one();
+        }
+    }
+
+    /** Events the producer of the demo table published since setup. */
+    long published() {
+        try (org.jdbi.v3.core.Handle h = source.open("test")) {
+            return h.createQuery("SELECT published FROM cdc.capture").mapTo(Long.class).one();
+        }
+    }
 }

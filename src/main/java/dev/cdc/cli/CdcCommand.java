@@ -19,12 +19,12 @@ import picocli.CommandLine.ScopeType;
             "Start with 'cdc demo' to watch it work, or 'cdc sandbox' for local servers to try the commands on:",
             "  cdc setup && cdc topic     then, in two terminals:   cdc produce   |   cdc consume",
             ""},
-        subcommands = {SetupCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class, SnapshotCommand.class, TeardownCommand.class,
+        subcommands = {SetupCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class, SnapshotCommand.class, TeardownCommand.class, StatusCommand.class,
             SelftestCommand.class, DemoCommand.class, SandboxCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE,
-            ExitCodes.DIFFERENCE, ExitCodes.BAD_EVENT})
+            ExitCodes.DIFFERENCE, ExitCodes.BAD_EVENT, ExitCodes.BEHIND})
 public final class CdcCommand implements Runnable {
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,

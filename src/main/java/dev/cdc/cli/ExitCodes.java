@@ -10,6 +10,7 @@ final class ExitCodes {
     static final String PRECONDITION = "3:Something must be done first: setup not run, topic missing or of another shape, port in use.";
     static final String UNREACHABLE = "4:A database or the Kafka broker cannot be reached, or refused the credentials.";
     static final String DIFFERENCE = "5:The target differs from the source.";
+    static final String BEHIND = "7:A table is further behind than --max-lag events (status).";
     static final String BAD_EVENT = "6:An event on the topic is invalid or the target rejected it; consume stops at it.";
 
     private ExitCodes() {

@@ -1,0 +1,123 @@
+package dev.cdc.cli;
+
+import dev.cdc.ChangeEvent;
+import dev.cdc.Failure;
+import dev.cdc.Status;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE,
+            ExitCodes.BEHIND},
+        header = "Show where every captured table stands: source backlog, producer, topic, consumer lag.",
+        description = {
+            "For each captured table: the changelog's backlog (changes not yet published) and the age of the oldest, the producer publishing it (the session holding its lock) and when it last published; for each partition of its topic the end offset, the offset the target applied up to (stored with the rows, the truth), the lag between them, when a batch was last applied, and the offset the group committed to Kafka (informative). A component that cannot be reached is reported, the others are still shown, and the exit code is non-zero."})
+public final class StatusCommand implements Callable<Integer> {
+    @Mixin Connections.Source source;
+    @Mixin Connections.Target target;
+    @Mixin Connections.Broker broker;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--group", defaultValue = "${env:CDC_GROUP:-cdc-apply}",
+            description = "Consumer group whose progress to show (env CDC_GROUP; default ${DEFAULT-VALUE}).")
+    String group;
+
+    @Option(names = "--table", split = ",", paramLabel = "SCHEMA.TABLE",
+            description = "Only these tables (repeatable, or comma-separated; default: every captured table).")
+    List<String> tables = new ArrayList<>();
+
+    @Option(names = "--json", description = "Print the status as JSON, for scripts.")
+    boolean json;
+
+    @Option(names = "--max-lag", paramLabel = "EVENTS",
+            description = "Exit 7 when a table has more changes than this not yet applied (backlog plus topic lag).")
+    Long maxLag;
+
+    @Override
+    public Integer call() throws Exception {
+        if (maxLag != null && maxLag < 0) {
+            throw Failure.usage("--max-lag must be 0 or more");
+        }
+        Status.Report report = Status.read(source.db(), target.db(), broker.kafka(), group, tables);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(ChangeEvent.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        } else {
+            print(out, report);
+        }
+        out.flush();
+        int code = report.problems().stream().mapToInt(Status.Problem::exitCode).max().orElse(0);
+        if (code == 0 && maxLag != null && report.tables().stream().anyMatch(t -> t.lag() > maxLag)) {
+            spec.commandLine().getErr().println("behind: " + String.join(", ", report.tables().stream()
+                    .filter(t -> t.lag() > maxLag).map(t -> t.table() + " " + t.lag() + " changes").toList())
+                    + " not yet applied (--max-lag " + maxLag + ")");
+            return Failure.BEHIND;
+        }
+        report.problems().forEach(p -> spec.commandLine().getErr().println("cdc status: " + p.message()));
+        return code;
+    }
+
+    private static void print(PrintWriter out, Status.Report r) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"TABLE", "BACKLOG", "OLDEST", "PUBLISHED", "LAST PUBLISHED", "PRODUCER", "TOPIC", "LAG"});
+        for (Status.Table t : r.tables()) {
+            rows.add(new String[] {t.table(), n(t.backlog()), t.oldestUnpublishedSeconds() == null ? "-" : ago(t.oldestUnpublishedSeconds()),
+                n(t.published()), t.lastPublishedSecondsAgo() == null ? "never" : ago(t.lastPublishedSecondsAgo()) + " ago",
+                t.producer() == null ? (t.backlog() == null ? "?" : "not running")
+                        : "pid " + t.producer().pid() + (t.producer().host() == null ? "" : " at " + t.producer().host()),
+                t.topic(), t.backlog() == null || t.topicLag() == null ? "?" : Long.toString(t.lag())});
+        }
+        table(out, rows);
+        List<String[]> parts = new ArrayList<>();
+        parts.add(new String[] {"TOPIC", "PARTITION", "END OFFSET", "APPLIED TO", "LAG", "LAST APPLIED", "KAFKA COMMITTED"});
+        for (Status.Table t : r.tables()) {
+            if (t.partitions() != null) {
+                for (Status.Partition p : t.partitions()) {
+                    parts.add(new String[] {t.topic(), Integer.toString(p.partition()), Long.toString(p.endOffset()),
+                        n(p.appliedOffset()), p.lag() == null ? "?" : Long.toString(p.lag()),
+                        p.lastAppliedSecondsAgo() == null ? "never" : ago(p.lastAppliedSecondsAgo()) + " ago", n(p.kafkaCommitted())});
+                }
+            }
+        }
+        if (parts.size() > 1) {
+            out.println();
+            out.println("consumer group " + r.group() + ":");
+            table(out, parts);
+        }
+    }
+
+    private static String n(Long v) {
+        return v == null ? "-" : Long.toString(v);
+    }
+
+    private static String ago(double seconds) {
+        if (seconds < 120) {
+            return String.format("%.1f s", seconds);
+        }
+        return seconds < 7200 ? Math.round(seconds / 60) + " min" : Math.round(seconds / 3600) + " h";
+    }
+
+    private static void table(PrintWriter out, List<String[]> rows) {
+        int[] w = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                w[i] = Math.max(w[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                b.append(i == 0 ? "" : "  ").append(i == row.length - 1 ? row[i] : String.format("%-" + w[i] + "s", row[i]));
+            }
+            out.println(b.toString().stripTrailing());
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.cdc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What an operator does with a running sync: look at its status, run a standby producer that takes
+ * over from a killed one, run several consumers in one group and kill one. Every process is a
+ * {@code cdc} command in its own JVM, killed by PID.
+ */
+class OperationsIT {
+    TestServers servers;
+    Kafka kafka;
+    String group;
+
+    @BeforeEach
+    void servers() throws Exception {
+        servers = TestServers.get();
+        kafka = servers.reset();
+        group = "g-" + kafka.topic();
+        CliTest.Run setup = CliTest.run(line("setup", servers.sourceArgs(), servers.targetArgs(), List.of("--topic", kafka.topic())));
+        assertEquals(0, setup.code(), setup.err());
+        Pipeline.createTopic(kafka, 3, (short) 1);
+    }
+
+    List<String> broker() {
+        return List.of("--bootstrap-servers", kafka.bootstrapServers());
+    }
+
+    String[] produce() {
+        return line("produce", servers.sourceArgs(), broker(), List.of("--progress-interval", "1"));
+    }
+
+    String[] consume() {
+        return line("consume", servers.targetArgs(), broker(), List.of("--group", group, "--progress-interval", "1"));
+    }
+
+    JsonNode status(int expectedCode, String... more) throws Exception {
+        CliTest.Run s = CliTest.run(line("status", servers.sourceArgs(), servers.targetArgs(), broker(),
+                List.of("--group", group, "--json"), List.of(more)));
+        assertEquals(expectedCode, s.code(), s.out() + s.err());
+        return ChangeEvent.JSON.readTree(s.out()).get("tables").get(0);
+    }
+
+    void insert(int rows) {
+        try (Handle src = servers.source.open("test")) {
+            src.execute("INSERT INTO employees (first_name, last_name, salary) SELECT 'n' || g, 'ops', g FROM generate_series(1, ?) g", rows);
+        }
+    }
+
+    @Test
+    void status_shows_backlog_producer_and_lag_and_says_what_it_cannot_reach() throws Exception {
+        insert(300);
+        JsonNode before = status(Failure.BEHIND, "--max-lag", "10");
+        assertEquals(300, before.get("backlog").asLong());
+        assertTrue(before.get("oldestUnpublishedSeconds").asDouble() >= 0);
+        assertTrue(before.get("producer").isNull(), "no producer yet");
+        try (CdcProcess p = CdcProcess.start("produce-status", produce());
+             CdcProcess c = CdcProcess.start("consume-status", consume())) {
+            Await.converged(servers.source, servers.target, 60_000, p::output);
+            Await.until("status at zero lag", 30_000, () -> {
+                try {
+                    return status(0, "--max-lag", "0").get("topicLag").asLong() == 0;
+                } catch (Throwable e) {
+                    return false;
+                }
+            });
+            JsonNode running = status(0, "--max-lag", "0");
+            assertEquals(0, running.get("backlog").asLong());
+            assertEquals(300, running.get("published").asLong());
+            assertNotNull(running.get("producer").get("pid"), running.toString());
+            assertEquals(3, running.get("partitions").size());
+            long end = 0;
+            for (JsonNode part : running.get("partitions")) {
+                assertEquals(part.get("endOffset").asLong(), part.get("appliedOffset").asLong(), part.toString());
+                end += part.get("endOffset").asLong();
+            }
+            assertEquals(300, end);
+            CliTest.Run text = CliTest.run(line("status", servers.sourceArgs(), servers.targetArgs(), broker(),
+                    List.of("--group", group)));
+            assertEquals(0, text.code(), text.err());
+            assertTrue(text.out().contains("public.employees") && text.out().contains("consumer group " + group), text.out());
+            assertEquals(0, c.terminate(), c.output());
+            assertEquals(0, p.terminate(), p.output());
+        }
+        // the target unreachable: the source and Kafka are still reported, exit 4, no password shown
+        CliTest.Run down = CliTest.run(line("status", servers.sourceArgs(), List.of("--target",
+                "jdbc:postgresql://127.0.0.1:1/nowhere?password=hunter2", "--target-password", "hunter2"), broker(),
+                List.of("--group", group, "--json")));
+        assertEquals(Failure.UNREACHABLE, down.code(), down.err());
+        assertTrue(down.err().contains("target database"), down.err());
+        assertTrue(!down.out().contains("hunter2") && !down.err().contains("hunter2"), down.out() + down.err());
+        JsonNode partial = ChangeEvent.JSON.readTree(down.out()).get("tables").get(0);
+        assertEquals(0, partial.get("backlog").asLong());
+        assertNull(partial.get("partitions").get(0).get("lag").numberValue(), "lag unknown without the target");
+    }
+
+    /**
+     * Two producers: the second waits as a hot standby; the first is killed with SIGKILL in the
+     * middle of a stream and the second takes over. Nothing is lost, nothing is applied twice.
+     */
+    @Test
+    void a_standby_producer_takes_over_from_a_killed_one() throws Exception {
+        List<CdcProcess> all = new ArrayList<>();
+        try (CdcProcess consumer = CdcProcess.start("consume-standby", consume());
+             Workload w = new Workload(servers.source, 4, 3000).start()) {
+            all.add(consumer);
+            CdcProcess first = CdcProcess.start("produce-first", produce());
+            all.add(first);
+            Await.until("the first producer publishing", 60_000, () -> servers.published() > 500 || !first.alive());
+            CdcProcess standby = CdcProcess.start("produce-standby", produce());
+            all.add(standby);
+            Await.until("the second producer standing by", 60_000, () -> standby.output().contains("standing by"));
+            long before = servers.published();
+            Await.sleep(1000);
+            assertTrue(first.alive(), first.output());
+            first.kill9();
+            Await.until("the standby taking over", 60_000, () -> standby.output().contains("took over"));
+            Await.until("the standby publishing", 60_000, () -> servers.published() > before + 500);
+            w.close();
+            Await.converged(servers.source, servers.target, 60_000, standby::output);
+            assertEquals(0, standby.terminate(), standby.output());
+            assertEquals(0, consumer.terminate(), consumer.output());
+        } finally {
+            all.forEach(CdcProcess::close);
+        }
+        TopicContents topic = TopicContents.read(kafka);
+        assertEquals(topic.distinctEvents(), servers.applied(group), "each change applied once; the topic had "
+                + topic.records() + " records for " + topic.distinctEvents() + " changes");
+    }
+
+    /**
+     * Two consumers in one group share the partitions; one is killed with SIGKILL mid-stream, a
+     * third joins: every change is applied once, and the target ends equal to the source.
+     */
+    @Test
+    void consumers_in_one_group_share_the_partitions_and_survive_a_kill() throws Exception {
+        List<CdcProcess> all = new ArrayList<>();
+        try (CdcProcess producer = CdcProcess.start("produce-group", produce());
+             Workload w = new Workload(servers.source, 4, 3000).start()) {
+            all.add(producer);
+            CdcProcess a = CdcProcess.start("consume-a", consume());
+            CdcProcess b = CdcProcess.start("consume-b", consume());
+            all.add(a);
+            all.add(b);
+            Await.until("both consumers assigned", 60_000,
+                    () -> a.output().contains("assigned partitions") && b.output().contains("assigned partitions"));
+            long before = servers.applied(group);
+            Await.until("applying", 60_000, () -> servers.applied(group) > before + 1000);
+            a.kill9();
+            CdcProcess c = CdcProcess.start("consume-c", consume());
+            all.add(c);
+            long after = servers.applied(group);
+            Await.until("applying after the kill", 60_000, () -> servers.applied(group) > after + 1000);
+            w.close();
+            Await.converged(servers.source, servers.target, 90_000, () -> b.output() + c.output());
+            assertEquals(0, b.terminate(), b.output());
+            assertEquals(0, c.terminate(), c.output());
+            assertEquals(0, producer.terminate(), producer.output());
+        } finally {
+            all.forEach(CdcProcess::close);
+        }
+        TopicContents topic = TopicContents.read(kafka);
+        assertEquals(topic.records(), topic.distinctEvents(), "the producer was not killed: no duplicates on the topic");
+        assertEquals(topic.distinctEvents(), servers.applied(group), "each change applied once across the group's changes");
+    }
+
+    @SafeVarargs
+    static String[] line(String command, List<String>... parts) {
+        return AnyTableIT.line(command, parts);
+    }
+}
