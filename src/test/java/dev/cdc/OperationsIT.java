@@ -174,6 +174,44 @@ class OperationsIT {
         assertEquals(topic.distinctEvents(), servers.applied(group), "each change applied once across the group's changes");
     }
 
+    /**
+     * --kafka-config passes client properties to producer, consumer and admin: the pipeline and
+     * status run against the broker's SASL listener; a wrong password is a clear exit 4 that never
+     * shows the password.
+     */
+    @Test
+    void kafka_config_reaches_a_broker_that_requires_sasl() throws Exception {
+        java.nio.file.Path good = java.nio.file.Files.createTempFile("kafka", ".properties");
+        java.nio.file.Path bad = java.nio.file.Files.createTempFile("kafka", ".properties");
+        String jaas = "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"%s\" password=\"%s\";%n";
+        java.nio.file.Files.writeString(good, "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n"
+                + String.format(jaas, dev.cdc.embedded.LocalKafka.SASL_USER, dev.cdc.embedded.LocalKafka.SASL_PASSWORD));
+        java.nio.file.Files.writeString(bad, "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n"
+                + String.format(jaas, dev.cdc.embedded.LocalKafka.SASL_USER, "wrong-pass-42"));
+        List<String> sasl = List.of("--bootstrap-servers", servers.kafka.saslBootstrapServers(), "--kafka-config", good.toString());
+        List<String> wrong = List.of("--bootstrap-servers", servers.kafka.saslBootstrapServers(), "--kafka-config", bad.toString());
+
+        CliTest.Run refused = CliTest.run(line("produce", servers.sourceArgs(), wrong));
+        assertEquals(Failure.UNREACHABLE, refused.code(), refused.out() + refused.err());
+        assertTrue(refused.err().toLowerCase().contains("authentication"), refused.err());
+        assertTrue(!(refused.out() + refused.err()).contains("wrong-pass-42"), refused.out() + refused.err());
+        CliTest.Run plain = CliTest.run(line("status", servers.sourceArgs(), servers.targetArgs(),
+                List.of("--bootstrap-servers", servers.kafka.saslBootstrapServers())));
+        assertEquals(Failure.UNREACHABLE, plain.code(), "no SASL settings: the listener refuses " + plain.out() + plain.err());
+
+        insert(200);
+        try (CdcProcess p = CdcProcess.start("produce-sasl", line("produce", servers.sourceArgs(), sasl));
+             CdcProcess c = CdcProcess.start("consume-sasl", line("consume", servers.targetArgs(), sasl, List.of("--group", group)))) {
+            Await.converged(servers.source, servers.target, 60_000, () -> p.output() + c.output());
+            CliTest.Run status = CliTest.run(line("status", servers.sourceArgs(), servers.targetArgs(), sasl,
+                    List.of("--group", group)));
+            assertEquals(0, status.code(), status.out() + status.err());
+            assertEquals(0, c.terminate(), c.output());
+            assertEquals(0, p.terminate(), p.output());
+            assertTrue(!p.output().contains(dev.cdc.embedded.LocalKafka.SASL_PASSWORD), p.output());
+        }
+    }
+
     @SafeVarargs
     static String[] line(String command, List<String>... parts) {
         return AnyTableIT.line(command, parts);

@@ -2,6 +2,7 @@ package dev.cdc.cli;
 
 import dev.cdc.Capture;
 import dev.cdc.Db;
+import dev.cdc.Failure;
 import dev.cdc.Kafka;
 import java.util.Map;
 import picocli.CommandLine.Help.Visibility;
@@ -64,6 +65,12 @@ public final class Connections {
                 description = "Kafka brokers (env CDC_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE}).")
         String bootstrapServers;
 
+        @Option(names = "--kafka-config", paramLabel = "FILE", order = 32, defaultValue = "${env:CDC_KAFKA_CONFIG}",
+                description = "Kafka client properties for the producer, the consumer and the admin client, such as "
+                        + "security.protocol, sasl.mechanism, sasl.jaas.config, ssl.truststore.location (env CDC_KAFKA_CONFIG). "
+                        + "Its values are never printed.")
+        java.nio.file.Path config;
+
         @Option(names = "--topic", paramLabel = "NAME", order = 31, defaultValue = "${env:CDC_TOPIC}",
                 description = "Kafka topic of the change events (env CDC_TOPIC; default: the table's topic as cdc setup "
                         + "recorded it, employee_cdc for the demo table).")
@@ -76,7 +83,28 @@ public final class Connections {
 
         /** The broker, with the topic given on the command line or else {@code otherwise}. */
         public Kafka kafka(String otherwise) {
-            return new Kafka(bootstrapServers, topic != null ? topic : otherwise, Map.of());
+            return new Kafka(bootstrapServers, topic != null ? topic : otherwise, clientProperties());
+        }
+
+        /** The properties of --kafka-config; none without it. */
+        private Map<String, String> clientProperties() {
+            if (config == null) {
+                return Map.of();
+            }
+            java.util.Properties p = new java.util.Properties();
+            try (var in = java.nio.file.Files.newBufferedReader(config)) {
+                p.load(in);
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                throw Failure.usage("cannot read --kafka-config " + config + ": "
+                        + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
+            }
+            if (p.containsKey("bootstrap.servers")) {
+                throw Failure.usage("--kafka-config " + config + " sets bootstrap.servers: give the brokers with "
+                        + "--bootstrap-servers or CDC_BOOTSTRAP_SERVERS instead");
+            }
+            Map<String, String> m = new java.util.HashMap<>();
+            p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+            return m;
         }
 
         /** The topic given on the command line (or CDC_TOPIC), or null. */

@@ -21,18 +21,24 @@ public final class LocalKafka implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final int controllerPort;
+    private final int saslPort;
     private final String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
     private Process process;
     private OutputStream stdin;
 
-    private LocalKafka(Path dir, int port, int controllerPort) {
+    /** The user the SASL listener knows (PLAIN mechanism), for trying client security settings. */
+    public static final String SASL_USER = "cdc";
+    public static final String SASL_PASSWORD = "cdc-secret";
+
+    private LocalKafka(Path dir, int port, int controllerPort, int saslPort) {
         this.dir = dir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.saslPort = saslPort;
     }
 
     public static LocalKafka start(Path dir, int port) throws IOException {
-        LocalKafka k = new LocalKafka(dir, port, Ports.free());
+        LocalKafka k = new LocalKafka(dir, port, Ports.free(), Ports.free());
         LocalPostgres.deleteTree(dir);
         Ports.requireFree(port, "Kafka");
         k.start();
@@ -48,6 +54,11 @@ public final class LocalKafka implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** A second listener that requires SASL/PLAIN authentication ({@link #SASL_USER}). */
+    public String saslBootstrapServers() {
+        return "127.0.0.1:" + saslPort;
+    }
+
     public synchronized void start() throws IOException {
         Files.createDirectories(dir);
         Path props = dir.resolve("server.properties");
@@ -56,11 +67,16 @@ public final class LocalKafka implements AutoCloseable {
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort
+                + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+        p.setProperty("sasl.enabled.mechanisms", "PLAIN");
+        p.setProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\"admin\" "
+                        + "user_admin=\"admin\" user_" + SASL_USER + "=\"" + SASL_PASSWORD + "\";");
         p.setProperty("controller.listener.names", "CONTROLLER");
         p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.setProperty("log.dirs", logs.toString());
         p.setProperty("num.partitions", "3");
         p.setProperty("auto.create.topics.enable", "false");
