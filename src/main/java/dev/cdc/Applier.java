@@ -41,8 +41,14 @@ public final class Applier {
     public record Result(int events, int skipped, int rows, Map<TopicPartition, Long> seeks) {
     }
 
-    /** A record read from the topic and the event it holds. */
+    /**
+     * A record read from the topic and the event it holds; no event: a record sent to the
+     * dead-letter topic, whose offset is consumed without applying anything.
+     */
     public record Decoded(ConsumerRecord<byte[], byte[]> record, ChangeEvent event) {
+        public static Decoded deadLetter(ConsumerRecord<byte[], byte[]> record) {
+            return new Decoded(record, null);
+        }
     }
 
     /** The stored state of one partition: next offset, last applied source position. */
@@ -155,6 +161,10 @@ public final class Applier {
                 s.nextOffset = r.offset() + 1;
                 s.touched = true;
                 ChangeEvent ev = d.event();
+                if (ev == null) {
+                    skipped++; // in the dead-letter topic
+                    continue;
+                }
                 if (ev.op() == 's') {
                     continue; // applied before the batch, see addColumns
                 }
@@ -192,7 +202,7 @@ public final class Applier {
         for (var e : batch.entrySet()) {
             for (Decoded d : e.getValue()) {
                 ChangeEvent ev = d.event();
-                if (ev.after() == null) {
+                if (ev == null || ev.after() == null) {
                     continue;
                 }
                 Target t = target(tx, ev.table());
@@ -296,7 +306,7 @@ public final class Applier {
     private void addColumns(Handle h, Map<TopicPartition, List<Decoded>> batch) {
         Map<String, List<Table.Column>> announced = new LinkedHashMap<>();
         batch.values().forEach(list -> list.forEach(d -> {
-            if (d.event().op() == 's') {
+            if (d.event() != null && d.event().op() == 's') {
                 announced.put(d.event().table(), d.event().definition());
             }
         }));

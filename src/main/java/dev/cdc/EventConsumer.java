@@ -31,7 +31,15 @@ import org.slf4j.LoggerFactory;
 public final class EventConsumer implements Runnable {
     private static final Logger log = LoggerFactory.getLogger("cdc.consume");
 
-    public record Config(Db target, Kafka kafka, String group, long progressMillis) {
+    /**
+     * @param deadLetters null: an event that is invalid or that the target rejects stops consume;
+     *                    else the topic such events are sent to, with the reason in headers, before
+     *                    consume goes on past them
+     */
+    public record Config(Db target, Kafka kafka, String group, long progressMillis, String deadLetters) {
+        public Config(Db target, Kafka kafka, String group, long progressMillis) {
+            this(target, kafka, group, progressMillis, null);
+        }
     }
 
     private final Config cfg;
@@ -43,6 +51,8 @@ public final class EventConsumer implements Runnable {
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Handle db;
     private long batches;
+    private final AtomicLong deadLettered = new AtomicLong();
+    private org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> deadLetterProducer;
 
     public EventConsumer(Config cfg) {
         this.cfg = cfg;
@@ -92,7 +102,21 @@ public final class EventConsumer implements Runnable {
         try (Handle h = cfg.target().open("cdc-consume")) {
             Applier.requireSetup(h, cfg.target());
         }
-        cfg.kafka().requireTopic();
+        var topic = cfg.kafka().requireTopic();
+        if (cfg.deadLetters() != null) {
+            Kafka dlq = new Kafka(cfg.kafka().bootstrapServers(), cfg.deadLetters(), cfg.kafka().overrides());
+            try (var admin = dlq.admin()) {
+                if (dlq.findTopic(admin).isEmpty()) {
+                    log.info(Pipeline.createTopic(dlq, 1, (short) topic.partitions().get(0).replicas().size())
+                            + " (dead-letter topic)");
+                }
+            }
+        }
+    }
+
+    /** Records sent to the dead-letter topic. */
+    public long deadLettered() {
+        return deadLettered.get();
     }
 
     @Override
@@ -128,6 +152,9 @@ public final class EventConsumer implements Runnable {
                 // closing anyway
             }
             closeDb();
+            if (deadLetterProducer != null) {
+                deadLetterProducer.close(Duration.ofSeconds(5));
+            }
         }
     }
 
@@ -140,6 +167,11 @@ public final class EventConsumer implements Runnable {
                 try {
                     list.add(new Applier.Decoded(r, ChangeEvent.decode(r.value())));
                 } catch (ChangeEvent.InvalidEvent e) {
+                    if (cfg.deadLetters() != null) {
+                        deadLetter(r, "invalid event: " + e.getMessage());
+                        list.add(Applier.Decoded.deadLetter(r));
+                        continue;
+                    }
                     poison = Failure.badEvent("invalid event in topic " + tp.topic() + ", partition " + tp.partition()
                             + ", offset " + r.offset() + ": " + e.getMessage() + " (consume stops here; the events "
                             + "before it were applied)", null);
@@ -173,6 +205,84 @@ public final class EventConsumer implements Runnable {
     }
 
     private Applier.Result applyWithRetry(Map<TopicPartition, List<Applier.Decoded>> batch) {
+        try {
+            return applyUntilDone(batch);
+        } catch (Failure e) {
+            if (cfg.deadLetters() == null || e.exitCode() != Failure.BAD_EVENT) {
+                throw e;
+            }
+            log.warn("the {} rejected a batch ({}); applying its events one by one to find the rejected ones",
+                    cfg.target().where(), Db.rootMessage(e));
+            return applyEachAlone(batch);
+        }
+    }
+
+    /**
+     * Applies the batch's events one at a time, in offset order per partition; an event the target
+     * rejects goes to the dead-letter topic and its offset is stored as consumed.
+     */
+    private Applier.Result applyEachAlone(Map<TopicPartition, List<Applier.Decoded>> batch) {
+        int events = 0;
+        int skipped = 0;
+        int rows = 0;
+        Map<TopicPartition, Long> seeks = new HashMap<>();
+        for (var e : batch.entrySet()) {
+            for (Applier.Decoded d : e.getValue()) {
+                Applier.Result r;
+                try {
+                    r = applyUntilDone(Map.of(e.getKey(), List.of(d)));
+                } catch (Failure rejected) {
+                    if (rejected.exitCode() != Failure.BAD_EVENT) {
+                        throw rejected;
+                    }
+                    deadLetter(d.record(), rejected.getMessage());
+                    r = applyUntilDone(Map.of(e.getKey(), List.of(Applier.Decoded.deadLetter(d.record()))));
+                }
+                if (r == null) {
+                    return null;
+                }
+                events += r.events();
+                skipped += r.skipped();
+                rows += r.rows();
+                if (!r.seeks().isEmpty()) {
+                    seeks.putAll(r.seeks());
+                    break;
+                }
+            }
+        }
+        return new Applier.Result(events, skipped, rows, seeks);
+    }
+
+    /**
+     * Sends a record to the dead-letter topic, unchanged, with where it came from and why in
+     * headers; returns once Kafka acknowledged it (before its offset is stored as consumed).
+     */
+    private void deadLetter(ConsumerRecord<byte[], byte[]> r, String reason) {
+        if (deadLetterProducer == null) {
+            deadLetterProducer = cfg.kafka().producer("cdc-dead-letters");
+        }
+        var out = new org.apache.kafka.clients.producer.ProducerRecord<>(cfg.deadLetters(), null, r.key(), r.value());
+        out.headers().add("cdc.error", reason.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.headers().add("cdc.topic", r.topic().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.headers().add("cdc.partition", Integer.toString(r.partition()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.headers().add("cdc.offset", Long.toString(r.offset()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.headers().add("cdc.group", cfg.group().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            deadLetterProducer.send(out).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw Failure.unreachable("cannot write to dead-letter topic " + cfg.deadLetters() + " at "
+                    + cfg.kafka().bootstrapServers() + ": " + Db.rootMessage(e), e);
+        }
+        deadLettered.incrementAndGet();
+        log.warn("sent topic {} partition {} offset {} to dead-letter topic {}: {}", r.topic(), r.partition(), r.offset(),
+                cfg.deadLetters(), reason);
+    }
+
+    /**
+     * Applies the batch, waiting out a target that is away; null when asked to stop meanwhile. A
+     * rejection that will not go away by itself is a {@link Failure}.
+     */
+    private Applier.Result applyUntilDone(Map<TopicPartition, List<Applier.Decoded>> batch) {
         while (true) {
             try {
                 if (db == null) {
@@ -234,8 +344,9 @@ public final class EventConsumer implements Runnable {
         for (TopicPartition tp : consumer.assignment()) {
             lag += consumer.currentLag(tp).orElse(0);
         }
-        log.info("applied {} events ({}/s) in {} batches, lag {}, partitions {}", applied.get(), rate, batches, lag,
-                consumer.assignment().stream().map(TopicPartition::partition).sorted().toList());
+        log.info("applied {} events ({}/s) in {} batches, lag {}, partitions {}{}", applied.get(), rate, batches, lag,
+                consumer.assignment().stream().map(TopicPartition::partition).sorted().toList(),
+                deadLettered.get() == 0 ? "" : ", " + deadLettered.get() + " sent to " + cfg.deadLetters());
     }
 
     private void closeDb() {

@@ -197,4 +197,81 @@ class BadInputIT {
         assertTrue(again.err().contains("offset 1"), again.err());
         assertFalse(again.err().contains("offset 0"), again.err());
     }
+
+    /**
+     * --on-error dlq: an invalid message and events the target rejects go to the dead-letter topic
+     * with where they came from and why; the events around them are applied; a restart sends
+     * nothing again.
+     */
+    @Test
+    void with_on_error_dlq_rejected_events_go_to_the_dead_letter_topic_and_consume_goes_on() throws Exception {
+        assertEquals(0, cdc("setup", source(), target()).code());
+        assertEquals(0, cdc("topic", broker(), List.of("--partitions", "1")).code());
+        String[] values = new String[6];
+        for (int id = 1; id <= 6; id++) {
+            values[id - 1] = ChangeEvent.encode('I', "public.employees", "{\"emp_id\": " + id + "}",
+                    "{\"emp_id\": " + id + ", \"first_name\": \"A\", \"last_name\": \"B\", \"salary\": " + id + "}",
+                    "e", 1, id, 0, "1", 0);
+        }
+        values[1] = "{\"op\":\"c\", this is not json";
+        values[2] = values[2].replace("\"salary\": 3", "\"salary\": \"lots\"");
+        values[4] = values[4].replace("\"salary\": 5", "\"salary\": 5, \"unknown\": 1");
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (String v : values) {
+                p.send(new ProducerRecord<>(kafka.topic(), "k".getBytes(StandardCharsets.UTF_8), v.getBytes(StandardCharsets.UTF_8))).get();
+            }
+        }
+        String[] consume = AnyTableIT.line("consume", target(), broker(),
+                List.of("--group", "dlq-" + kafka.topic(), "--on-error", "dlq"));
+        try (CdcProcess c = CdcProcess.start("consume-dlq", consume)) {
+            Await.until("the good events applied", 60_000, () -> employeeIds().equals(List.of(1, 4, 6)) || !c.alive());
+            assertEquals(List.of(1, 4, 6), employeeIds(), c.output());
+            assertEquals(0, c.terminate(), c.output());
+        }
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> dead = readAll(kafka.topic() + ".dlq");
+        assertEquals(3, dead.size());
+        assertEquals(List.of("1", "2", "4"), dead.stream().map(r -> header(r, "cdc.offset")).toList());
+        assertEquals(values[1], new String(dead.get(0).value(), StandardCharsets.UTF_8), "sent unchanged");
+        assertTrue(header(dead.get(0), "cdc.error").contains("not JSON"), header(dead.get(0), "cdc.error"));
+        assertTrue(header(dead.get(1), "cdc.error").contains("lots"), header(dead.get(1), "cdc.error"));
+        assertTrue(header(dead.get(2), "cdc.error").contains("unknown"), header(dead.get(2), "cdc.error"));
+        assertEquals(kafka.topic(), header(dead.get(0), "cdc.topic"));
+        try (CdcProcess again = CdcProcess.start("consume-dlq-again", consume)) {
+            Await.sleep(5000);
+            assertTrue(again.alive(), again.output());
+            assertEquals(0, again.terminate(), again.output());
+        }
+        assertEquals(3, readAll(kafka.topic() + ".dlq").size(), "nothing sent twice after a restart");
+    }
+
+    List<Integer> employeeIds() {
+        try (Handle h = servers.target.open("test")) {
+            return h.createQuery("SELECT emp_id FROM employees ORDER BY 1").mapTo(Integer.class).list();
+        }
+    }
+
+    static String header(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> r, String name) {
+        return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<>(p,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            var tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long end = c.endOffsets(List.of(tp)).get(tp);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (c.position(tp) < end && System.currentTimeMillis() < deadline) {
+                c.poll(java.time.Duration.ofMillis(500)).forEach(out::add);
+            }
+        }
+        return out;
+    }
 }
