@@ -47,6 +47,9 @@ public final class SandboxCommand implements Callable<Integer> {
             out.println("export CDC_TARGET_URL=" + s.target().url());
             out.println("export CDC_TARGET_USER=postgres");
             out.println("export CDC_BOOTSTRAP_SERVERS=" + s.kafkaServer().bootstrapServers());
+            out.println("Kafka also listens with SASL/PLAIN on " + s.kafkaServer().saslBootstrapServers() + " (user "
+                    + dev.cdc.embedded.LocalKafka.SASL_USER + ", password " + dev.cdc.embedded.LocalKafka.SASL_PASSWORD
+                    + "), to try --kafka-config.");
             out.println("Press Ctrl-C to stop them (their data is removed).");
             out.flush();
             stop.await();
