@@ -138,6 +138,8 @@ public final class ChangelogPublisher implements Runnable {
                     if (!isTransient(e)) {
                         throw e;
                     }
+                    Metrics.add("cdc_errors_total", 1, "command", "produce");
+                    Metrics.add("cdc_retries_total", 1, "command", "produce");
                     log.warn("{}; retrying in {} ms", describe(e), backoff.nextMillis());
                     disconnect();
                     backoff.sleep(() -> stopping);
@@ -259,6 +261,7 @@ public final class ChangelogPublisher implements Runnable {
             waitForChanges();
             return;
         }
+        long started = System.nanoTime();
         Page page = readPage();
         String announced = null;
         if (page.events() > 0) {
@@ -266,6 +269,10 @@ public final class ChangelogPublisher implements Runnable {
             lastWork = System.nanoTime();
         }
         finishPage(page, announced);
+        String table = capture.table().display();
+        Metrics.add("cdc_published_events_total", page.events(), "table", table);
+        Metrics.add("cdc_publish_batches_total", 1, "table", table);
+        Metrics.add("cdc_publish_batch_seconds_total", (System.nanoTime() - started) / 1e9, "table", table);
         reportProgress();
     }
 
@@ -437,6 +444,7 @@ public final class ChangelogPublisher implements Runnable {
         }
         long rate = progress.rate();
         long backlog = db.createQuery("SELECT coalesce(sum(n), 0) FROM " + capture.changelog()).mapTo(Long.class).one();
+        Metrics.gauge("cdc_changelog_backlog", () -> backlog, "table", capture.table().display());
         log.info("published {} events ({}/s), backlog {}, window {}", progress.total(), rate, backlog, cursor.windowId());
     }
 

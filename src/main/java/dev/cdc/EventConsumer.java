@@ -143,6 +143,10 @@ public final class EventConsumer implements Runnable {
                 if (!records.isEmpty()) {
                     applyBatch(records);
                 }
+                for (TopicPartition tp : consumer.assignment()) {
+                    long lag = consumer.currentLag(tp).orElse(0);
+                    Metrics.gauge("cdc_consumer_lag", () -> lag, "topic", tp.topic(), "partition", Integer.toString(tp.partition()));
+                }
                 report();
             }
         } finally {
@@ -186,6 +190,7 @@ public final class EventConsumer implements Runnable {
             }
         }
         if (!batch.isEmpty()) {
+            long started = System.nanoTime();
             Applier.Result result = applyWithRetry(batch);
             if (result == null) {
                 return; // stopping: nothing was stored, the batch is read again on the next start
@@ -197,6 +202,11 @@ public final class EventConsumer implements Runnable {
             applied.addAndGet(result.events());
             progress.add(result.events());
             batches++;
+            String topic = cfg.kafka().topic();
+            Metrics.add("cdc_applied_events_total", result.events(), "topic", topic);
+            Metrics.add("cdc_skipped_events_total", result.skipped(), "topic", topic);
+            Metrics.add("cdc_apply_batches_total", 1, "topic", topic);
+            Metrics.add("cdc_apply_batch_seconds_total", (System.nanoTime() - started) / 1e9, "topic", topic);
             commitToKafka(batch, result);
         }
         if (poison != null) {
@@ -274,6 +284,8 @@ public final class EventConsumer implements Runnable {
                     + cfg.kafka().bootstrapServers() + ": " + Db.rootMessage(e), e);
         }
         deadLettered.incrementAndGet();
+        Metrics.add("cdc_dead_letters_total", 1, "topic", r.topic());
+        Metrics.add("cdc_errors_total", 1, "command", "consume");
         log.warn("sent topic {} partition {} offset {} to dead-letter topic {}: {}", r.topic(), r.partition(), r.offset(),
                 cfg.deadLetters(), reason);
     }
@@ -299,6 +311,8 @@ public final class EventConsumer implements Runnable {
                 if (stopping) {
                     return null;
                 }
+                Metrics.add("cdc_errors_total", 1, "command", "consume");
+                Metrics.add("cdc_retries_total", 1, "command", "consume");
                 log.warn("{}; retrying in {} ms", e instanceof Failure ? e.getMessage()
                         : "the " + cfg.target().where() + ": " + Db.rootMessage(e), backoff.nextMillis());
                 closeDb();

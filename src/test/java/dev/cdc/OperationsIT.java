@@ -64,8 +64,12 @@ class OperationsIT {
         assertEquals(300, before.get("backlog").asLong());
         assertTrue(before.get("oldestUnpublishedSeconds").asDouble() >= 0);
         assertTrue(before.get("producer").isNull(), "no producer yet");
-        try (CdcProcess p = CdcProcess.start("produce-status", produce());
-             CdcProcess c = CdcProcess.start("consume-status", consume())) {
+        int producePort = dev.cdc.embedded.Ports.free();
+        int consumePort = dev.cdc.embedded.Ports.free();
+        try (CdcProcess p = CdcProcess.start("produce-status", line("produce", List.of(produce()).subList(1, produce().length),
+                     List.of("--metrics-port", Integer.toString(producePort))));
+             CdcProcess c = CdcProcess.start("consume-status", line("consume", List.of(consume()).subList(1, consume().length),
+                     List.of("--metrics-port", Integer.toString(consumePort))))) {
             Await.converged(servers.source, servers.target, 60_000, p::output);
             Await.until("status at zero lag", 30_000, () -> {
                 try {
@@ -85,6 +89,13 @@ class OperationsIT {
                 end += part.get("endOffset").asLong();
             }
             assertEquals(300, end);
+            String produced = metrics(producePort);
+            assertTrue(produced.contains("cdc_published_events_total{table=\"public.employees\"} 300"), produced);
+            assertTrue(produced.contains("# TYPE cdc_published_events_total counter"), produced);
+            String consumed = metrics(consumePort);
+            assertTrue(consumed.contains("cdc_applied_events_total{topic=\"" + kafka.topic() + "\"} 300"), consumed);
+            assertTrue(consumed.contains("cdc_consumer_lag{partition=\"0\",topic=\"" + kafka.topic() + "\"}")
+                    || consumed.contains("cdc_consumer_lag{topic=\"" + kafka.topic() + "\",partition=\"0\"} 0"), consumed);
             CliTest.Run text = CliTest.run(line("status", servers.sourceArgs(), servers.targetArgs(), broker(),
                     List.of("--group", group)));
             assertEquals(0, text.code(), text.err());
@@ -210,6 +221,14 @@ class OperationsIT {
             assertEquals(0, p.terminate(), p.output());
             assertTrue(!p.output().contains(dev.cdc.embedded.LocalKafka.SASL_PASSWORD), p.output());
         }
+    }
+
+    static String metrics(int port) throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        var response = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        return response.body();
     }
 
     @SafeVarargs

@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
 public final class ConsumeCommand implements Callable<Integer> {
     @Mixin Connections.Target target;
     @Mixin Connections.Broker broker;
+    @Mixin MetricsOption metrics;
 
     @Option(names = "--group", defaultValue = "${env:CDC_GROUP:-cdc-apply}",
             description = "Kafka consumer group (env CDC_GROUP; default ${DEFAULT-VALUE}).")
@@ -71,6 +72,7 @@ public final class ConsumeCommand implements Callable<Integer> {
             consumers.add(c);
         }
         Together<EventConsumer> all = new Together<>(consumers, EventConsumer::stop);
+        metrics.serve();
         Loops.runUntilSignal(all, all::stop, all::stop);
         return 0;
     }

@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
 public final class ProduceCommand implements Callable<Integer> {
     @Mixin Connections.Source source;
     @Mixin Connections.Broker broker;
+    @Mixin MetricsOption metrics;
 
     @Option(names = "--table", split = ",", paramLabel = "SCHEMA.TABLE",
             description = "Publish only these captured tables (repeatable, or comma-separated; default: every table cdc setup captured).")
@@ -60,6 +61,7 @@ public final class ProduceCommand implements Callable<Integer> {
             publishers.add(p);
         }
         Together<ChangelogPublisher> all = new Together<>(publishers, ChangelogPublisher::stop);
+        metrics.serve();
         Loops.runUntilSignal(all, all::stop, () -> all.each(ChangelogPublisher::abort));
         return 0;
     }
