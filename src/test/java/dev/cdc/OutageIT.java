@@ -38,11 +38,11 @@ class OutageIT {
             awaitMore(committed, 200);
             servers.kafka.kill(); // a crash, not a clean stop
             awaitMore(committed, 200);
-            Await.sleep(3000);
+            Await.sleep(30_000); // the outage lengths the README promises to ride out
             servers.kafka.start();
             awaitMore(committed, 200);
             servers.targetServer.stop();
-            Await.sleep(3000);
+            Await.sleep(30_000);
             servers.targetServer.start();
             awaitMore(committed, 200);
             servers.sourceServer.stop();
