@@ -311,10 +311,7 @@ public final class Applier {
             }
         }));
         announced.forEach((table, columns) -> {
-            String[] n = Table.parseName(table);
-            Table now = Table.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
-                    "target table " + table + " does not exist (run: cdc setup)"));
-            if (!TargetTable.addColumns(h, now, columns).isEmpty()) {
+            if (!TargetTable.addColumns(h, existing(h, table), columns).isEmpty()) {
                 targets.remove(table);
             }
         });
@@ -342,9 +339,7 @@ public final class Applier {
 
     private Target target(Handle h, String qualified) {
         return targets.computeIfAbsent(qualified, q -> {
-            String[] n = Table.parseName(q);
-            Table t = Table.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
-                    "target table " + q + " does not exist (run: cdc setup)"));
+            Table t = existing(h, q);
             if (t.key().isEmpty()) {
                 throw Failure.precondition("target table " + q + " has no primary key; cdc applies changes by key");
             }
@@ -375,6 +370,13 @@ public final class Applier {
                     rest.stream().map(c -> Sql.ident(c) + " = EXCLUDED." + Sql.ident(c)).toList()));
             return Sql.render("target/upsert.sql", v);
         });
+    }
+
+    /** The target table an event names ("schema.table"); a missing one is a {@link Failure}. */
+    private static Table existing(Handle h, String qualified) {
+        String[] n = Table.parseName(qualified);
+        return Table.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
+                "target table " + qualified + " does not exist (run: cdc setup)"));
     }
 
     /** Forgets table definitions (after a reconnect, in case the target changed). */

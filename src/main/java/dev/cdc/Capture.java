@@ -156,6 +156,16 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         return done;
     }
 
+    /** The changes in the changelog not yet published, and the age of the oldest (null: none). */
+    public record Backlog(long events, Double oldestSeconds) {
+    }
+
+    public Backlog backlog(Handle h) {
+        Map<String, Object> r = h.createQuery(Sql.render("source/backlog.sql", sql())).mapToMap().one();
+        return new Backlog(((Number) r.get("events")).longValue(),
+                r.get("oldest_seconds") == null ? null : ((Number) r.get("oldest_seconds")).doubleValue());
+    }
+
     /** Removes the triggers, functions, changelog and cursor; the table and its rows stay. */
     public void uninstall(Handle h) {
         h.useTransaction(tx -> tx.execute(Sql.render("source/uninstall.sql", sql())));

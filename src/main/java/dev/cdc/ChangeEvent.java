@@ -160,9 +160,9 @@ public record ChangeEvent(char op, String table, String key, String after, List<
                             p.nextToken();
                             switch (name) {
                                 case "epoch" -> epoch = string(p, "source.epoch");
-                                case "window" -> position[0] = number(p, "window");
-                                case "seq" -> position[1] = number(p, "seq");
-                                case "index" -> position[2] = number(p, "index");
+                                case "window" -> position[0] = number(p, "source.window");
+                                case "seq" -> position[1] = number(p, "source.seq");
+                                case "index" -> position[2] = number(p, "source.index");
                                 default -> p.skipChildren();
                             }
                         }

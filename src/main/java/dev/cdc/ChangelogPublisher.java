@@ -329,8 +329,9 @@ public final class ChangelogPublisher implements Runnable {
         };
         String sent = null;
         for (ChangelogRow r : page.rows()) {
-            if (r.op() != 'D' && r.op() != 'T' && !knownColumns.containsAll(r.columns())) {
-                refreshDefinition(r.columns());
+            List<String> columns = r.columns(); // empty for D and T
+            if (!knownColumns.containsAll(columns)) {
+                refreshDefinition(columns);
             }
             if (announce) {
                 sent = capture.table().definitionJson();
@@ -443,7 +444,7 @@ public final class ChangelogPublisher implements Runnable {
             return;
         }
         long rate = progress.rate();
-        long backlog = db.createQuery("SELECT coalesce(sum(n), 0) FROM " + capture.changelog()).mapTo(Long.class).one();
+        long backlog = capture.backlog(db).events();
         Metrics.gauge("cdc_changelog_backlog", () -> backlog, "table", capture.table().display());
         log.info("published {} events ({}/s), backlog {}, window {}", progress.total(), rate, backlog, cursor.windowId());
     }

@@ -76,11 +76,20 @@ public record Kafka(String bootstrapServers, String topic, Map<String, String> o
     /** The topic's description, or empty when it does not exist; an unreachable broker is a {@link Failure}. */
     public java.util.Optional<TopicDescription> findTopic(Admin admin) {
         try {
-            return java.util.Optional.of(admin.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS).get(topic));
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+            return java.util.Optional.of(await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic));
+        } catch (Failure f) {
+            if (f.getCause() instanceof UnknownTopicOrPartitionException) {
                 return java.util.Optional.empty();
             }
+            throw f;
+        }
+    }
+
+    /** The result of an admin call, within 15 s; an error or no answer is a {@link Failure} (unreachable). */
+    public <T> T await(org.apache.kafka.common.KafkaFuture<T> future) {
+        try {
+            return future.get(15, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
             throw unreachable(e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
             throw unreachable(e);

@@ -7,8 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -71,34 +69,31 @@ public final class Status {
     /** Reads the status of every captured table (or of {@code only}, "schema.table" names). */
     public static Report read(Db source, Db target, Kafka broker, String group, List<String> only) {
         List<Problem> problems = new ArrayList<>();
-        Map<String, Map<String, Object>> captured = new LinkedHashMap<>();
-        Map<String, long[]> backlogs = new HashMap<>();
+        Map<String, Capture> captures = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> cursors = new HashMap<>();
+        Map<String, Capture.Backlog> backlogs = new HashMap<>();
         try (Handle h = source.open("cdc-status")) {
-            Capture.all(h, source); // a clear problem when nothing is captured
+            for (Capture c : Capture.all(h, source)) {
+                captures.put(c.table().display(), c);
+                backlogs.put(c.table().display(), c.backlog(h));
+            }
             for (Map<String, Object> r : h.createQuery(Sql.load("source/status.sql")).mapToMap().list()) {
-                String name = r.get("table_schema") + "." + r.get("table_name");
-                captured.put(name, r);
-                String changelog = Sql.ident((String) r.get("changelog_schema"), (String) r.get("changelog_name"));
-                Map<String, Object> b = h.createQuery("SELECT coalesce(sum(n), 0) AS backlog, "
-                        + "extract(epoch FROM now() - min(at))::float8 AS oldest FROM " + changelog).mapToMap().one();
-                backlogs.put(name, new long[] {((Number) b.get("backlog")).longValue(),
-                        b.get("oldest") == null ? -1 : Math.round(((Number) b.get("oldest")).doubleValue() * 1000)});
+                cursors.put(r.get("table_schema") + "." + r.get("table_name"), r);
             }
         } catch (Failure e) {
             problems.add(Problem.of(e));
         }
         Map<String, String> topics = new LinkedHashMap<>(); // table -> topic
-        captured.forEach((name, r) -> topics.put(name, r.get("topic") == null ? Capture.defaultTopic(
-                (String) r.get("table_schema"), (String) r.get("table_name")) : (String) r.get("topic")));
+        captures.forEach((name, c) -> topics.put(name, c.topic()));
         Map<String, Map<Integer, Map<String, Object>>> applied = null;
         try (Handle h = target.open("cdc-status")) {
-            applied = new HashMap<>();
             Applier.requireSetup(h, target);
+            applied = new HashMap<>();
             for (Map<String, Object> r : h.createQuery(Sql.load("target/status.sql")).bind("group_id", group).mapToMap().list()) {
                 String topic = (String) r.get("topic");
                 applied.computeIfAbsent(topic, t -> new HashMap<>()).put(((Number) r.get("partition")).intValue(), r);
             }
-            if (captured.isEmpty()) { // the source could not say: the target knows the topics
+            if (captures.isEmpty()) { // the source could not say: the target knows the topics
                 h.createQuery(Sql.load("target/list_subscriptions.sql")).mapToMap().list().forEach(r ->
                         topics.put(r.get("table_schema") + "." + r.get("table_name"), (String) r.get("topic")));
             }
@@ -117,11 +112,12 @@ public final class Status {
         Map<String, List<Partition>> partitions = partitions(broker, group, topics.values(), applied, problems);
         List<Table> tables = new ArrayList<>();
         topics.forEach((name, topic) -> {
-            Map<String, Object> r = captured.get(name);
-            long[] b = backlogs.get(name);
+            Capture c = captures.get(name);
+            Map<String, Object> r = cursors.get(name);
+            Capture.Backlog b = backlogs.get(name);
             List<Partition> ps = partitions.get(topic);
-            tables.add(new Table(name, r == null ? null : r.get("changelog_schema") + "." + r.get("changelog_name"), topic,
-                    b == null ? null : b[0], b == null || b[1] < 0 ? null : b[1] / 1000.0,
+            tables.add(new Table(name, c == null ? null : c.changelogDisplay(), topic,
+                    b == null ? null : b.events(), b == null ? null : b.oldestSeconds(),
                     r == null ? null : ((Number) r.get("window_id")).longValue(),
                     r == null ? null : ((Number) r.get("published")).longValue(),
                     r == null ? null : time(r.get("published_at")),
@@ -159,9 +155,9 @@ public final class Status {
                 latest.put(new TopicPartition(t, p.partition()), OffsetSpec.latest());
                 earliest.put(new TopicPartition(t, p.partition()), OffsetSpec.earliest());
             }));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = get(broker, admin.listOffsets(latest).all());
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = get(broker, admin.listOffsets(earliest).all());
-            Map<TopicPartition, OffsetAndMetadata> committed = get(broker,
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = broker.await(admin.listOffsets(latest).all());
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = broker.await(admin.listOffsets(earliest).all());
+            Map<TopicPartition, OffsetAndMetadata> committed = broker.await(
                     admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
             described.forEach((t, d) -> {
                 List<Partition> list = new ArrayList<>();
@@ -184,19 +180,6 @@ public final class Status {
             problems.add(Problem.of(e));
         }
         return out;
-    }
-
-    private static <T> T get(Kafka broker, org.apache.kafka.common.KafkaFuture<T> f) {
-        try {
-            return f.get(15, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw broker.unreachable(e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw broker.unreachable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw broker.unreachable(e);
-        }
     }
 
     private static String time(Object t) {

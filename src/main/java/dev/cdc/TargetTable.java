@@ -68,22 +68,16 @@ public final class TargetTable {
             if (existing.columns().contains(c.name())) {
                 continue;
             }
-            if (c.generated() != null) {
-                target.execute("ALTER TABLE " + existing.sqlName() + " ADD COLUMN IF NOT EXISTS " + columnDefinition(c));
-                log.info("added generated column {} to target table {}", c.name(), existing.display());
-                added.add(c.name());
-                continue;
-            }
-            String value = c.missing() == null ? null : target.createQuery(
+            // a generated column computes its own value; another gets the value existing rows got
+            String value = c.generated() != null || c.missing() == null ? null : target.createQuery(
                     "SELECT r.v::text FROM json_to_record(json_build_object('v', CAST(:m AS json))) AS r(v " + c.type() + ")")
                     .bind("m", c.missing()).mapTo(String.class).one();
-            boolean notNull = c.notNull() && value != null;
-            target.execute("ALTER TABLE " + existing.sqlName() + " ADD COLUMN IF NOT EXISTS " + Sql.ident(c.name()) + " "
-                    + c.type() + (value == null ? "" : " DEFAULT " + Sql.literal(value) + "::" + c.type())
-                    + (notNull ? " NOT NULL" : ""));
+            boolean notNull = c.notNull() && (value != null || c.generated() != null);
+            target.execute("ALTER TABLE " + existing.sqlName() + " ADD COLUMN IF NOT EXISTS "
+                    + columnDefinition(c, value == null ? null : Sql.literal(value) + "::" + c.type(), notNull));
             log.info("added column {} {} to target table {}{}", c.name(), c.type(), existing.display(),
                     value == null ? "" : ", existing rows " + value);
-            if (c.notNull() && !notNull) {
+            if (c.notNull() && !notNull) { // not known
                 log.warn("column {} of {} is NOT NULL on the source, but the value its existing rows got is not known "
                         + "(added with a volatile default?): added without NOT NULL; run cdc snapshot --table {} to copy "
                         + "their values", c.name(), existing.display(), existing.display());
@@ -93,10 +87,15 @@ public final class TargetTable {
         return added;
     }
 
-    /** A column as CREATE TABLE and ADD COLUMN write it: name, type, GENERATED clause, NOT NULL. */
+    /** A column as CREATE TABLE writes it: name, type, GENERATED clause, NOT NULL. */
     private static String columnDefinition(Table.Column c) {
+        return columnDefinition(c, null, c.notNull());
+    }
+
+    /** A column as ADD COLUMN writes it, with a default (an SQL expression) or none. */
+    private static String columnDefinition(Table.Column c, String defaultValue, boolean notNull) {
         return Sql.ident(c.name()) + " " + c.type() + (c.generated() == null ? "" : " " + c.generated())
-                + (c.notNull() ? " NOT NULL" : "");
+                + (defaultValue == null ? "" : " DEFAULT " + defaultValue) + (notNull ? " NOT NULL" : "");
     }
 
     /** Creates an enum type the source uses, or adds the labels the target's copy lacks. */

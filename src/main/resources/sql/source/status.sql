@@ -1,7 +1,6 @@
 -- Every captured table's cursor, and the producer publishing it: the session that holds the
 -- producer's advisory lock (class 0x0cdc, hashtext of "schema.table"; see ChangelogPublisher.lock).
-SELECT c.table_schema, c.table_name, c.changelog_schema, c.changelog_name, c.topic,
-       c.window_id, c.published, c.published_at, c.installed_at, now() AS now,
+SELECT c.table_schema, c.table_name, c.window_id, c.published, c.published_at, now() AS now,
        a.pid AS producer_pid, host(a.client_addr) AS producer_host, a.backend_start AS producer_since
 FROM cdc.capture c
 LEFT JOIN pg_locks l ON l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
