@@ -91,17 +91,17 @@ public final class Pipeline implements AutoCloseable {
             throw target.failed("setup", e);
         }
         if (snapshot && !fresh.isEmpty()) {
-            done.addAll(snapshot(source, fresh));
+            done.addAll(snapshot(source, fresh, 5000));
         }
         return done;
     }
 
     /** Copies the rows the tables already have into their changelogs; one line per table. */
-    public static List<String> snapshot(Db source, List<Capture> captures) {
+    public static List<String> snapshot(Db source, List<Capture> captures, long progressMillis) {
         List<String> done = new ArrayList<>();
         try (Handle h = source.open("cdc-snapshot")) {
             for (Capture c : captures) {
-                long rows = Snapshot.run(h, c, 5000);
+                long rows = Snapshot.run(h, c, progressMillis);
                 done.add("source: snapshot of " + c.table().display() + ": " + String.format("%,d", rows)
                         + " existing rows copied into " + c.changelogDisplay() + " (cdc produce publishes them)");
             }

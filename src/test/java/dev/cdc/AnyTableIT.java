@@ -252,6 +252,31 @@ class AnyTableIT {
         converged(t, "after a snapshot under " + written.get() + " concurrent writes");
     }
 
+    /** A 1,000,000-row table is copied stretch by stretch, with progress lines, every row once. */
+    @Test
+    void a_million_row_table_is_snapshotted_with_progress_lines() throws Exception {
+        try (Handle src = servers.source.open("test")) {
+            src.execute("CREATE TABLE anytable.big (id bigint PRIMARY KEY, v text)");
+            src.execute("INSERT INTO anytable.big SELECT g, 'row ' || g FROM generate_series(1, 1000000) g");
+            Capture.of(Table.find(src, "anytable", "big").orElseThrow()).install(src);
+        }
+        try (CdcProcess snapshot = CdcProcess.start("snapshot-big", line("snapshot", source(),
+                List.of("--table", "anytable.big", "--progress-interval", "1")))) {
+            assertEquals(0, snapshot.await(300), snapshot.output());
+            assertTrue(snapshot.output().contains("1,000,000 existing rows copied into anytable.big_cdc"), snapshot.output());
+            assertTrue(snapshot.output().matches("(?s).*snapshot of anytable.big: [0-9]+ rows copied \\([0-9]+/s\\).*"),
+                    snapshot.output());
+        }
+        try (Handle src = servers.source.open("test")) {
+            var r = src.createQuery("SELECT sum(n) AS changes, count(*) AS stretches, "
+                    + "(SELECT count(DISTINCT (e ->> 'id')) FROM anytable.big_cdc, json_array_elements(data) e) AS distinct_rows "
+                    + "FROM anytable.big_cdc").mapToMap().one();
+            assertEquals(1_000_000L, ((Number) r.get("changes")).longValue());
+            assertEquals(1_000_000L, ((Number) r.get("distinct_rows")).longValue(), "every row once");
+            assertTrue(((Number) r.get("stretches")).longValue() >= 100, "at most 10,000 rows per stretch: " + r);
+        }
+    }
+
     /**
      * TRUNCATE empties the target table in order with the changes around it: those before it are
      * gone, those after it (in the same transaction too) stay, and so are rows only the target had.

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE},
         header = "Copy every row of captured tables into their changelogs, to re-sync the target.",
         description = {
-            "Reads each table in key order, a stretch of at most 10,000 rows (or 16 MB) per transaction, and writes the stretch into the changelog as updates, which produce publishes and consume applies like any change. Writers keep going: a stretch's rows are share-locked only while it is copied, which also orders the copy with their changes, so no row on the target ends older than on the source. Memory stays bounded; a progress line comes every 5 seconds. cdc setup runs it for newly captured tables. Rows that exist only on the target are left there."})
+            "Reads each table in key order, a stretch of at most 10,000 rows (or 16 MB) per transaction, and writes the stretch into the changelog as updates, which produce publishes and consume applies like any change. Writers keep going: a stretch's rows are share-locked only while it is copied, which also orders the copy with their changes, so no row on the target ends older than on the source. Memory stays bounded; a progress line comes every --progress-interval seconds. cdc setup runs it for newly captured tables. Rows that exist only on the target are left there."})
 public final class SnapshotCommand implements Callable<Integer> {
     @Mixin Connections.Source source;
     @Spec CommandSpec spec;
@@ -26,6 +26,10 @@ public final class SnapshotCommand implements Callable<Integer> {
             description = "Captured tables to copy (repeatable, or comma-separated).")
     List<String> tables;
 
+    @Option(names = "--progress-interval", defaultValue = "5", paramLabel = "SECONDS",
+            description = "Print a progress line this often; 0 for never (default ${DEFAULT-VALUE} s).")
+    long progressSeconds;
+
     @Override
     public Integer call() {
         Db db = source.db();
@@ -33,7 +37,7 @@ public final class SnapshotCommand implements Callable<Integer> {
         try (Handle h = db.open("cdc-snapshot")) {
             captures = Capture.load(h, db, tables);
         }
-        Pipeline.snapshot(db, captures).forEach(spec.commandLine().getOut()::println);
+        Pipeline.snapshot(db, captures, progressSeconds * 1000).forEach(spec.commandLine().getOut()::println);
         return 0;
     }
 }
