@@ -48,6 +48,11 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         return Sql.ident(changelogSchema, changelogName);
     }
 
+    /** Where produce --retain keeps published changelog rows for a while. */
+    public String retained() {
+        return Sql.ident(changelogSchema, changelogName + "_retained");
+    }
+
     public String changelogDisplay() {
         return changelogSchema + "." + changelogName;
     }
@@ -70,6 +75,7 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         Map<String, String> v = new HashMap<>();
         v.put("table", table.sqlName());
         v.put("changelog", changelog());
+        v.put("retained", retained());
         v.put("schema_lit", Sql.literal(table.schema()));
         v.put("table_lit", Sql.literal(table.name()));
         v.put("changelog_schema_lit", Sql.literal(changelogSchema));

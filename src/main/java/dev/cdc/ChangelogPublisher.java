@@ -43,9 +43,27 @@ public final class ChangelogPublisher implements Runnable {
     private static final long BUSY_PERIOD_NANOS = 2_000_000_000L;
     private long lastWork = System.nanoTime();
 
+    /**
+     * What to publish, and how. {@code retain}: how long published changelog rows are kept (in the
+     * table of retained rows) before they are deleted; zero: deleted as they are published.
+     */
     public record Config(Db source, Kafka kafka, String schema, String table, int pageSize,
-                         long pollMillis, long progressMillis) {
+                         long pollMillis, long progressMillis, Duration retain) {
+        public Config {
+            if (retain == null || retain.isNegative()) {
+                retain = Duration.ZERO;
+            }
+        }
     }
+
+    /** Vacuum the changelog after this many changes (or expired retained rows) were deleted, or this long after one was. */
+    private static final long VACUUM_CHANGES = 50_000;
+    private static final long VACUUM_NANOS = 5_000_000_000L;
+    /** Delete expired retained rows this often. */
+    private static final long PURGE_NANOS = 1_000_000_000L;
+    private long deletedSinceVacuum;
+    private long lastVacuum = System.nanoTime();
+    private long lastPurge = System.nanoTime();
 
     private final Config cfg;
     private volatile boolean stopping;
@@ -116,7 +134,11 @@ public final class ChangelogPublisher implements Runnable {
      */
     public void preflight() {
         try (Handle h = cfg.source().open("cdc-produce")) {
-            Capture.load(h, cfg.source(), cfg.schema(), cfg.table());
+            Capture c = Capture.load(h, cfg.source(), cfg.schema(), cfg.table());
+            if (Table.find(h, c.changelogSchema(), c.changelogName() + "_retained").isEmpty()) {
+                throw Failure.precondition("capture of " + c.table().display() + " was installed by an older cdc; "
+                        + "run cdc setup --table " + c.table().display() + " again to upgrade it (the cursor is kept)");
+            }
         }
         cfg.kafka().requireTopic();
     }
@@ -177,7 +199,7 @@ public final class ChangelogPublisher implements Runnable {
             capture = Capture.load(h, cfg.source(), cfg.schema(), cfg.table());
             Map<String, String> sql = capture.sql();
             readSql = Sql.render("source/read_window.sql", sql);
-            deleteSql = Sql.render("source/delete_published.sql", sql);
+            deleteSql = Sql.render(cfg.retain().isZero() ? "source/delete_published.sql" : "source/retain_published.sql", sql);
             openSql = Sql.render("source/open_window.sql", sql);
             lock(h);
             h.execute("LISTEN " + Sql.ident(capture.channel()));
@@ -256,6 +278,7 @@ public final class ChangelogPublisher implements Runnable {
     }
 
     private void step() {
+        maintain();
         if (cursor.curSnap() == null && !openWindow()) {
             reportProgress();
             waitForChanges();
@@ -269,11 +292,30 @@ public final class ChangelogPublisher implements Runnable {
             lastWork = System.nanoTime();
         }
         finishPage(page, announced);
+        deletedSinceVacuum += page.events();
         String table = capture.table().display();
         Metrics.add("cdc_published_events_total", page.events(), "table", table);
         Metrics.add("cdc_publish_batches_total", 1, "table", table);
         Metrics.add("cdc_publish_batch_seconds_total", (System.nanoTime() - started) / 1e9, "table", table);
         reportProgress();
+    }
+
+    /**
+     * Keeps the changelog small: deletes retained rows once they expire, and vacuums the changelog
+     * (a table that loses every row it takes) far more often than autovacuum would.
+     */
+    private void maintain() {
+        long now = System.nanoTime();
+        if (!cfg.retain().isZero() && now - lastPurge >= PURGE_NANOS) {
+            lastPurge = now;
+            deletedSinceVacuum += db.createUpdate(Sql.render("source/purge_retained.sql", capture.sql()))
+                    .bind("retain_seconds", cfg.retain().toMillis() / 1000.0).execute();
+        }
+        if (deletedSinceVacuum >= VACUUM_CHANGES || deletedSinceVacuum > 0 && now - lastVacuum >= VACUUM_NANOS) {
+            db.execute(Sql.render("source/vacuum.sql", capture.sql()));
+            deletedSinceVacuum = 0;
+            lastVacuum = System.nanoTime();
+        }
     }
 
     private boolean openWindow() {

@@ -22,7 +22,7 @@ public final class Pipeline implements AutoCloseable {
 
     public Pipeline(Db source, Db target, Kafka kafka, String group, long progressMillis) {
         publisher = new ChangelogPublisher(new ChangelogPublisher.Config(source, kafka, "public", EMPLOYEES,
-                5000, 1000, progressMillis));
+                5000, 1000, progressMillis, null));
         consumer = new EventConsumer(new EventConsumer.Config(target, kafka, group, progressMillis));
     }
 

@@ -25,6 +25,20 @@ CREATE TABLE IF NOT EXISTS ${changelog} (
 -- Chunks are written once and read once: compressing them costs more than it saves.
 ALTER TABLE ${changelog} ALTER COLUMN data SET STORAGE EXTERNAL;
 
+-- Published rows, moved here instead of deleted while cdc produce runs with --retain, and deleted
+-- from here once older than that. Only the producer writes it; ordered by when rows were published.
+CREATE TABLE IF NOT EXISTS ${retained} (
+    published_at timestamptz NOT NULL DEFAULT now(),
+    seq          bigint      NOT NULL,
+    txid         xid8        NOT NULL,
+    op           "char"      NOT NULL,
+    at           timestamptz NOT NULL,
+    n            integer     NOT NULL,
+    data         json        NOT NULL,
+    PRIMARY KEY (published_at, seq)
+);
+ALTER TABLE ${retained} ALTER COLUMN data SET STORAGE EXTERNAL;
+
 -- Each function writes a statement's rows as one changelog row, or as several chunks of at most
 -- ${chunk_bytes} bytes when the statement changed more (a JSON value has a 1 GB limit, and the
 -- producer holds a chunk in memory). A deleted row is sent as its key only, column by column.

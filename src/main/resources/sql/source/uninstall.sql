@@ -8,4 +8,5 @@ DROP FUNCTION IF EXISTS ${fn_write}();
 DROP FUNCTION IF EXISTS ${fn_delete}();
 DROP FUNCTION IF EXISTS ${fn_truncate}();
 DROP TABLE IF EXISTS ${changelog};
+DROP TABLE IF EXISTS ${retained};
 DELETE FROM cdc.capture WHERE table_schema = ${schema_lit} AND table_name = ${table_lit};

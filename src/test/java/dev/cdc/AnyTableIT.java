@@ -59,7 +59,7 @@ class AnyTableIT {
         Kafka kafka = new Kafka(base.bootstrapServers(), base.topic() + "_" + threads.size(), base.overrides());
         Pipeline.createTopic(kafka, 3, (short) 1);
         ChangelogPublisher p = new ChangelogPublisher(new ChangelogPublisher.Config(servers.source, kafka, schema, name,
-                5000, 1000, 0));
+                5000, 1000, 0, null));
         EventConsumer c = new EventConsumer(new EventConsumer.Config(servers.target, kafka, "g-" + kafka.topic(), 0));
         for (Runnable r : new Runnable[] {p, c}) {
             Thread th = new Thread(r, "it-" + name);

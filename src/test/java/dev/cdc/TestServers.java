@@ -82,6 +82,7 @@ final class TestServers {
             try (Handle h = db.open("cdc-test")) {
                 h.execute("DROP TABLE IF EXISTS public.employees CASCADE");
                 h.execute("DROP TABLE IF EXISTS public.emp_cdc CASCADE");
+                h.execute("DROP TABLE IF EXISTS public.emp_cdc_retained CASCADE");
                 h.execute("DROP SCHEMA IF EXISTS cdc CASCADE");
             }
         }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         exitCodeList = {ExitCodes.STOPPED, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE},
         header = "Publish the changelog to Kafka, until Ctrl-C or SIGTERM.",
         description = {
-            "Reads the changelog in commit order, window by window (a window holds the transactions that committed between two snapshots, so a transaction that commits late is never skipped), and publishes one event per change to the table's topic, keyed by primary key, with an idempotent producer (acks=all). The cursor lives in the source (cdc.capture) and moves only after Kafka acknowledged the events; published rows are then removed from the changelog. Wakes on LISTEN/NOTIFY. Every captured table is published (each on a thread of its own), or those named with --table. A second produce for the same table waits as a standby and takes over when the first stops. Survives restarts of the database and the broker. On Ctrl-C it finishes the batch in hand, stores its cursor and exits 0."})
+            "Reads the changelog in commit order, window by window (a window holds the transactions that committed between two snapshots, so a transaction that commits late is never skipped), and publishes one event per change to the table's topic, keyed by primary key, with an idempotent producer (acks=all). The cursor lives in the source (cdc.capture) and moves only after Kafka acknowledged the events; published rows are then removed from the changelog (or kept for --retain), and the changelog is vacuumed every few seconds so that it stays a few pages long under constant load. Wakes on LISTEN/NOTIFY. Every captured table is published (each on a thread of its own), or those named with --table. A second produce for the same table waits as a standby and takes over when the first stops. Survives restarts of the database and the broker. On Ctrl-C it finishes the batch in hand, stores its cursor and exits 0."})
 public final class ProduceCommand implements Callable<Integer> {
     @Mixin Connections.Source source;
     @Mixin Connections.Broker broker;
@@ -39,6 +39,11 @@ public final class ProduceCommand implements Callable<Integer> {
             description = "Print a progress line this often; 0 for never (default ${DEFAULT-VALUE} s).")
     long progressSeconds;
 
+    @Option(names = "--retain", defaultValue = "0", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Keep published changelog rows this long (e.g. 30m, 2h, 7d) in the changelog's _retained table, "
+                    + "for audit or to publish again by hand; 0 (default) deletes them as soon as Kafka has them.")
+    java.time.Duration retain;
+
     @Override
     public Integer call() {
         if (batchSize < 1 || pollMillis < 1) {
@@ -56,7 +61,7 @@ public final class ProduceCommand implements Callable<Integer> {
         List<ChangelogPublisher> publishers = new ArrayList<>();
         for (Capture c : captures) {
             ChangelogPublisher p = new ChangelogPublisher(new ChangelogPublisher.Config(db, broker.kafka(c.topic()),
-                    c.table().schema(), c.table().name(), batchSize, pollMillis, progressSeconds * 1000));
+                    c.table().schema(), c.table().name(), batchSize, pollMillis, progressSeconds * 1000, retain));
             p.preflight();
             publishers.add(p);
         }
