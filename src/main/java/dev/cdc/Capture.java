@@ -76,6 +76,8 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         v.put("table", table.sqlName());
         v.put("changelog", changelog());
         v.put("retained", retained());
+        v.put("changelog_lit", Sql.literal(changelog()));
+        v.put("retained_lit", Sql.literal(retained()));
         v.put("schema_lit", Sql.literal(table.schema()));
         v.put("table_lit", Sql.literal(table.name()));
         v.put("changelog_schema_lit", Sql.literal(changelogSchema));
@@ -103,6 +105,7 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         v.put("chunk_bytes", Long.toString(CHUNK_BYTES));
         v.put("wake_lock", wakeLock());
         v.put("fn_settings", keySettings());
+        v.put("changelog_schema", Sql.ident(changelogSchema));
         return v;
     }
 
@@ -162,6 +165,19 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         return done;
     }
 
+    /**
+     * Grants a role what cdc produce and cdc status need on this table's capture (grant_produce.sql),
+     * including the right to vacuum the changelog where the server has it (PostgreSQL 17).
+     */
+    public void grantProducer(Handle h, String role) {
+        Map<String, String> v = sql();
+        v.put("role", Sql.ident(role));
+        h.execute(Sql.render("source/grant_produce.sql", v));
+        if (h.createQuery("SELECT current_setting('server_version_num')::int >= 170000").mapTo(Boolean.class).one()) {
+            h.execute(Sql.render("source/grant_maintain.sql", v));
+        }
+    }
+
     /** The changes in the changelog not yet published, and the age of the oldest (null: none). */
     public record Backlog(long events, Double oldestSeconds) {
     }
@@ -179,7 +195,7 @@ public record Capture(Table table, String changelogSchema, String changelogName,
 
     /** The capture of a table, as installed on the source; a missing one is a {@link Failure}. */
     public static Capture load(Handle h, Db source, String schema, String name) {
-        return find(h, schema, name).orElseThrow(() -> Failure.precondition("capture of " + schema + "." + name
+        return reading(source, () -> find(h, schema, name)).orElseThrow(() -> Failure.precondition("capture of " + schema + "." + name
                 + " is not installed on the " + source.where() + " (run: cdc setup"
                 + (isDemo(schema, name) ? "" : " --table " + schema + "." + name) + ")"));
     }
@@ -201,7 +217,7 @@ public record Capture(Table table, String changelogSchema, String changelogName,
 
     /** Every table captured on the source; a source without capture is a {@link Failure}. */
     public static List<Capture> all(Handle h, Db source) {
-        List<Capture> all = installed(h) ? list(h, null, null) : List.of();
+        List<Capture> all = reading(source, () -> installed(h) ? list(h, null, null) : List.<Capture>of());
         if (all.isEmpty()) {
             throw Failure.precondition("capture is not installed on the " + source.where() + ": no table is captured (run: cdc setup)");
         }
@@ -219,6 +235,17 @@ public record Capture(Table table, String changelogSchema, String changelogName,
                     (String) r.get("changelog_name"), r.get("topic") != null ? (String) r.get("topic") : defaultTopic(s, t))));
         }
         return captures;
+    }
+
+    /** Reads the captures; a right the user lacks is a {@link Failure} that says which. */
+    private static <T> T reading(Db source, java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw source.explain(e);
+        }
     }
 
     private static boolean installed(Handle h) {

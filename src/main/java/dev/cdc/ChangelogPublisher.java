@@ -139,6 +139,14 @@ public final class ChangelogPublisher implements Runnable {
                 throw Failure.precondition("capture of " + c.table().display() + " was installed by an older cdc; "
                         + "run cdc setup --table " + c.table().display() + " again to upgrade it (the cursor is kept)");
             }
+            List<String> missing = h.createQuery(Sql.render("source/missing_rights.sql", c.sql())).mapTo(String.class).list();
+            if (!missing.isEmpty()) {
+                throw cfg.source().lacksRights("lacks " + String.join(", ", missing));
+            }
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw cfg.source().explain(e);
         }
         cfg.kafka().requireTopic();
     }
@@ -158,7 +166,7 @@ public final class ChangelogPublisher implements Runnable {
                         break;
                     }
                     if (!isTransient(e)) {
-                        throw e;
+                        throw cfg.source().explain(e);
                     }
                     Metrics.add("cdc_errors_total", 1, "command", "produce");
                     Metrics.add("cdc_retries_total", 1, "command", "produce");

@@ -87,9 +87,22 @@ public final class Db {
         return Jdbi.create(() -> c).open();
     }
 
+    /** The user lacks rights cdc needs here: what is missing, and the setup option that grants it. */
+    public Failure lacksRights(String what) {
+        return Failure.precondition("user '" + user + "' on the " + where() + ": " + what + " (cdc setup --"
+                + (role.equals("source") ? "producer" : "consumer") + "-role " + user
+                + " grants what cdc needs; see the README's Rights)");
+    }
+
+    /** SQLSTATE of "permission denied". */
+    public static final String INSUFFICIENT_PRIVILEGE = "42501";
+
     /** Turns a connection-level error into one line naming this database; anything else as is. */
     public RuntimeException explain(Throwable e) {
         String state = sqlState(e);
+        if (INSUFFICIENT_PRIVILEGE.equals(state)) {
+            return lacksRights(rootMessage(e));
+        }
         if ("28P01".equals(state) || "28000".equals(state)) {
             return Failure.unreachable("cannot log in to the " + where() + " as user '" + user + "': "
                     + "authentication failed", e);

@@ -101,6 +101,15 @@ public final class EventConsumer implements Runnable {
     public void preflight() {
         try (Handle h = cfg.target().open("cdc-consume")) {
             Applier.requireSetup(h, cfg.target());
+            List<String> missing = h.createQuery(Sql.load("target/missing_rights.sql"))
+                    .bind("topic", cfg.kafka().topic()).mapTo(String.class).list();
+            if (!missing.isEmpty()) {
+                throw cfg.target().lacksRights("lacks " + String.join(", ", missing));
+            }
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw cfg.target().explain(e);
         }
         var topic = cfg.kafka().requireTopic();
         if (cfg.deadLetters() != null) {
@@ -325,6 +334,9 @@ public final class EventConsumer implements Runnable {
     private RuntimeException explain(RuntimeException e, Map<TopicPartition, List<Applier.Decoded>> batch) {
         if (e instanceof Failure) {
             return e;
+        }
+        if (Db.INSUFFICIENT_PRIVILEGE.equals(Db.sqlState(e))) {
+            return cfg.target().explain(e); // the consumer's rights, not the events: nothing goes to a dead-letter topic
         }
         StringBuilder where = new StringBuilder();
         batch.forEach((tp, list) -> where.append(where.length() == 0 ? "" : ", ").append("partition ")

@@ -28,7 +28,12 @@ public final class Pipeline implements AutoCloseable {
 
     /** Installs the employees table and its capture on the source, the table and bookkeeping on the target. */
     public static List<String> setup(Db source, Db target) {
-        return setup(source, target, List.of(), null, null, true);
+        return setup(source, target, List.of(), null, null, true, Roles.NONE);
+    }
+
+    /** Roles to grant what cdc produce (on the source) and cdc consume (on the target) need. */
+    public record Roles(List<String> producers, List<String> consumers) {
+        public static final Roles NONE = new Roles(List.of(), List.of());
     }
 
     /**
@@ -39,7 +44,7 @@ public final class Pipeline implements AutoCloseable {
      * rows a newly captured table already has are copied into its changelog, last.
      */
     public static List<String> setup(Db source, Db target, List<String> tables, String changelog, String topic,
-                                     boolean snapshot) {
+                                     boolean snapshot, Roles roles) {
         boolean demo = tables.isEmpty();
         if (tables.size() > 1 && (changelog != null || topic != null)) {
             throw Failure.usage("--changelog and --topic name one table's changelog and topic; give one --table with them");
@@ -64,6 +69,10 @@ public final class Pipeline implements AutoCloseable {
                 String installed = installedChangelog(h, t, changelog);
                 Capture c = Capture.of(t, installed, topic);
                 c.install(h).forEach(s -> done.add("source: " + s));
+                for (String role : roles.producers()) {
+                    c.grantProducer(h, role);
+                    done.add("source: role " + role + " may produce and read the status of " + c.table().display());
+                }
                 captures.add(c);
                 if (installed == null) {
                     fresh.add(c);
@@ -82,6 +91,10 @@ public final class Pipeline implements AutoCloseable {
                 h.createUpdate(Sql.load("target/subscribe.sql")).bind("topic", c.topic())
                         .bind("schema", c.table().schema()).bind("table", c.table().name()).execute();
                 done.add("target: topic " + c.topic() + " feeds " + c.table().display());
+                for (String role : roles.consumers()) {
+                    TargetTable.grantConsumer(h, c.table(), role);
+                    done.add("target: role " + role + " may consume into " + c.table().display());
+                }
             }
             done.add("target: " + (had ? "bookkeeping tables cdc.applied_offsets and cdc.subscriptions already there, kept"
                     : "bookkeeping tables cdc.applied_offsets and cdc.subscriptions created"));

@@ -2,6 +2,7 @@ package dev.cdc;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
@@ -59,6 +60,12 @@ public final class TargetTable {
      * its default, so that a row image from before the column existed inserts it too. NOT NULL is
      * kept when that value is known. Returns the names of the columns added.
      */
+    /** Grants a role what cdc consume and cdc status need to apply into this table (grant_consume.sql). */
+    public static void grantConsumer(Handle target, Table table, String role) {
+        target.execute(Sql.render("target/grant_consume.sql", Map.of("role", Sql.ident(role),
+                "table_schema", Sql.ident(table.schema()), "table", table.sqlName())));
+    }
+
     public static List<String> addColumns(Handle target, Table existing, List<Table.Column> source) {
         List<String> added = new ArrayList<>();
         for (Table.Column c : source) {

@@ -39,6 +39,9 @@ CREATE TABLE IF NOT EXISTS ${retained} (
 );
 ALTER TABLE ${retained} ALTER COLUMN data SET STORAGE EXTERNAL;
 
+-- The functions run as their owner (SECURITY DEFINER, with a search_path no other role can write
+-- to), so the roles that write the table need no right on the changelog, and cannot forge changes.
+--
 -- Each function writes a statement's rows as one changelog row, or as several chunks of at most
 -- ${chunk_bytes} bytes when the statement changed more (a JSON value has a 1 GB limit, and the
 -- producer holds a chunk in memory). A deleted row is sent as its key only, column by column.
@@ -51,7 +54,7 @@ ALTER TABLE ${retained} ALTER COLUMN data SET STORAGE EXTERNAL;
 
 -- Inserted and updated rows. An UPDATE that changed a key: the old key no longer exists, so it is
 -- sent as a delete first.
-CREATE OR REPLACE FUNCTION ${fn_write}() RETURNS trigger LANGUAGE plpgsql ${fn_settings} AS $fn$
+CREATE OR REPLACE FUNCTION ${fn_write}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp ${fn_settings} AS $fn$
 #variable_conflict use_variable
 DECLARE
     cdc_rows bigint;
@@ -89,7 +92,7 @@ BEGIN
 END
 $fn$;
 
-CREATE OR REPLACE FUNCTION ${fn_delete}() RETURNS trigger LANGUAGE plpgsql ${fn_settings} AS $fn$
+CREATE OR REPLACE FUNCTION ${fn_delete}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp ${fn_settings} AS $fn$
 #variable_conflict use_variable
 DECLARE
     cdc_rows bigint;
@@ -116,7 +119,7 @@ $fn$;
 
 -- TRUNCATE holds an exclusive lock on the table until it commits: the changes before it have lower
 -- seqs, and the changes after it commit later and take higher ones. It is rare: it always notifies.
-CREATE OR REPLACE FUNCTION ${fn_truncate}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE OR REPLACE FUNCTION ${fn_truncate}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
 BEGIN
     INSERT INTO ${changelog} (op, n, data) VALUES ('T', 1, '{}');
     PERFORM pg_notify(${channel_lit}, '');

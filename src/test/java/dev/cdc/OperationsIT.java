@@ -222,6 +222,74 @@ class OperationsIT {
         }
     }
 
+    /**
+     * Each process runs as a role with only what setup granted: produce as cdc_producer, consume as
+     * cdc_consumer, and the application writes as app_writer, which has rights on the table and none
+     * on the changelog (the triggers run as their owner). A role without the grants is told exactly
+     * what it lacks and which setup option grants it (exit 3), and cannot forge a change.
+     */
+    @Test
+    void least_privilege_roles_run_the_pipeline() throws Exception {
+        roles(servers.source, "cdc_producer", "app_writer", "cdc_nobody");
+        roles(servers.target, "cdc_consumer", "cdc_nobody");
+        try (Handle h = servers.source.open("test")) {
+            h.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON employees TO app_writer");
+            h.execute("GRANT USAGE ON SEQUENCE employees_emp_id_seq TO app_writer");
+        }
+        CliTest.Run setup = CliTest.run(line("setup", servers.sourceArgs(), servers.targetArgs(),
+                List.of("--topic", kafka.topic(), "--producer-role", "cdc_producer", "--consumer-role", "cdc_consumer")));
+        assertEquals(0, setup.code(), setup.err());
+        assertTrue(setup.out().contains("role cdc_producer may produce"), setup.out());
+
+        CliTest.Run denied = CliTest.run(as(produce(), "--source-user", "cdc_nobody"));
+        assertEquals(Failure.PRECONDITION, denied.code(), denied.err());
+        assertTrue(denied.err().contains("cdc_nobody") && denied.err().contains("--producer-role"), denied.err());
+        CliTest.Run deniedConsume = CliTest.run(as(consume(), "--target-user", "cdc_nobody"));
+        assertEquals(Failure.PRECONDITION, deniedConsume.code(), deniedConsume.err());
+        assertTrue(deniedConsume.err().contains("--consumer-role"), deniedConsume.err());
+
+        Db writer = new Db("source", servers.source.url(), "app_writer", "any");
+        try (Handle w = writer.open("app")) {
+            w.execute("INSERT INTO employees (first_name, last_name, salary) SELECT 'p' || g, 'priv', g FROM generate_series(1, 200) g");
+            w.execute("UPDATE employees SET city = 'Oslo' WHERE emp_id % 3 = 0");
+            w.execute("DELETE FROM employees WHERE emp_id % 10 = 0");
+            var forged = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () ->
+                    w.execute("INSERT INTO emp_cdc (op, n, data) VALUES ('I', 1, '[{\"emp_id\": 99999}]')"));
+            assertEquals(Db.INSUFFICIENT_PRIVILEGE, Db.sqlState(forged));
+        }
+        try (CdcProcess p = CdcProcess.start("produce-least", as(produce(), "--source-user", "cdc_producer"));
+             CdcProcess c = CdcProcess.start("consume-least", as(consume(), "--target-user", "cdc_consumer"))) {
+            Await.converged(servers.source, servers.target, 60_000, () -> p.output() + c.output());
+            CliTest.Run st = CliTest.run(line("status", List.of("--source", servers.source.url(), "--source-user",
+                    "cdc_producer", "--target", servers.target.url(), "--target-user", "cdc_consumer"), broker(),
+                    List.of("--group", group, "--json")));
+            assertEquals(0, st.code(), st.out() + st.err());
+            assertEquals(0, c.terminate(), c.output());
+            assertEquals(0, p.terminate(), p.output());
+            assertTrue(!p.output().contains("WARN"), p.output());
+        }
+    }
+
+    static void roles(Db db, String... names) {
+        try (Handle h = db.open("test")) {
+            for (String n : names) {
+                h.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + n + "') THEN "
+                        + "CREATE ROLE " + n + " LOGIN; END IF; END $$");
+            }
+        }
+    }
+
+    /** A command line with one option's value replaced. */
+    static String[] as(String[] args, String option, String value) {
+        String[] a = args.clone();
+        for (int i = 0; i < a.length - 1; i++) {
+            if (a[i].equals(option)) {
+                a[i + 1] = value;
+            }
+        }
+        return a;
+    }
+
     static String metrics(int port) throws Exception {
         var client = java.net.http.HttpClient.newHttpClient();
         var response = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))

@@ -71,6 +71,10 @@ public final class CdcCommand implements Runnable {
         if (e instanceof Failure f) {
             err.println("cdc " + cmd.getCommandName() + ": " + f.getMessage());
             code = f.exitCode();
+        } else if (Db.INSUFFICIENT_PRIVILEGE.equals(Db.sqlState(e))) {
+            err.println("cdc " + cmd.getCommandName() + ": " + Db.rootMessage(e) + ": the database user lacks a right "
+                    + "this command needs (cdc setup --producer-role / --consumer-role ROLE grants them; see the README's Rights)");
+            code = Failure.PRECONDITION;
         } else if (Db.isTransient(e)) {
             err.println("cdc " + cmd.getCommandName() + ": lost the connection to a database: " + Db.rootMessage(e));
             code = Failure.UNREACHABLE;

@@ -40,9 +40,20 @@ public final class SetupCommand implements Callable<Integer> {
             description = "Do not copy the rows a newly captured table already has (see cdc snapshot).")
     boolean noSnapshot;
 
+    @Option(names = "--producer-role", split = ",", paramLabel = "ROLE",
+            description = "Grant this existing source role what cdc produce and cdc status need, and no more (see the "
+                    + "README's table of rights). Roles that only write the captured tables need nothing from cdc.")
+    List<String> producerRoles = new ArrayList<>();
+
+    @Option(names = "--consumer-role", split = ",", paramLabel = "ROLE",
+            description = "Grant this existing target role what cdc consume and cdc status need on the bookkeeping "
+                    + "tables and the target tables, and no more.")
+    List<String> consumerRoles = new ArrayList<>();
+
     @Override
     public Integer call() {
-        for (String line : Pipeline.setup(source.db(), target.db(), tables, changelog, topic, !noSnapshot)) {
+        for (String line : Pipeline.setup(source.db(), target.db(), tables, changelog, topic, !noSnapshot,
+                new Pipeline.Roles(producerRoles, consumerRoles))) {
             spec.commandLine().getOut().println(line);
         }
         return 0;

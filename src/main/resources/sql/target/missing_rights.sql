@@ -1,0 +1,13 @@
+-- The rights cdc consume needs to apply one topic and the current user lacks, one row each
+-- (grant_consume.sql grants them).
+SELECT format('%s on %s', v.privilege, v.relation) AS missing
+FROM (VALUES ('SELECT', 'cdc.subscriptions'), ('SELECT', 'cdc.applied_offsets'),
+             ('INSERT', 'cdc.applied_offsets'), ('UPDATE', 'cdc.applied_offsets')) v(privilege, relation)
+WHERE CASE WHEN has_schema_privilege('cdc', 'USAGE') THEN NOT has_table_privilege(v.relation, v.privilege) ELSE true END
+UNION ALL
+SELECT format('%s on %s', p.privilege, t.relation)
+FROM (SELECT format('%I.%I', table_schema, table_name) AS relation, table_schema
+      FROM cdc.subscriptions WHERE topic = :topic) t
+CROSS JOIN (VALUES ('SELECT'), ('INSERT'), ('UPDATE'), ('DELETE')) p(privilege)
+WHERE CASE WHEN has_schema_privilege(t.table_schema, 'USAGE')
+           THEN to_regclass(t.relation) IS NOT NULL AND NOT has_table_privilege(t.relation, p.privilege) ELSE true END
