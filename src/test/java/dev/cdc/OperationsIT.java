@@ -185,35 +185,41 @@ class OperationsIT {
     }
 
     /**
-     * --kafka-config passes client properties to producer, consumer and admin: the pipeline and
-     * status run against the broker's SASL listener; a wrong password is a clear exit 4 that never
-     * shows the password.
+     * --kafka-config reaches a listener that requires TLS and SASL (SASL_SSL, a certificate the test
+     * broker made for itself): produce, consume and status run through it. A wrong password, and
+     * TLS without the trust store, are exit 4 with a clear reason; no password is ever printed.
      */
     @Test
-    void kafka_config_reaches_a_broker_that_requires_sasl() throws Exception {
+    void kafka_config_reaches_a_broker_that_requires_tls_and_sasl() throws Exception {
+        var broker = servers.kafka;
         java.nio.file.Path good = java.nio.file.Files.createTempFile("kafka", ".properties");
         java.nio.file.Path bad = java.nio.file.Files.createTempFile("kafka", ".properties");
-        String jaas = "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"%s\" password=\"%s\";%n";
-        java.nio.file.Files.writeString(good, "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n"
-                + String.format(jaas, dev.cdc.embedded.LocalKafka.SASL_USER, dev.cdc.embedded.LocalKafka.SASL_PASSWORD));
-        java.nio.file.Files.writeString(bad, "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n"
-                + String.format(jaas, dev.cdc.embedded.LocalKafka.SASL_USER, "wrong-pass-42"));
-        List<String> sasl = List.of("--bootstrap-servers", servers.kafka.saslBootstrapServers(), "--kafka-config", good.toString());
-        List<String> wrong = List.of("--bootstrap-servers", servers.kafka.saslBootstrapServers(), "--kafka-config", bad.toString());
+        java.nio.file.Path untrusted = java.nio.file.Files.createTempFile("kafka", ".properties");
+        java.nio.file.Files.writeString(good, broker.secureClientProperties(dev.cdc.embedded.LocalKafka.SASL_PASSWORD));
+        java.nio.file.Files.writeString(bad, broker.secureClientProperties("wrong-pass-42"));
+        java.nio.file.Files.writeString(untrusted, broker.secureClientProperties(dev.cdc.embedded.LocalKafka.SASL_PASSWORD)
+                .replaceAll("(?m)^ssl\\.truststore.*$", ""));
+        List<String> secure = List.of("--bootstrap-servers", broker.secureBootstrapServers(), "--kafka-config", good.toString());
 
-        CliTest.Run refused = CliTest.run(line("produce", servers.sourceArgs(), wrong));
+        CliTest.Run refused = CliTest.run(line("produce", servers.sourceArgs(),
+                List.of("--bootstrap-servers", broker.secureBootstrapServers(), "--kafka-config", bad.toString())));
         assertEquals(Failure.UNREACHABLE, refused.code(), refused.out() + refused.err());
         assertTrue(refused.err().toLowerCase().contains("authentication"), refused.err());
         assertTrue(!(refused.out() + refused.err()).contains("wrong-pass-42"), refused.out() + refused.err());
+        CliTest.Run noTrust = CliTest.run(line("produce", servers.sourceArgs(),
+                List.of("--bootstrap-servers", broker.secureBootstrapServers(), "--kafka-config", untrusted.toString())));
+        assertEquals(Failure.UNREACHABLE, noTrust.code(), noTrust.out() + noTrust.err());
+        assertTrue(noTrust.err().toLowerCase().contains("ssl") || noTrust.err().toLowerCase().contains("certificat"),
+                noTrust.err());
         CliTest.Run plain = CliTest.run(line("status", servers.sourceArgs(), servers.targetArgs(),
-                List.of("--bootstrap-servers", servers.kafka.saslBootstrapServers())));
-        assertEquals(Failure.UNREACHABLE, plain.code(), "no SASL settings: the listener refuses " + plain.out() + plain.err());
+                List.of("--bootstrap-servers", broker.secureBootstrapServers())));
+        assertEquals(Failure.UNREACHABLE, plain.code(), "no TLS or SASL settings: the listener refuses " + plain.out() + plain.err());
 
         insert(200);
-        try (CdcProcess p = CdcProcess.start("produce-sasl", line("produce", servers.sourceArgs(), sasl));
-             CdcProcess c = CdcProcess.start("consume-sasl", line("consume", servers.targetArgs(), sasl, List.of("--group", group)))) {
+        try (CdcProcess p = CdcProcess.start("produce-tls", line("produce", servers.sourceArgs(), secure));
+             CdcProcess c = CdcProcess.start("consume-tls", line("consume", servers.targetArgs(), secure, List.of("--group", group)))) {
             Await.converged(servers.source, servers.target, 60_000, () -> p.output() + c.output());
-            CliTest.Run status = CliTest.run(line("status", servers.sourceArgs(), servers.targetArgs(), sasl,
+            CliTest.Run status = CliTest.run(line("status", servers.sourceArgs(), servers.targetArgs(), secure,
                     List.of("--group", group)));
             assertEquals(0, status.code(), status.out() + status.err());
             assertEquals(0, c.terminate(), c.output());

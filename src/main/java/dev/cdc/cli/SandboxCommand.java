@@ -47,9 +47,10 @@ public final class SandboxCommand implements Callable<Integer> {
             out.println("export CDC_TARGET_URL=" + s.target().url());
             out.println("export CDC_TARGET_USER=postgres");
             out.println("export CDC_BOOTSTRAP_SERVERS=" + s.kafkaServer().bootstrapServers());
-            out.println("Kafka also listens with SASL/PLAIN on " + s.kafkaServer().saslBootstrapServers() + " (user "
-                    + dev.cdc.embedded.LocalKafka.SASL_USER + ", password " + dev.cdc.embedded.LocalKafka.SASL_PASSWORD
-                    + "), to try --kafka-config.");
+            java.nio.file.Path client = s.kafkaServer().truststore().resolveSibling("client.properties");
+            java.nio.file.Files.writeString(client, s.kafkaServer().secureClientProperties(dev.cdc.embedded.LocalKafka.SASL_PASSWORD));
+            out.println("Kafka also listens with TLS and SASL/PLAIN (SASL_SSL) on " + s.kafkaServer().secureBootstrapServers()
+                    + "; to try it: --bootstrap-servers " + s.kafkaServer().secureBootstrapServers() + " --kafka-config " + client);
             out.println("Press Ctrl-C to stop them (their data is removed).");
             out.flush();
             stop.await();

@@ -26,9 +26,11 @@ public final class LocalKafka implements AutoCloseable {
     private Process process;
     private OutputStream stdin;
 
-    /** The user the SASL listener knows (PLAIN mechanism), for trying client security settings. */
+    /** The user the SASL_SSL listener knows (PLAIN mechanism), for trying client security settings. */
     public static final String SASL_USER = "cdc";
     public static final String SASL_PASSWORD = "cdc-secret";
+    /** The password of the broker's key store and of the clients' trust store (local test servers only). */
+    private static final String STORE_PASSWORD = "local-only";
 
     private LocalKafka(Path dir, int port, int controllerPort, int saslPort) {
         this.dir = dir;
@@ -54,29 +56,89 @@ public final class LocalKafka implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    /** A second listener that requires SASL/PLAIN authentication ({@link #SASL_USER}). */
-    public String saslBootstrapServers() {
+    /**
+     * A second listener, SASL_SSL: TLS with a certificate the broker made for itself (trusted by
+     * {@link #truststore()}), and SASL/PLAIN authentication ({@link #SASL_USER}).
+     */
+    public String secureBootstrapServers() {
         return "127.0.0.1:" + saslPort;
+    }
+
+    /** The trust store (PKCS12) holding the certificate of the secure listener. */
+    public Path truststore() {
+        return dir.resolve("tls").resolve("truststore.p12");
+    }
+
+    /** The client properties that reach the secure listener, as a --kafka-config file holds them. */
+    public String secureClientProperties(String password) {
+        return "security.protocol=SASL_SSL\n"
+                + "sasl.mechanism=PLAIN\n"
+                + "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                + SASL_USER + "\" password=\"" + password + "\";\n"
+                + "ssl.truststore.type=PKCS12\n"
+                + "ssl.truststore.location=" + truststore().toAbsolutePath().toString().replace("\\", "/") + "\n"
+                + "ssl.truststore.password=" + STORE_PASSWORD + "\n";
+    }
+
+    /**
+     * A key pair and self-signed certificate for 127.0.0.1 and localhost, and a trust store with the
+     * certificate, made with the JDK's keytool once per broker directory.
+     */
+    private void makeCertificates() throws IOException {
+        Path tls = dir.resolve("tls");
+        if (Files.exists(truststore())) {
+            return;
+        }
+        Files.createDirectories(tls);
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Path keystore = tls.resolve("broker.p12");
+        Path cert = tls.resolve("broker.crt");
+        keytool(List.of(keytool, "-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048",
+                "-validity", "3650", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
+                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD,
+                "-keypass", STORE_PASSWORD));
+        keytool(List.of(keytool, "-exportcert", "-alias", "broker", "-keystore", keystore.toString(),
+                "-storepass", STORE_PASSWORD, "-file", cert.toString()));
+        keytool(List.of(keytool, "-importcert", "-noprompt", "-alias", "broker", "-file", cert.toString(),
+                "-storetype", "PKCS12", "-keystore", truststore().toString(), "-storepass", STORE_PASSWORD));
+    }
+
+    private static void keytool(List<String> cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException("keytool failed: " + out.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while making the broker's certificate", e);
+        }
     }
 
     public synchronized void start() throws IOException {
         Files.createDirectories(dir);
+        makeCertificates();
         Path props = dir.resolve("server.properties");
         Path logs = dir.resolve("data");
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_SSL://127.0.0.1:" + saslPort
                 + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_SSL://127.0.0.1:" + saslPort);
         p.setProperty("sasl.enabled.mechanisms", "PLAIN");
-        p.setProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+        p.setProperty("ssl.keystore.type", "PKCS12");
+        p.setProperty("ssl.keystore.location", dir.resolve("tls").resolve("broker.p12").toString());
+        p.setProperty("ssl.keystore.password", STORE_PASSWORD);
+        p.setProperty("ssl.key.password", STORE_PASSWORD);
+        p.setProperty("listener.name.sasl_ssl.plain.sasl.jaas.config",
                 "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\"admin\" "
                         + "user_admin=\"admin\" user_" + SASL_USER + "=\"" + SASL_PASSWORD + "\";");
         p.setProperty("controller.listener.names", "CONTROLLER");
         p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
         p.setProperty("log.dirs", logs.toString());
         p.setProperty("num.partitions", "3");
         p.setProperty("auto.create.topics.enable", "false");
