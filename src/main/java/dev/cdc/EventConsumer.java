@@ -36,28 +36,52 @@ public final class EventConsumer implements Runnable {
      *                    else the topic such events are sent to, with the reason in headers, before
      *                    consume goes on past them
      */
-    public record Config(Db target, Kafka kafka, String group, long progressMillis, String deadLetters) {
+    public record Config(Db target, Kafka kafka, String group, long progressMillis, String deadLetters,
+                         Batching batching) {
         public Config(Db target, Kafka kafka, String group, long progressMillis) {
-            this(target, kafka, group, progressMillis, null);
+            this(target, kafka, group, progressMillis, null, Batching.DATABASE);
         }
     }
 
+    /**
+     * When a batch is delivered and what happens around it: at {@code maxSize} events, or
+     * {@code maxWaitMillis} after the first one came (0: whatever each poll returned); a failed
+     * delivery is retried {@code maxRetries} times (-1: until it works) after {@code backoffMillis},
+     * doubling; {@code onFlush}: a shell command run after each delivered batch, or null.
+     */
+    public record Batching(int maxSize, long maxWaitMillis, int maxRetries, long backoffMillis, String onFlush) {
+        public static final Batching DATABASE = new Batching(5000, 0, -1, 200, null);
+    }
+
     private final Config cfg;
-    private final Applier applier;
-    private final Backoff backoff = new Backoff(200, 10_000);
+    private final Sink sink;
+    private final Backoff backoff;
+    /** Records read and not yet delivered, per partition in offset order; see {@link Batching}. */
+    private final Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> pending = new LinkedHashMap<>();
+    private int pendingCount;
+    /** Partitions sought back during this delivery: their pending records are read again. */
+    private final java.util.Set<TopicPartition> soughtBack = new java.util.HashSet<>();
+    private long pendingSince;
     private final AtomicLong applied = new AtomicLong();
     private final Progress progress;
     private volatile boolean stopping;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
-    private Handle db;
     private long batches;
+    /** The sink stores offsets with what it delivered (the database); else they are committed to Kafka. */
+    private boolean sinkStoresOffsets = true;
     private final AtomicLong deadLettered = new AtomicLong();
     private org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> deadLetterProducer;
 
+    /** Applies to the target database. */
     public EventConsumer(Config cfg) {
+        this(cfg, new DatabaseSink(cfg.target(), cfg.group(), cfg.kafka().topic()));
+    }
+
+    public EventConsumer(Config cfg, Sink sink) {
         this.cfg = cfg;
-        this.applier = new Applier(cfg.group(), cfg.kafka().topic());
+        this.sink = sink;
         this.progress = new Progress(cfg.progressMillis());
+        this.backoff = new Backoff(cfg.batching().backoffMillis(), Math.max(10_000, cfg.batching().backoffMillis()));
     }
 
     public void stop() {
@@ -99,17 +123,8 @@ public final class EventConsumer implements Runnable {
     }
 
     public void preflight() {
-        try (Handle h = cfg.target().open("cdc-consume")) {
-            Applier.requireSetup(h, cfg.target());
-            List<String> missing = h.createQuery(Sql.load("target/missing_rights.sql"))
-                    .bind("topic", cfg.kafka().topic()).mapTo(String.class).list();
-            if (!missing.isEmpty()) {
-                throw cfg.target().lacksRights("lacks " + String.join(", ", missing));
-            }
-        } catch (Failure f) {
-            throw f;
-        } catch (RuntimeException e) {
-            throw cfg.target().explain(e);
+        if (cfg.target() != null) {
+            preflightTarget();
         }
         var topic = cfg.kafka().requireTopic();
         if (cfg.deadLetters() != null) {
@@ -123,6 +138,21 @@ public final class EventConsumer implements Runnable {
         }
     }
 
+    private void preflightTarget() {
+        try (Handle h = cfg.target().open("cdc-consume")) {
+            Applier.requireSetup(h, cfg.target());
+            List<String> missing = h.createQuery(Sql.load("target/missing_rights.sql"))
+                    .bind("topic", cfg.kafka().topic()).mapTo(String.class).list();
+            if (!missing.isEmpty()) {
+                throw cfg.target().lacksRights("lacks " + String.join(", ", missing));
+            }
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw cfg.target().explain(e);
+        }
+    }
+
     /** Records sent to the dead-letter topic. */
     public long deadLettered() {
         return deadLettered.get();
@@ -133,12 +163,14 @@ public final class EventConsumer implements Runnable {
         consumer = cfg.kafka().consumer("cdc-consume", cfg.group());
         try {
             consumer.subscribe(List.of(cfg.kafka().topic()), new Rebalance());
-            log.info("applying topic {} at {} to the {} (group {})", cfg.kafka().topic(),
-                    cfg.kafka().bootstrapServers(), cfg.target().where(), cfg.group());
+            log.info("applying topic {} at {} to {} (group {})", cfg.kafka().topic(),
+                    cfg.kafka().bootstrapServers(), sink.where(), cfg.group());
             while (!stopping) {
                 ConsumerRecords<byte[], byte[]> records;
+                long waited = (System.nanoTime() - pendingSince) / 1_000_000;
                 try {
-                    records = consumer.poll(Duration.ofMillis(500));
+                    records = consumer.poll(Duration.ofMillis(pendingCount == 0 ? 500
+                            : Math.max(1, cfg.batching().maxWaitMillis() - waited)));
                 } catch (WakeupException e) {
                     break;
                 } catch (org.apache.kafka.clients.consumer.NoOffsetForPartitionException e) {
@@ -149,8 +181,17 @@ public final class EventConsumer implements Runnable {
                             + "retention before they were applied (stored offsets " + e.offsetOutOfRangePartitions()
                             + " are gone); the target must be re-synchronized", e);
                 }
-                if (!records.isEmpty()) {
-                    applyBatch(records);
+                for (TopicPartition tp : records.partitions()) {
+                    if (pendingCount == 0) {
+                        pendingSince = System.nanoTime();
+                    }
+                    List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+                    pending.computeIfAbsent(tp, k -> new ArrayList<>()).addAll(list);
+                    pendingCount += list.size();
+                }
+                if (pendingCount > 0 && (pendingCount >= cfg.batching().maxSize()
+                        || System.nanoTime() - pendingSince >= cfg.batching().maxWaitMillis() * 1_000_000)) {
+                    deliverPending();
                 }
                 for (TopicPartition tp : consumer.assignment()) {
                     long lag = consumer.currentLag(tp).orElse(0);
@@ -164,19 +205,49 @@ public final class EventConsumer implements Runnable {
             } catch (KafkaException ignored) {
                 // closing anyway
             }
-            closeDb();
+            sink.close();
             if (deadLetterProducer != null) {
                 deadLetterProducer.close(Duration.ofSeconds(5));
             }
         }
     }
 
-    private void applyBatch(ConsumerRecords<byte[], byte[]> records) {
+    /** Delivers what is pending, in batches of at most maxSize events. */
+    private void deliverPending() {
+        Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> chunk = new LinkedHashMap<>();
+        int size = 0;
+        for (var e : pending.entrySet()) {
+            List<ConsumerRecord<byte[], byte[]>> list = e.getValue();
+            for (int from = 0; from < list.size(); ) {
+                int to = Math.min(list.size(), from + cfg.batching().maxSize() - size);
+                chunk.put(e.getKey(), list.subList(from, to));
+                size += to - from;
+                from = to;
+                if (size == cfg.batching().maxSize()) {
+                    applyBatch(chunk);
+                    chunk = new LinkedHashMap<>();
+                    size = 0;
+                }
+            }
+        }
+        if (size > 0) {
+            applyBatch(chunk);
+        }
+        pending.clear();
+        pendingCount = 0;
+        soughtBack.clear();
+    }
+
+    private void applyBatch(Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> records) {
+        records.keySet().removeAll(soughtBack); // read again from where the sink asked
+        if (records.isEmpty()) {
+            return;
+        }
         Map<TopicPartition, List<Applier.Decoded>> batch = new LinkedHashMap<>();
         Failure poison = null;
-        for (TopicPartition tp : records.partitions()) {
+        for (TopicPartition tp : records.keySet()) {
             List<Applier.Decoded> list = new ArrayList<>();
-            for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+            for (ConsumerRecord<byte[], byte[]> r : records.get(tp)) {
                 try {
                     list.add(new Applier.Decoded(r, ChangeEvent.decode(r.value())));
                 } catch (ChangeEvent.InvalidEvent e) {
@@ -207,6 +278,7 @@ public final class EventConsumer implements Runnable {
             result.seeks().forEach((tp, offset) -> {
                 log.warn("partition {} was read past the stored offset {}; seeking back", tp, offset);
                 consumer.seek(tp, offset);
+                soughtBack.add(tp);
             });
             applied.addAndGet(result.events());
             progress.add(result.events());
@@ -216,6 +288,9 @@ public final class EventConsumer implements Runnable {
             Metrics.add("cdc_skipped_events_total", result.skipped(), "topic", topic);
             Metrics.add("cdc_apply_batches_total", 1, "topic", topic);
             Metrics.add("cdc_apply_batch_seconds_total", (System.nanoTime() - started) / 1e9, "topic", topic);
+            if (!runOnFlush(batch, result)) {
+                return; // stopping: the batch's offsets are not committed to Kafka
+            }
             commitToKafka(batch, result);
         }
         if (poison != null) {
@@ -230,8 +305,8 @@ public final class EventConsumer implements Runnable {
             if (cfg.deadLetters() == null || e.exitCode() != Failure.BAD_EVENT) {
                 throw e;
             }
-            log.warn("the {} rejected a batch ({}); applying its events one by one to find the rejected ones",
-                    cfg.target().where(), Db.rootMessage(e));
+            log.warn("{} rejected a batch ({}); applying its events one by one to find the rejected ones",
+                    sink.where(), Db.rootMessage(e));
             return applyEachAlone(batch);
         }
     }
@@ -300,53 +375,95 @@ public final class EventConsumer implements Runnable {
     }
 
     /**
-     * Applies the batch, waiting out a target that is away; null when asked to stop meanwhile. A
+     * Delivers the batch, waiting out a sink that is away; null when asked to stop meanwhile. A
      * rejection that will not go away by itself is a {@link Failure}.
      */
     private Applier.Result applyUntilDone(Map<TopicPartition, List<Applier.Decoded>> batch) {
-        while (true) {
+        return retrying(() -> sink.deliver(batch));
+    }
+
+    /**
+     * Runs the attempt until it works, waiting out failures that may pass ({@link Failure#UNREACHABLE})
+     * up to --max-retries; null when asked to stop meanwhile.
+     */
+    private <T> T retrying(java.util.function.Supplier<T> attempt) {
+        for (int retries = 0; ; retries++) {
             try {
-                if (db == null) {
-                    db = cfg.target().open("cdc-consume");
-                    applier.forgetTables();
-                }
-                Applier.Result r = applier.apply(db, batch);
+                T r = attempt.get();
                 backoff.reset();
                 return r;
-            } catch (RuntimeException e) {
-                if (!Db.isTransient(e) && !(e instanceof Failure f && f.exitCode() == Failure.UNREACHABLE)) {
-                    throw explain(e, batch);
+            } catch (Failure e) {
+                if (e.exitCode() != Failure.UNREACHABLE) {
+                    throw e;
                 }
                 if (stopping) {
                     return null;
                 }
+                giveUpAfter(retries, e);
                 Metrics.add("cdc_errors_total", 1, "command", "consume");
                 Metrics.add("cdc_retries_total", 1, "command", "consume");
-                log.warn("{}; retrying in {} ms", e instanceof Failure ? e.getMessage()
-                        : "the " + cfg.target().where() + ": " + Db.rootMessage(e), backoff.nextMillis());
-                closeDb();
+                log.warn("{}; retrying in {} ms", e.getMessage(), backoff.nextMillis());
                 backoff.sleep(() -> stopping);
             }
         }
     }
 
-    /** A batch the target refused for a reason that will not go away by itself. */
-    private RuntimeException explain(RuntimeException e, Map<TopicPartition, List<Applier.Decoded>> batch) {
-        if (e instanceof Failure) {
-            return e;
+    /** After --max-retries, a failure that might go away stops consume (exit 4); nothing was stored as consumed. */
+    private void giveUpAfter(int retries, Failure e) {
+        int max = cfg.batching().maxRetries();
+        if (max >= 0 && retries >= max) {
+            throw Failure.unreachable(e.getMessage() + " (gave up after " + max + " retries; nothing past the last "
+                    + "delivered batch is stored as consumed, so a restart goes on from there)", e);
         }
-        if (Db.INSUFFICIENT_PRIVILEGE.equals(Db.sqlState(e))) {
-            return cfg.target().explain(e); // the consumer's rights, not the events: nothing goes to a dead-letter topic
-        }
-        StringBuilder where = new StringBuilder();
-        batch.forEach((tp, list) -> where.append(where.length() == 0 ? "" : ", ").append("partition ")
-                .append(tp.partition()).append(" offsets ").append(list.get(0).record().offset()).append("-")
-                .append(list.get(list.size() - 1).record().offset()));
-        return Failure.badEvent("the " + cfg.target().where() + " rejected a batch of topic " + cfg.kafka().topic()
-                + " (" + where + "): " + Db.rootMessage(e), e);
     }
 
-    /** Kafka's committed offsets are for monitoring tools only; the target's decide. */
+    /**
+     * Runs the --on-flush command after a delivered batch, with the batch in its environment:
+     * CDC_FLUSH_TOPIC, CDC_FLUSH_TABLES, CDC_FLUSH_COUNT, CDC_FLUSH_OFFSETS ("partition:first-last,...").
+     * A failure (non-zero exit) is retried like a delivery; its offsets are stored as consumed only after
+     * it succeeded, unless the sink stored them with the batch already (the database). False: asked
+     * to stop before it succeeded.
+     */
+    private boolean runOnFlush(Map<TopicPartition, List<Applier.Decoded>> batch, Applier.Result result) {
+        String command = cfg.batching().onFlush();
+        if (command == null || result.events() == 0) {
+            return true;
+        }
+        StringBuilder offsets = new StringBuilder();
+        java.util.Set<String> tables = new java.util.TreeSet<>();
+        batch.forEach((tp, list) -> {
+            offsets.append(offsets.length() == 0 ? "" : ",").append(tp.partition()).append(':')
+                    .append(list.get(0).record().offset()).append('-').append(list.get(list.size() - 1).record().offset());
+            list.stream().filter(d -> d.event() != null).forEach(d -> tables.add(d.event().table()));
+        });
+        return retrying(() -> {
+            try {
+                ProcessBuilder pb = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true);
+                pb.environment().put("CDC_FLUSH_TOPIC", cfg.kafka().topic());
+                pb.environment().put("CDC_FLUSH_TABLES", String.join(",", tables));
+                pb.environment().put("CDC_FLUSH_COUNT", Integer.toString(result.events()));
+                pb.environment().put("CDC_FLUSH_OFFSETS", offsets.toString());
+                Process p = pb.start();
+                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+                int code = p.waitFor();
+                if (code != 0) {
+                    throw Failure.unreachable("the --on-flush command exited with " + code
+                            + (out.isEmpty() ? "" : ": " + (out.length() > 300 ? out.substring(out.length() - 300) : out)), null);
+                }
+                return true;
+            } catch (java.io.IOException e) {
+                throw Failure.usage("cannot run the --on-flush command: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw Failure.unreachable("interrupted while running the --on-flush command", e);
+            }
+        }) != null;
+    }
+
+    /**
+     * Stores the batch's offsets in Kafka: only informative when the sink stores its own (the
+     * target database's decide), else where consume resumes, so synchronously.
+     */
     private void commitToKafka(Map<TopicPartition, List<Applier.Decoded>> batch, Applier.Result result) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         batch.forEach((tp, list) -> {
@@ -354,6 +471,14 @@ public final class EventConsumer implements Runnable {
                 offsets.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).record().offset() + 1));
             }
         });
+        if (!sinkStoresOffsets) {
+            try {
+                consumer.commitSync(offsets);
+            } catch (WakeupException e) {
+                consumer.commitSync(offsets); // woken by a stop request: the batch was delivered, store that
+            }
+            return;
+        }
         consumer.commitAsync(offsets, (o, e) -> {
             if (e != null) {
                 log.debug("could not commit offsets to Kafka (informative only): {}", e.getMessage());
@@ -375,18 +500,7 @@ public final class EventConsumer implements Runnable {
                 deadLettered.get() == 0 ? "" : ", " + deadLettered.get() + " sent to " + cfg.deadLetters());
     }
 
-    private void closeDb() {
-        if (db != null) {
-            try {
-                db.close();
-            } catch (RuntimeException ignored) {
-                // gone already
-            }
-            db = null;
-        }
-    }
-
-    /** Seeks newly assigned partitions to the offsets stored in the target. */
+    /** Seeks newly assigned partitions to the offsets the sink stored (or Kafka's committed ones). */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
@@ -395,17 +509,22 @@ public final class EventConsumer implements Runnable {
             }
             Map<Integer, Long> stored;
             try {
-                if (db == null) {
-                    db = cfg.target().open("cdc-consume");
-                }
-                stored = applier.storedOffsets(db);
+                stored = sink.storedOffsets();
             } catch (RuntimeException e) {
                 // Reading from the start is always safe: every batch skips what the target applied.
-                log.warn("could not read stored offsets from the {} ({}); reading from the start of the topic, "
-                        + "skipping what was applied", cfg.target().where(), Db.rootMessage(e));
-                closeDb();
+                log.warn("could not read stored offsets from {} ({}); reading from the start of the topic, "
+                        + "skipping what was applied", sink.where(), Db.rootMessage(e));
                 consumer.seekToBeginning(partitions);
                 return;
+            }
+            sinkStoresOffsets = stored != null;
+            if (stored == null) { // Kafka's committed offsets, else the start
+                stored = new HashMap<>();
+                for (var c : consumer.committed(new java.util.HashSet<>(partitions)).entrySet()) {
+                    if (c.getValue() != null) {
+                        stored.put(c.getKey().partition(), c.getValue().offset());
+                    }
+                }
             }
             List<TopicPartition> fresh = new ArrayList<>();
             for (TopicPartition tp : partitions) {
@@ -424,7 +543,11 @@ public final class EventConsumer implements Runnable {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            // Every batch is applied before the next poll: nothing is in flight here.
+            // Records read but not delivered are not stored as consumed: the partition's next owner reads them.
+            for (TopicPartition tp : partitions) {
+                List<ConsumerRecord<byte[], byte[]>> dropped = pending.remove(tp);
+                pendingCount -= dropped == null ? 0 : dropped.size();
+            }
         }
     }
 }

@@ -86,6 +86,11 @@ public final class Connections {
             return new Kafka(bootstrapServers, topic != null ? topic : otherwise, clientProperties());
         }
 
+        /** The broker, with exactly this topic (whatever --topic or CDC_TOPIC say). */
+        public Kafka named(String topicName) {
+            return new Kafka(bootstrapServers, topicName, clientProperties());
+        }
+
         /** The properties of --kafka-config; none without it. */
         private Map<String, String> clientProperties() {
             if (config == null) {

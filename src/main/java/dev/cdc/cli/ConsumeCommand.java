@@ -1,6 +1,8 @@
 package dev.cdc.cli;
 
+import dev.cdc.Capture;
 import dev.cdc.Db;
+import dev.cdc.HttpSink;
 import dev.cdc.EventConsumer;
 import dev.cdc.Failure;
 import dev.cdc.Table;
@@ -15,16 +17,50 @@ import picocli.CommandLine.Option;
 @Command(name = "consume", mixinStandardHelpOptions = true, sortOptions = false,
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.STOPPED, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE, ExitCodes.BAD_EVENT},
-        header = "Apply the change events to the target, until Ctrl-C or SIGTERM.",
+        header = "Apply the change events to the target (or post them to an HTTP endpoint), until Ctrl-C or SIGTERM.",
         description = {
-            "Reads the topics of the captured tables (as cdc setup recorded them on the target, or --table, or --topic) in a consumer group and applies each batch of events in one target transaction: per row only the last change counts, then one DELETE and one INSERT ... ON CONFLICT statement. The next Kafka offset of every partition is stored in the target (cdc.applied_offsets) in the same transaction, so a crash at any instant neither skips nor repeats a change; replays and duplicates change nothing. A message that is not a valid event, or an event the target rejects, stops it (exit 6) with topic, partition, offset and reason, or with --on-error dlq goes to a dead-letter topic. Survives restarts of the database and the broker. Several consumers in one group share the partitions."})
+            "Reads the topics of the captured tables (as cdc setup recorded them on the target, or --table, or --topic) in a consumer group and applies each batch of events in one target transaction: per row only the last change counts, then one DELETE and one INSERT ... ON CONFLICT statement. The next Kafka offset of every partition is stored in the target (cdc.applied_offsets) in the same transaction, so a crash at any instant neither skips nor repeats a change; replays and duplicates change nothing. A message that is not a valid event, or an event the target rejects, stops it (exit 6) with topic, partition, offset and reason, or with --on-error dlq goes to a dead-letter topic. Survives restarts of the database and the broker. Several consumers in one group share the partitions.",
+            "With --sink http, batches of events (a JSON array, each event with a stable \"id\") are POSTed to --url instead; Kafka's committed offsets move only after a 2xx; 5xx, 408, 429, timeouts and connection errors are retried (--max-retries, --retry-backoff), another status rejects the batch (--on-error). --on-flush runs a command after each delivered batch."})
 public final class ConsumeCommand implements Callable<Integer> {
     @Mixin Connections.Target target;
     @Mixin Connections.Broker broker;
     @Mixin MetricsOption metrics;
+    @Mixin HttpOptions http;
 
-    @Option(names = "--group", defaultValue = "${env:CDC_GROUP:-cdc-apply}",
-            description = "Kafka consumer group (env CDC_GROUP; default ${DEFAULT-VALUE}).")
+    /** Where events go. */
+    enum SinkKind { db, http }
+
+    @Option(names = "--sink", defaultValue = "db", paramLabel = "db|http",
+            description = "db (default): apply to the target database's tables; http: POST batches of events to --url.")
+    SinkKind sink;
+
+    @Option(names = {"--batch-max-size", "--flush-events"}, paramLabel = "N",
+            description = "Deliver a batch at N events at most (default 5000 for db, 500 for http).")
+    Integer batchMaxSize;
+
+    @Option(names = {"--batch-max-wait", "--flush-interval"}, paramLabel = "DURATION", defaultValue = "0",
+            converter = DurationConverter.class,
+            description = "Wait up to this long after the first event of a batch for it to fill (e.g. 2s); 0 (default) "
+                    + "delivers what each read returned at once.")
+    java.time.Duration batchMaxWait;
+
+    @Option(names = "--max-retries", paramLabel = "N",
+            description = "Retries of a delivery that failed in a way that may pass (database or endpoint away, HTTP 5xx, 408, "
+                    + "429, timeout), then consume stops (exit 4) (default: without end for db, 5 for http).")
+    Integer maxRetries;
+
+    @Option(names = "--retry-backoff", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Wait before the first retry, doubling up to 10 s (or this, if longer) (default 200ms for db, 1s for http).")
+    java.time.Duration retryBackoff;
+
+    @Option(names = "--on-flush", paramLabel = "COMMAND",
+            description = "Run this shell command after each delivered batch, with CDC_FLUSH_TOPIC, CDC_FLUSH_TABLES, "
+                    + "CDC_FLUSH_COUNT and CDC_FLUSH_OFFSETS (partition:first-last,...) in its environment; a failure is "
+                    + "retried like a delivery (--max-retries), and for http the batch counts as consumed only after it succeeded.")
+    String onFlush;
+
+    @Option(names = "--group", defaultValue = "${env:CDC_GROUP}",
+            description = "Kafka consumer group (env CDC_GROUP; default cdc-apply for db, cdc-http for http).")
     String group;
 
     @Option(names = "--progress-interval", defaultValue = "5", paramLabel = "SECONDS",
@@ -51,9 +87,23 @@ public final class ConsumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Db db = target.db();
+        boolean toHttp = sink == SinkKind.http;
+        Db db = toHttp ? null : target.db();
+        HttpSink.Config httpConfig = toHttp ? http.config() : null;
+        EventConsumer.Batching batching = new EventConsumer.Batching(
+                batchMaxSize != null ? batchMaxSize : toHttp ? 500 : 5000, batchMaxWait.toMillis(),
+                maxRetries != null ? maxRetries : toHttp ? 5 : -1,
+                retryBackoff != null ? retryBackoff.toMillis() : toHttp ? 1000 : 200, onFlush);
+        if (batching.maxSize() < 1) {
+            throw Failure.usage("--batch-max-size must be at least 1");
+        }
+        String groupId = group != null ? group : toHttp ? "cdc-http" : "cdc-apply";
         List<String> topics;
-        if (broker.explicitTopic() != null) {
+        if (toHttp) {
+            topics = broker.explicitTopic() != null ? List.of(broker.explicitTopic()) : tables.isEmpty()
+                    ? List.of(broker.kafka().topic())
+                    : tables.stream().map(Table::parseName).map(n -> Capture.defaultTopic(n[0], n[1])).toList();
+        } else if (broker.explicitTopic() != null) {
             if (!tables.isEmpty()) {
                 throw Failure.usage("give --table or --topic, not both");
             }
@@ -66,8 +116,8 @@ public final class ConsumeCommand implements Callable<Integer> {
         List<EventConsumer> consumers = new ArrayList<>();
         for (String topic : topics) {
             String deadLetters = onError == OnError.fail ? null : dlqTopic != null ? dlqTopic : topic + ".dlq";
-            EventConsumer c = new EventConsumer(new EventConsumer.Config(db, broker.kafka(topic), group,
-                    progressSeconds * 1000, deadLetters));
+            var cfg = new EventConsumer.Config(db, broker.kafka(topic), groupId, progressSeconds * 1000, deadLetters, batching);
+            EventConsumer c = toHttp ? new EventConsumer(cfg, new HttpSink(httpConfig)) : new EventConsumer(cfg);
             c.preflight();
             consumers.add(c);
         }

@@ -2,38 +2,34 @@ package dev.cdc.cli;
 
 import dev.cdc.Capture;
 import dev.cdc.Failure;
-import dev.cdc.Table;
 import dev.cdc.Pipeline;
-import java.util.List;
+import dev.cdc.Table;
+import dev.cdc.Topics;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "topic", mixinStandardHelpOptions = true, sortOptions = false,
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE},
-        header = "Create (or delete) the Kafka topic of the change events.",
+        header = "Create, list, describe, alter or delete Kafka topics.",
         description = {
-            "Creates the topic through the Kafka admin API. If it exists with the same number of partitions and replication factor, that is success; if it exists with another shape, that is an error (exit 3). Events are keyed by primary key, so all changes of a row stay in one partition, in order: do not change the number of partitions of a topic in use."})
+            "Without a subcommand: creates the topic of the change events (the demo's, the --table's default, or --topic) through the Kafka admin API, as 'cdc topic create' does. If it exists with the same number of partitions and replication factor, that is success; with another shape, an error (exit 3). Events are keyed by primary key, so all changes of a row stay in one partition, in order: do not change the number of partitions of a topic in use."},
+        subcommands = {TopicCommand.Create.class, TopicCommand.ListTopics.class, TopicCommand.Describe.class,
+            TopicCommand.Alter.class, TopicCommand.Delete.class})
 public final class TopicCommand implements Callable<Integer> {
     @Mixin Connections.Broker broker;
+    @Mixin Shape shape;
     @Spec CommandSpec spec;
 
-    @Option(names = "--partitions", defaultValue = "3", description = "Number of partitions (default ${DEFAULT-VALUE}).")
-    int partitions;
-
-    @Option(names = "--replication-factor", defaultValue = "1",
-            description = "Replicas of each partition (default ${DEFAULT-VALUE}).")
-    short replication;
-
-    @Option(names = "--delete", description = "Delete the topic instead (its events are gone for good).")
+    @Option(names = "--delete", description = "Delete the topic instead (its events are gone for good); same as 'cdc topic delete'.")
     boolean delete;
 
     @Option(names = "--table", paramLabel = "SCHEMA.TABLE",
@@ -42,26 +38,137 @@ public final class TopicCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (partitions < 1 || replication < 1) {
-            throw Failure.usage("--partitions and --replication-factor must be at least 1");
-        }
         String[] name = Table.parseName(table == null ? "public.employees" : table);
         var kafka = broker.kafka(Capture.defaultTopic(name[0], name[1]));
-        if (!delete) {
-            spec.commandLine().getOut().println(Pipeline.createTopic(kafka, partitions, replication));
+        if (delete) {
+            Topics.delete(kafka);
+            spec.commandLine().getOut().println("topic " + kafka.topic() + " deleted");
+        } else {
+            spec.commandLine().getOut().println(Pipeline.createTopic(kafka, shape.partitions, shape.replication()));
+        }
+        return 0;
+    }
+
+    /** The shape of a topic to create. */
+    static final class Shape {
+        @Option(names = "--partitions", defaultValue = "3", description = "Number of partitions (default ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--replication-factor", defaultValue = "1",
+                description = "Replicas of each partition (default ${DEFAULT-VALUE}).")
+        short replication;
+
+        short replication() {
+            if (partitions < 1 || replication < 1) {
+                throw Failure.usage("--partitions and --replication-factor must be at least 1");
+            }
+            return replication;
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
+            header = "Create a topic (success if it exists with the same shape, exit 3 if with another).")
+    static final class Create implements Callable<Integer> {
+        @Mixin Connections.Broker broker;
+        @Mixin Shape shape;
+        @Spec CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME", arity = "0..1", description = "The topic (default: the demo's, employee_cdc).")
+        String name;
+
+        @Override
+        public Integer call() {
+            var kafka = name == null ? broker.kafka() : broker.named(name);
+            spec.commandLine().getOut().println(Pipeline.createTopic(kafka, shape.partitions, shape.replication()));
             return 0;
         }
-        try (Admin admin = kafka.admin()) {
-            admin.deleteTopics(List.of(kafka.topic())).all().get(30, TimeUnit.SECONDS);
-            spec.commandLine().getOut().println("topic " + kafka.topic() + " deleted");
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, sortOptions = false,
+            header = "List the topics on the cluster, one per line.")
+    static final class ListTopics implements Callable<Integer> {
+        @Mixin Connections.Broker broker;
+        @Spec CommandSpec spec;
+
+        @Option(names = "--internal", description = "Also list Kafka's internal topics (__consumer_offsets, ...).")
+        boolean internal;
+
+        @Override
+        public Integer call() {
+            Topics.list(broker.kafka(), internal).forEach(spec.commandLine().getOut()::println);
             return 0;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw Failure.precondition("topic '" + kafka.topic() + "' does not exist on Kafka at " + kafka.bootstrapServers());
+        }
+    }
+
+    @Command(name = "describe", mixinStandardHelpOptions = true, sortOptions = false,
+            header = "Show a topic's partitions (leader, replicas, in-sync replicas) and settings.")
+    static final class Describe implements Callable<Integer> {
+        @Mixin Connections.Broker broker;
+        @Spec CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME", description = "The topic.")
+        String name;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            Topics.describe(broker.named(name)).lines().forEach(out::println);
+            return 0;
+        }
+    }
+
+    @Command(name = "alter", mixinStandardHelpOptions = true, sortOptions = false,
+            header = "Change a topic's retention (or any topic setting).")
+    static final class Alter implements Callable<Integer> {
+        @Mixin Connections.Broker broker;
+        @Spec CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME", description = "The topic.")
+        String name;
+
+        @Option(names = "--retention-ms", paramLabel = "MS",
+                description = "Keep events this long (retention.ms; -1: forever). Keep them longer than consume may be stopped.")
+        Long retentionMs;
+
+        @Option(names = "--retention-bytes", paramLabel = "BYTES",
+                description = "Keep at most this many bytes per partition (retention.bytes; -1: no limit).")
+        Long retentionBytes;
+
+        @Option(names = "--config", paramLabel = "KEY=VALUE", description = "Any other topic setting (repeatable).")
+        Map<String, String> other = new LinkedHashMap<>();
+
+        @Override
+        public Integer call() {
+            Map<String, String> settings = new LinkedHashMap<>();
+            if (retentionMs != null) {
+                settings.put("retention.ms", retentionMs.toString());
             }
-            throw kafka.unreachable(e.getCause());
-        } catch (Exception e) {
-            throw kafka.unreachable(e);
+            if (retentionBytes != null) {
+                settings.put("retention.bytes", retentionBytes.toString());
+            }
+            settings.putAll(other);
+            if (settings.isEmpty()) {
+                throw Failure.usage("nothing to change: give --retention-ms, --retention-bytes or --config KEY=VALUE");
+            }
+            Topics.alter(broker.named(name), settings).forEach(spec.commandLine().getOut()::println);
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, sortOptions = false,
+            header = "Delete a topic and its events, for good.")
+    static final class Delete implements Callable<Integer> {
+        @Mixin Connections.Broker broker;
+        @Spec CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME", description = "The topic.")
+        String name;
+
+        @Override
+        public Integer call() {
+            Topics.delete(broker.named(name));
+            spec.commandLine().getOut().println("topic " + name + " deleted");
+            return 0;
         }
     }
 }

@@ -1,0 +1,83 @@
+package dev.cdc;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The target database as a sink: each batch is applied in one transaction with its offsets (see
+ * {@link Applier}), so the target's offsets are the truth and a batch is never applied twice.
+ */
+public final class DatabaseSink implements Sink {
+    private final Db target;
+    private final Applier applier;
+    private Handle db;
+
+    public DatabaseSink(Db target, String group, String topic) {
+        this.target = target;
+        this.applier = new Applier(group, topic);
+    }
+
+    @Override
+    public Applier.Result deliver(Map<TopicPartition, List<Applier.Decoded>> batch) {
+        try {
+            return applier.apply(handle(), batch);
+        } catch (Failure f) {
+            if (f.exitCode() == Failure.UNREACHABLE) {
+                close();
+            }
+            throw f;
+        } catch (RuntimeException e) {
+            if (Db.isTransient(e)) {
+                close();
+                throw Failure.unreachable("the " + target.where() + ": " + Db.rootMessage(e), e);
+            }
+            if (Db.INSUFFICIENT_PRIVILEGE.equals(Db.sqlState(e))) {
+                throw target.explain(e); // the consumer's rights, not the events: nothing goes to a dead-letter topic
+            }
+            StringBuilder where = new StringBuilder();
+            batch.forEach((tp, list) -> where.append(where.length() == 0 ? "" : ", ").append("partition ")
+                    .append(tp.partition()).append(" offsets ").append(list.get(0).record().offset()).append("-")
+                    .append(list.get(list.size() - 1).record().offset()));
+            String topic = batch.keySet().iterator().next().topic();
+            throw Failure.badEvent("the " + target.where() + " rejected a batch of topic " + topic
+                    + " (" + where + "): " + Db.rootMessage(e), e);
+        }
+    }
+
+    @Override
+    public Map<Integer, Long> storedOffsets() {
+        try {
+            return applier.storedOffsets(handle());
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private Handle handle() {
+        if (db == null) {
+            db = target.open("cdc-consume");
+            applier.forgetTables();
+        }
+        return db;
+    }
+
+    @Override
+    public String where() {
+        return "the " + target.where();
+    }
+
+    @Override
+    public void close() {
+        if (db != null) {
+            try {
+                db.close();
+            } catch (RuntimeException ignored) {
+                // gone already
+            }
+            db = null;
+        }
+    }
+}

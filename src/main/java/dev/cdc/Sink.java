@@ -1,0 +1,33 @@
+package dev.cdc;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Where {@code cdc consume} delivers events: the target database ({@link DatabaseSink}) or an HTTP
+ * endpoint ({@link HttpSink}). The consumer reads, batches, retries and sends rejected events to a
+ * dead-letter topic; the sink delivers a batch and says where each partition is to be read from.
+ */
+public interface Sink extends AutoCloseable {
+    /**
+     * Delivers one batch: per partition, its records in offset order. A failure that may go away by
+     * itself is a {@link Failure} with {@link Failure#UNREACHABLE} (the batch is delivered again);
+     * events the sink refuses are a {@link Failure} with {@link Failure#BAD_EVENT}; anything else
+     * stops consume.
+     */
+    Applier.Result deliver(Map<TopicPartition, List<Applier.Decoded>> batch);
+
+    /**
+     * The next offset of each partition, as the sink stored it with what it delivered (a partition
+     * without one is read from its start); null: the sink keeps no offsets, the consumer commits
+     * them to Kafka after each delivery and reads from there.
+     */
+    Map<Integer, Long> storedOffsets();
+
+    /** The sink, for messages: "the target database jdbc:...", "https://...". */
+    String where();
+
+    @Override
+    void close();
+}
