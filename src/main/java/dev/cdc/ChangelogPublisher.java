@@ -77,6 +77,8 @@ public final class ChangelogPublisher implements Runnable {
     private String readSql;
     private String deleteSql;
     private String openSql;
+    private String purgeSql;
+    private String vacuumSql;
     private Cursor cursor;
     private final Progress progress;
     /** The column names rows are expected to have; a row with another one makes the producer look again. */
@@ -209,6 +211,8 @@ public final class ChangelogPublisher implements Runnable {
             readSql = Sql.render("source/read_window.sql", sql);
             deleteSql = Sql.render(cfg.retain().isZero() ? "source/delete_published.sql" : "source/retain_published.sql", sql);
             openSql = Sql.render("source/open_window.sql", sql);
+            purgeSql = Sql.render("source/purge_retained.sql", sql);
+            vacuumSql = Sql.render("source/vacuum.sql", sql);
             lock(h);
             h.execute("LISTEN " + Sql.ident(capture.channel()));
             cursor = loadCursor(h);
@@ -316,11 +320,11 @@ public final class ChangelogPublisher implements Runnable {
         long now = System.nanoTime();
         if (!cfg.retain().isZero() && now - lastPurge >= PURGE_NANOS) {
             lastPurge = now;
-            deletedSinceVacuum += db.createUpdate(Sql.render("source/purge_retained.sql", capture.sql()))
+            deletedSinceVacuum += db.createUpdate(purgeSql)
                     .bind("retain_seconds", cfg.retain().toMillis() / 1000.0).execute();
         }
         if (deletedSinceVacuum >= VACUUM_CHANGES || deletedSinceVacuum > 0 && now - lastVacuum >= VACUUM_NANOS) {
-            db.execute(Sql.render("source/vacuum.sql", capture.sql()));
+            db.execute(vacuumSql);
             deletedSinceVacuum = 0;
             lastVacuum = System.nanoTime();
         }

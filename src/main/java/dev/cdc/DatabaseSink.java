@@ -23,26 +23,17 @@ public final class DatabaseSink implements Sink {
     public Applier.Result deliver(Map<TopicPartition, List<Applier.Decoded>> batch) {
         try {
             return applier.apply(handle(), batch);
-        } catch (Failure f) {
-            if (f.exitCode() == Failure.UNREACHABLE) {
-                close();
-            }
-            throw f;
         } catch (RuntimeException e) {
-            if (Db.isTransient(e)) {
-                close();
-                throw Failure.unreachable("the " + target.where() + ": " + Db.rootMessage(e), e);
+            // away (retried), or a right the consumer lacks: not the events' fault, no dead-letter topic
+            RuntimeException explained = e instanceof Failure ? e : target.explain(e);
+            if (explained instanceof Failure f) {
+                if (f.exitCode() == Failure.UNREACHABLE) {
+                    close();
+                }
+                throw f;
             }
-            if (Db.INSUFFICIENT_PRIVILEGE.equals(Db.sqlState(e))) {
-                throw target.explain(e); // the consumer's rights, not the events: nothing goes to a dead-letter topic
-            }
-            StringBuilder where = new StringBuilder();
-            batch.forEach((tp, list) -> where.append(where.length() == 0 ? "" : ", ").append("partition ")
-                    .append(tp.partition()).append(" offsets ").append(list.get(0).record().offset()).append("-")
-                    .append(list.get(list.size() - 1).record().offset()));
-            String topic = batch.keySet().iterator().next().topic();
-            throw Failure.badEvent("the " + target.where() + " rejected a batch of topic " + topic
-                    + " (" + where + "): " + Db.rootMessage(e), e);
+            throw Failure.badEvent("the " + target.where() + " rejected a batch of " + Sink.describe(batch)
+                    + ": " + Db.rootMessage(e), e);
         }
     }
 

@@ -51,6 +51,7 @@ public final class EventConsumer implements Runnable {
      */
     public record Batching(int maxSize, long maxWaitMillis, int maxRetries, long backoffMillis, String onFlush) {
         public static final Batching DATABASE = new Batching(5000, 0, -1, 200, null);
+        public static final Batching HTTP = new Batching(500, 0, 5, 1000, null);
     }
 
     private final Config cfg;
@@ -97,7 +98,6 @@ public final class EventConsumer implements Runnable {
         return applied.get();
     }
 
-    /** Checks the target is set up and the topic exists. */
     /**
      * The topics to apply: those cdc setup recorded on the target (cdc.subscriptions), all of them
      * or those of the tables given as {schema, name}. Missing bookkeeping or an unknown table is a
@@ -122,6 +122,10 @@ public final class EventConsumer implements Runnable {
         return topics;
     }
 
+    /**
+     * Checks what must be there before running: the target's bookkeeping and the rights on it (with
+     * a target database), the topic, and the dead-letter topic (created when missing).
+     */
     public void preflight() {
         if (cfg.target() != null) {
             preflightTarget();

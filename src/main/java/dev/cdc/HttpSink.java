@@ -90,7 +90,7 @@ public final class HttpSink implements Sink {
             token = null; // expired or revoked early: fetch another one and send again
             throw Failure.unreachable(shown(cfg.url()) + " answered 401 Unauthorized; fetching a new token", null);
         }
-        String what = "HTTP " + status + " from " + shown(cfg.url()) + " for " + where(batch) + ": " + excerpt(response.body());
+        String what = "HTTP " + status + " from " + shown(cfg.url()) + " for " + Sink.describe(batch) + ": " + excerpt(response.body());
         if (status >= 500 || status == 408 || status == 429) {
             throw Failure.unreachable(what, null);
         }
@@ -124,7 +124,7 @@ public final class HttpSink implements Sink {
         try {
             return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw Failure.unreachable("cannot post " + where(batch) + " to " + shown(cfg.url()) + ": "
+            throw Failure.unreachable("cannot post " + Sink.describe(batch) + " to " + shown(cfg.url()) + ": "
                     + (e instanceof java.net.http.HttpTimeoutException ? "no answer within " + cfg.timeout().toMillis() + " ms"
                     : Db.rootMessage(e)), e);
         } catch (InterruptedException e) {
@@ -195,14 +195,6 @@ public final class HttpSink implements Sink {
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    private static String where(Map<TopicPartition, List<Applier.Decoded>> batch) {
-        StringBuilder w = new StringBuilder();
-        batch.forEach((tp, list) -> w.append(w.length() == 0 ? tp.topic() + " " : ", ").append("partition ")
-                .append(tp.partition()).append(" offsets ").append(list.get(0).record().offset()).append("-")
-                .append(list.get(list.size() - 1).record().offset()));
-        return w.toString();
     }
 
     private static String excerpt(String body) {

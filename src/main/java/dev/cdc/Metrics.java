@@ -27,14 +27,14 @@ public final class Metrics {
         help("cdc_publish_batches_total", "counter", "Pages of the changelog published.");
         help("cdc_publish_batch_seconds_total", "counter", "Time spent reading, sending and committing pages.");
         help("cdc_changelog_backlog", "gauge", "Changes in the changelog not yet published (read at each progress line).");
-        help("cdc_applied_events_total", "counter", "Change events applied to the target (duplicates not counted).");
+        help("cdc_applied_events_total", "counter", "Change events delivered: applied to the target, or posted (duplicates not counted).");
         help("cdc_skipped_events_total", "counter", "Records skipped as applied already (republished or replayed).");
-        help("cdc_apply_batches_total", "counter", "Batches applied to the target.");
-        help("cdc_apply_batch_seconds_total", "counter", "Time spent applying batches.");
+        help("cdc_apply_batches_total", "counter", "Batches delivered (applied to the target, or posted).");
+        help("cdc_apply_batch_seconds_total", "counter", "Time spent delivering batches.");
         help("cdc_consumer_lag", "gauge", "Records on the topic not yet read by this consumer, per partition.");
         help("cdc_dead_letters_total", "counter", "Records sent to the dead-letter topic.");
         help("cdc_errors_total", "counter", "Errors met: outages retried, events rejected and sent to the dead-letter topic.");
-        help("cdc_retries_total", "counter", "Retries after a database or the broker went away.");
+        help("cdc_retries_total", "counter", "Retries after a database, the broker or the HTTP endpoint went away, or a flush command failed.");
     }
 
     private Metrics() {

@@ -25,6 +25,15 @@ public interface Sink extends AutoCloseable {
      */
     Map<Integer, Long> storedOffsets();
 
+    /** A batch for messages: "topic T partition 2 offsets 0-24, partition 1 offsets 0-42". */
+    static String describe(Map<TopicPartition, List<Applier.Decoded>> batch) {
+        StringBuilder w = new StringBuilder();
+        batch.forEach((tp, list) -> w.append(w.length() == 0 ? "topic " + tp.topic() + " " : ", ").append("partition ")
+                .append(tp.partition()).append(" offsets ").append(list.get(0).record().offset()).append("-")
+                .append(list.get(list.size() - 1).record().offset()));
+        return w.toString();
+    }
+
     /** The sink, for messages: "the target database jdbc:...", "https://...". */
     String where();
 

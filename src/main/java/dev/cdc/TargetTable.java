@@ -53,6 +53,12 @@ public final class TargetTable {
         return "CREATE TABLE " + t.sqlName() + " (\n    " + columns + ",\n    PRIMARY KEY (" + Sql.idents(t.key()) + ")\n)";
     }
 
+    /** Grants a role what cdc consume and cdc status need to apply into this table (grant_consume.sql). */
+    public static void grantConsumer(Handle target, Table table, String role) {
+        target.execute(Sql.render("target/grant_consume.sql", Map.of("role", Sql.ident(role),
+                "table_schema", Sql.ident(table.schema()), "table", table.sqlName())));
+    }
+
     /**
      * Adds the source's columns that the target table lacks (added on the source since), with the
      * same type, and the enum labels the target lacks. Rows that existed when a column was added on
@@ -60,12 +66,6 @@ public final class TargetTable {
      * its default, so that a row image from before the column existed inserts it too. NOT NULL is
      * kept when that value is known. Returns the names of the columns added.
      */
-    /** Grants a role what cdc consume and cdc status need to apply into this table (grant_consume.sql). */
-    public static void grantConsumer(Handle target, Table table, String role) {
-        target.execute(Sql.render("target/grant_consume.sql", Map.of("role", Sql.ident(role),
-                "table_schema", Sql.ident(table.schema()), "table", table.sqlName())));
-    }
-
     public static List<String> addColumns(Handle target, Table existing, List<Table.Column> source) {
         List<String> added = new ArrayList<>();
         for (Table.Column c : source) {

@@ -90,24 +90,24 @@ public final class ConsumeCommand implements Callable<Integer> {
         boolean toHttp = sink == SinkKind.http;
         Db db = toHttp ? null : target.db();
         HttpSink.Config httpConfig = toHttp ? http.config() : null;
+        EventConsumer.Batching defaults = toHttp ? EventConsumer.Batching.HTTP : EventConsumer.Batching.DATABASE;
         EventConsumer.Batching batching = new EventConsumer.Batching(
-                batchMaxSize != null ? batchMaxSize : toHttp ? 500 : 5000, batchMaxWait.toMillis(),
-                maxRetries != null ? maxRetries : toHttp ? 5 : -1,
-                retryBackoff != null ? retryBackoff.toMillis() : toHttp ? 1000 : 200, onFlush);
+                batchMaxSize != null ? batchMaxSize : defaults.maxSize(), batchMaxWait.toMillis(),
+                maxRetries != null ? maxRetries : defaults.maxRetries(),
+                retryBackoff != null ? retryBackoff.toMillis() : defaults.backoffMillis(), onFlush);
         if (batching.maxSize() < 1) {
             throw Failure.usage("--batch-max-size must be at least 1");
         }
+        if (broker.explicitTopic() != null && !tables.isEmpty()) {
+            throw Failure.usage("give --table or --topic, not both");
+        }
         String groupId = group != null ? group : toHttp ? "cdc-http" : "cdc-apply";
         List<String> topics;
-        if (toHttp) {
-            topics = broker.explicitTopic() != null ? List.of(broker.explicitTopic()) : tables.isEmpty()
-                    ? List.of(broker.kafka().topic())
-                    : tables.stream().map(Table::parseName).map(n -> Capture.defaultTopic(n[0], n[1])).toList();
-        } else if (broker.explicitTopic() != null) {
-            if (!tables.isEmpty()) {
-                throw Failure.usage("give --table or --topic, not both");
-            }
+        if (broker.explicitTopic() != null) {
             topics = List.of(broker.explicitTopic());
+        } else if (toHttp) { // no target database to say which topics: the tables' default topics, or the demo's
+            topics = tables.isEmpty() ? List.of(broker.kafka().topic())
+                    : tables.stream().map(Table::parseName).map(n -> Capture.defaultTopic(n[0], n[1])).toList();
         } else {
             try (Handle h = db.open("cdc-consume")) {
                 topics = EventConsumer.subscriptions(h, db, tables.stream().map(Table::parseName).toList());
