@@ -276,6 +276,46 @@ class OperationsIT {
         }
     }
 
+    /**
+     * PostgreSQL TLS through JDBC URL parameters: a source server that accepts TLS, reached with
+     * sslmode=verify-full and its certificate as sslrootcert; produce's session is encrypted (as
+     * pg_stat_ssl shows) and the target converges. A certificate that does not match, and TLS asked of
+     * a server without it, are exit 4.
+     */
+    @Test
+    void postgres_tls_through_jdbc_url_parameters() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cdc-tls-pg");
+        try (var pg = dev.cdc.embedded.LocalPostgres.startWithTls("tls source", dir, dev.cdc.embedded.Ports.free())) {
+            Db plain = pg.db("source");
+            String url = plain.url() + "?sslmode=verify-full&sslrootcert=" + pg.certificates().certificatePem();
+            List<String> source = List.of("--source", url, "--source-user", plain.user(), "--source-password", plain.password());
+            CliTest.Run setup = CliTest.run(line("setup", source, servers.targetArgs(), List.of("--topic", kafka.topic())));
+            assertEquals(0, setup.code(), setup.err());
+            try (Handle h = plain.open("test")) {
+                h.execute("INSERT INTO employees (first_name, last_name, salary) SELECT 't' || g, 'tls', g FROM generate_series(1, 100) g");
+            }
+            String wrongCert = plain.url() + "?sslmode=verify-full&sslrootcert=" + servers.kafka.truststore().resolveSibling("server.crt");
+            CliTest.Run untrusted = CliTest.run(line("produce", List.of("--source", wrongCert, "--source-user", plain.user()), broker()));
+            assertEquals(Failure.UNREACHABLE, untrusted.code(), untrusted.out() + untrusted.err());
+            assertTrue(untrusted.err().contains("Signature does not match"), "the certificate check refused it: " + untrusted.err());
+            CliTest.Run noTls = CliTest.run(line("status", List.of("--source", servers.source.url() + "?sslmode=require",
+                    "--source-user", servers.source.user()), servers.targetArgs(), broker()));
+            assertEquals(Failure.UNREACHABLE, noTls.code(), noTls.out() + noTls.err());
+            assertTrue(noTls.err().contains("SSL"), noTls.err());
+
+            try (CdcProcess p = CdcProcess.start("produce-pg-tls", line("produce", source, broker()));
+                 CdcProcess c = CdcProcess.start("consume-pg-tls", consume())) {
+                Await.converged(plain, servers.target, 60_000, () -> p.output() + c.output());
+                try (Handle h = plain.open("test")) {
+                    assertEquals(List.of(true), h.createQuery("SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a "
+                            + "USING (pid) WHERE a.application_name = 'cdc-produce'").mapTo(Boolean.class).list());
+                }
+                assertEquals(0, c.terminate(), c.output());
+                assertEquals(0, p.terminate(), p.output());
+            }
+        }
+    }
+
     static void roles(Db db, String... names) {
         try (Handle h = db.open("test")) {
             for (String n : names) {

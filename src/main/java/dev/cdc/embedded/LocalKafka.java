@@ -25,12 +25,11 @@ public final class LocalKafka implements AutoCloseable {
     private final String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
     private Process process;
     private OutputStream stdin;
+    private Certificates tls;
 
     /** The user the SASL_SSL listener knows (PLAIN mechanism), for trying client security settings. */
     public static final String SASL_USER = "cdc";
     public static final String SASL_PASSWORD = "cdc-secret";
-    /** The password of the broker's key store and of the clients' trust store (local test servers only). */
-    private static final String STORE_PASSWORD = "local-only";
 
     private LocalKafka(Path dir, int port, int controllerPort, int saslPort) {
         this.dir = dir;
@@ -65,8 +64,8 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /** The trust store (PKCS12) holding the certificate of the secure listener. */
-    public Path truststore() {
-        return dir.resolve("tls").resolve("truststore.p12");
+    public synchronized Path truststore() {
+        return tls.truststore();
     }
 
     /** The client properties that reach the secure listener, as a --kafka-config file holds them. */
@@ -77,48 +76,12 @@ public final class LocalKafka implements AutoCloseable {
                 + SASL_USER + "\" password=\"" + password + "\";\n"
                 + "ssl.truststore.type=PKCS12\n"
                 + "ssl.truststore.location=" + truststore().toAbsolutePath().toString().replace("\\", "/") + "\n"
-                + "ssl.truststore.password=" + STORE_PASSWORD + "\n";
-    }
-
-    /**
-     * A key pair and self-signed certificate for 127.0.0.1 and localhost, and a trust store with the
-     * certificate, made with the JDK's keytool once per broker directory.
-     */
-    private void makeCertificates() throws IOException {
-        Path tls = dir.resolve("tls");
-        if (Files.exists(truststore())) {
-            return;
-        }
-        Files.createDirectories(tls);
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Path keystore = tls.resolve("broker.p12");
-        Path cert = tls.resolve("broker.crt");
-        keytool(List.of(keytool, "-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048",
-                "-validity", "3650", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD,
-                "-keypass", STORE_PASSWORD));
-        keytool(List.of(keytool, "-exportcert", "-alias", "broker", "-keystore", keystore.toString(),
-                "-storepass", STORE_PASSWORD, "-file", cert.toString()));
-        keytool(List.of(keytool, "-importcert", "-noprompt", "-alias", "broker", "-file", cert.toString(),
-                "-storetype", "PKCS12", "-keystore", truststore().toString(), "-storepass", STORE_PASSWORD));
-    }
-
-    private static void keytool(List<String> cmd) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        try {
-            if (p.waitFor() != 0) {
-                throw new IOException("keytool failed: " + out.strip());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while making the broker's certificate", e);
-        }
+                + "ssl.truststore.password=" + Certificates.PASSWORD + "\n";
     }
 
     public synchronized void start() throws IOException {
         Files.createDirectories(dir);
-        makeCertificates();
+        tls = Certificates.in(dir.resolve("tls"));
         Path props = dir.resolve("server.properties");
         Path logs = dir.resolve("data");
         Properties p = new Properties();
@@ -130,9 +93,9 @@ public final class LocalKafka implements AutoCloseable {
         p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_SSL://127.0.0.1:" + saslPort);
         p.setProperty("sasl.enabled.mechanisms", "PLAIN");
         p.setProperty("ssl.keystore.type", "PKCS12");
-        p.setProperty("ssl.keystore.location", dir.resolve("tls").resolve("broker.p12").toString());
-        p.setProperty("ssl.keystore.password", STORE_PASSWORD);
-        p.setProperty("ssl.key.password", STORE_PASSWORD);
+        p.setProperty("ssl.keystore.location", tls.keystore().toString());
+        p.setProperty("ssl.keystore.password", Certificates.PASSWORD);
+        p.setProperty("ssl.key.password", Certificates.PASSWORD);
         p.setProperty("listener.name.sasl_ssl.plain.sasl.jaas.config",
                 "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\"admin\" "
                         + "user_admin=\"admin\" user_" + SASL_USER + "=\"" + SASL_PASSWORD + "\";");

@@ -21,12 +21,29 @@ public final class LocalPostgres implements AutoCloseable {
     private boolean initialized;
 
     private final boolean durable;
+    /** The server's certificate when it accepts TLS connections; null: it does not. */
+    private Certificates tls;
 
     private LocalPostgres(String name, int port, Path dir, boolean durable) {
         this.name = name;
         this.port = port;
         this.dir = dir;
         this.durable = durable;
+    }
+
+    /**
+     * Starts a new server that also accepts TLS connections, with a certificate for 127.0.0.1 made
+     * for it ({@link #certificates()}: its PEM file is what a client's sslrootcert trusts).
+     */
+    public static LocalPostgres startWithTls(String name, Path dir, int port) throws IOException {
+        LocalPostgres pg = new LocalPostgres(name, port, dir, false);
+        pg.tls = Certificates.in(dir.resolve("tls"));
+        pg.start();
+        return pg;
+    }
+
+    public Certificates certificates() {
+        return tls;
     }
 
     /**
@@ -50,7 +67,13 @@ public final class LocalPostgres implements AutoCloseable {
             initialized = true;
         }
         Files.createDirectories(dir);
-        server = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (tls != null) {
+            builder.setServerConfig("ssl", "on")
+                    .setServerConfig("ssl_cert_file", tls.certificatePem().toAbsolutePath().toString())
+                    .setServerConfig("ssl_key_file", tls.keyPem().toAbsolutePath().toString());
+        }
+        server = builder
                 .setPort(port)
                 .setDataDirectory(data)
                 .setCleanDataDirectory(false)
