@@ -30,6 +30,7 @@ import org.jdbi.v3.core.Handle;
 public final class Applier {
     private final String group;
     private final String topic;
+    private final boolean consolidated;
     private final Map<String, Target> targets = new HashMap<>();
     private final Map<TopicPartition, Long> soughtBack = new HashMap<>(); // gaps already sought back over once
 
@@ -51,22 +52,50 @@ public final class Applier {
         }
     }
 
-    /** The stored state of one partition: next offset, last applied source position. */
+    /**
+     * The stored state of one partition: next offset, and per source (by name; "" for a producer
+     * without --source-name) the position of the last event applied from it.
+     */
     static final class Stored {
         long nextOffset;
-        String epoch;
-        long window;
-        long seq;
-        int index;
+        final Map<String, Position> positions = new java.util.TreeMap<>();
         long applied;
         boolean touched;
 
         Stored(long nextOffset, String epoch, long window, long seq, int index) {
             this.nextOffset = nextOffset;
+            positions.put("", new Position(epoch, window, seq, index));
+        }
+
+        Position position(String source) {
+            return positions.computeIfAbsent(source == null ? "" : source, s -> new Position(null, 0, 0, 0));
+        }
+    }
+
+    /** Where in its source an event was: the source's epoch, window, seq and index. */
+    static final class Position {
+        String epoch;
+        long window;
+        long seq;
+        int index;
+
+        Position(String epoch, long window, long seq, int index) {
             this.epoch = epoch;
             this.window = window;
             this.seq = seq;
             this.index = index;
+        }
+
+        /** True when the event is at or before this position, so it was applied already. */
+        boolean covers(ChangeEvent ev) {
+            return ev.notAfter(epoch == null ? "" : epoch, window, seq, index);
+        }
+
+        void advance(ChangeEvent ev) {
+            epoch = ev.epoch();
+            window = ev.window();
+            seq = ev.seq();
+            index = ev.index();
         }
     }
 
@@ -74,13 +103,21 @@ public final class Applier {
     private record Target(Table table, java.util.Set<String> columns, Map<List<String>, String> upserts, String delete) {
     }
 
-    /** The rows of a table that belong to some of the topic's {@code partitions} are to be deleted. */
-    record Truncate(String table, int partitions, java.util.SortedSet<Integer> of) {
+    /**
+     * The rows of a table that belong to some of the topic's {@code partitions} are to be deleted;
+     * in a consolidated table only those of {@code source} (else null).
+     */
+    record Truncate(String table, int partitions, String source, java.util.SortedSet<Integer> of) {
     }
 
-    public Applier(String group, String topic) {
+    /**
+     * @param consolidated the events go into a consolidated table ({@link ChangeEvent#consolidated}):
+     *                     a truncate deletes only the rows of the source that was truncated
+     */
+    public Applier(String group, String topic, boolean consolidated) {
         this.group = group;
         this.topic = topic;
+        this.consolidated = consolidated;
     }
 
     /** Checks the target has been set up (bookkeeping table present). */
@@ -114,7 +151,7 @@ public final class Applier {
                 stored = lock(tx, partitions);
             }
             requireColumns(tx, batch);
-            Plan plan = plan(batch, stored, soughtBack);
+            Plan plan = plan(batch, stored, soughtBack, consolidated);
             int rows = truncate(tx, plan.truncates()) + write(tx, plan.changes());
             save(tx, stored);
             return new Result(plan.events(), plan.skipped(), rows, plan.seeks());
@@ -139,6 +176,11 @@ public final class Applier {
      */
     static Plan plan(Map<TopicPartition, List<Decoded>> batch, Map<Integer, Stored> stored,
                      Map<TopicPartition, Long> soughtBack) {
+        return plan(batch, stored, soughtBack, false);
+    }
+
+    static Plan plan(Map<TopicPartition, List<Decoded>> batch, Map<Integer, Stored> stored,
+                     Map<TopicPartition, Long> soughtBack, boolean consolidated) {
         Map<TopicPartition, Long> seeks = new HashMap<>();
         LinkedHashMap<String, ChangeEvent> last = new LinkedHashMap<>(); // by partition, table and key
         Map<String, Truncate> truncates = new LinkedHashMap<>();
@@ -168,21 +210,21 @@ public final class Applier {
                 if (ev.op() == 's') {
                     continue; // applied before the batch, see addColumns
                 }
-                if (ev.notAfter(s.epoch == null ? "" : s.epoch, s.window, s.seq, s.index)) {
+                Position at = s.position(ev.sourceName());
+                if (at.covers(ev)) {
                     skipped++;
                     continue;
                 }
-                s.epoch = ev.epoch();
-                s.window = ev.window();
-                s.seq = ev.seq();
-                s.index = ev.index();
+                at.advance(ev);
                 s.applied++;
                 events++;
                 String prefix = e.getKey().partition() + "\u0000" + ev.table() + '\u0000';
                 if (ev.op() == 't') {
-                    last.keySet().removeIf(k -> k.startsWith(prefix)); // deleted by the truncate anyway
-                    truncates.computeIfAbsent(ev.table() + '\u0000' + ev.partitions(),
-                            k -> new Truncate(ev.table(), ev.partitions(), new java.util.TreeSet<>()))
+                    String source = consolidated ? ev.sourceName() : null;
+                    last.entrySet().removeIf(c -> c.getKey().startsWith(prefix) // deleted by the truncate anyway
+                            && (source == null || source.equals(c.getValue().sourceName())));
+                    truncates.computeIfAbsent(ev.table() + '\u0000' + ev.partitions() + '\u0000' + source,
+                            k -> new Truncate(ev.table(), ev.partitions(), source, new java.util.TreeSet<>()))
                             .of().add(e.getKey().partition());
                     continue;
                 }
@@ -226,9 +268,21 @@ public final class Applier {
         Map<Integer, Stored> stored = new HashMap<>();
         tx.createQuery(Sql.load("target/lock_offsets.sql")).bind("group_id", group).bind("topic", topic)
                 .bindArray("partitions", Integer.class, partitions)
-                .map((rs, ctx) -> stored.put(rs.getInt("partition"), new Stored(rs.getLong("next_offset"),
-                        rs.getString("epoch"), rs.getLong("window_id"), rs.getLong("seq"), rs.getInt("idx")))).list();
+                .map((rs, ctx) -> stored.put(rs.getInt("partition"), stored(rs))).list();
         return stored;
+    }
+
+    private static Stored stored(java.sql.ResultSet rs) throws java.sql.SQLException {
+        Stored s = new Stored(rs.getLong("next_offset"), rs.getString("epoch"), rs.getLong("window_id"),
+                rs.getLong("seq"), rs.getInt("idx"));
+        try {
+            ChangeEvent.JSON.readTree(rs.getString("sources")).fields().forEachRemaining(f -> s.positions.put(f.getKey(),
+                    new Position(f.getValue().path("epoch").asText(), f.getValue().path("window").asLong(),
+                            f.getValue().path("seq").asLong(), f.getValue().path("index").asInt())));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cdc.applied_offsets.sources is not JSON", e);
+        }
+        return s;
     }
 
     /** Deletes, then upserts, per table (and set of columns); returns the number of rows written. */
@@ -267,22 +321,29 @@ public final class Applier {
         int n = 0;
         for (Truncate tr : truncates) {
             Target t = target(tx, tr.table());
+            // in a consolidated table, only the truncated source's rows
+            String only = tr.source() == null ? "" : " WHERE " + Sql.ident(ChangeEvent.SOURCE_COLUMN) + " = "
+                    + Sql.literal(tr.source());
             if (tr.of().size() == tr.partitions()) {
-                n += tx.createUpdate("DELETE FROM " + t.table().sqlName()).execute();
+                n += tx.createUpdate("DELETE FROM " + t.table().sqlName() + only).execute();
                 continue;
             }
             for (String setting : t.table().keySettings()) {
                 tx.execute("SET LOCAL " + setting); // the key text as the trigger wrote it; until commit
             }
-            List<String> key = t.table().key();
-            String keys = "SELECT row_to_json(k)::text FROM (SELECT " + Sql.idents(key) + " FROM " + t.table().sqlName() + ") k";
+            List<String> key = new ArrayList<>(t.table().key()); // as the source's producer wrote it
+            if (tr.source() != null) {
+                key.remove(ChangeEvent.SOURCE_COLUMN);
+            }
+            String keys = "SELECT row_to_json(k)::text FROM (SELECT " + Sql.idents(key) + " FROM " + t.table().sqlName()
+                    + only + ") k";
             StringJoiner doomed = new StringJoiner(",", "[", "]");
             int pending = 0;
             try (var it = tx.createQuery(keys).setFetchSize(10_000).mapTo(String.class).iterator()) {
                 while (it.hasNext()) {
                     String k = ChangelogRow.keyOf(key, it.next());
                     if (tr.of().contains(Kafka.partitionFor(k.getBytes(java.nio.charset.StandardCharsets.UTF_8), tr.partitions()))) {
-                        doomed.add(k);
+                        doomed.add(tr.source() == null ? k : ChangeEvent.withSource(tr.source(), k));
                         if (++pending == 10_000) {
                             n += tx.createUpdate(t.delete()).bind("keys", doomed.toString()).execute();
                             doomed = new StringJoiner(",", "[", "]");
@@ -324,10 +385,18 @@ public final class Applier {
                 ObjectNode o = rows.addObject();
                 o.put("partition", p);
                 o.put("next_offset", s.nextOffset);
-                o.put("epoch", s.epoch);
-                o.put("window_id", s.window);
-                o.put("seq", s.seq);
-                o.put("idx", s.index);
+                ObjectNode named = o.putObject("sources");
+                s.positions.forEach((source, at) -> {
+                    if (source.isEmpty()) { // a source without a name: in the columns, as before names existed
+                        o.put("epoch", at.epoch);
+                        o.put("window_id", at.window);
+                        o.put("seq", at.seq);
+                        o.put("idx", at.index);
+                    } else {
+                        named.putObject(source).put("epoch", at.epoch).put("window", at.window).put("seq", at.seq)
+                                .put("index", at.index);
+                    }
+                });
                 o.put("applied", s.applied);
             }
         });

@@ -19,7 +19,7 @@ import java.util.List;
  * <pre>
  * {"op":"c","table":"public.employees","key":{"emp_id":7},
  *  "after":{"emp_id":7,"first_name":"Ada",...},
- *  "source":{"epoch":"1f0c…","window":12,"seq":345,"index":0,"txid":"7781","ts_ms":1763800000000}}
+ *  "source":{"name":"crm","epoch":"1f0c…","window":12,"seq":345,"index":0,"txid":"7781","ts_ms":1763800000000}}
  * </pre>
  *
  * {@code op} is c (insert), u (update) or d (delete, {@code after} null). The record's key is the
@@ -31,12 +31,17 @@ import java.util.List;
  * {@code seq} and {@code index} (the change's place in its changelog row) are the event's position
  * in its source: it grows with every event of a table, so a consumer recognizes an event it has
  * already applied (the producer republishes after a crash).
- * {@code epoch} changes when capture is reinstalled and positions restart. Decoded, {@code key} and
+ * {@code epoch} changes when capture is reinstalled and positions restart. {@code name} is the
+ * source's name ({@code cdc produce --source-name}), absent when it has none: events of several
+ * sources can share a topic, and positions are compared per source. Decoded, {@code key} and
  * {@code after} stay JSON text, and {@code columns} are the names in {@code after}.
  */
 public record ChangeEvent(char op, String table, String key, String after, List<String> columns,
                           String epoch, long window, long seq, int index, int partitions,
-                          List<Table.Column> definition) {
+                          List<Table.Column> definition, String sourceName) {
+
+    /** The column of a consolidated table that holds the name of the source a row came from. */
+    public static final String SOURCE_COLUMN = "source_name";
 
     /** Numbers keep their exact digits (numeric(40,20) stays exact). */
     public static final JsonMapper JSON = JsonMapper.builder(com.fasterxml.jackson.core.JsonFactory.builder()
@@ -59,6 +64,12 @@ public record ChangeEvent(char op, String table, String key, String after, List<
      */
     public static String encode(char changelogOp, String table, String key, String data,
                                 String epoch, long window, long seq, int index, String txid, long tsMs) {
+        return encode(changelogOp, table, key, data, null, epoch, window, seq, index, txid, tsMs);
+    }
+
+    /** The JSON of one change of the source named {@code sourceName} (null: a source without a name). */
+    public static String encode(char changelogOp, String table, String key, String data, String sourceName,
+                                String epoch, long window, long seq, int index, String txid, long tsMs) {
         char op = switch (changelogOp) {
             case 'I' -> 'c';
             case 'U' -> 'u';
@@ -67,21 +78,31 @@ public record ChangeEvent(char op, String table, String key, String after, List<
         };
         StringBuilder b = start(op, table, (data == null ? 0 : data.length()) + key.length());
         b.append(",\"key\":").append(key).append(",\"after\":").append(op == 'd' ? "null" : data);
-        return source(b, epoch, window, seq, index, txid, tsMs);
+        return source(b, sourceName, epoch, window, seq, index, txid, tsMs);
     }
 
     /** The event that the table was truncated, for each of the topic's {@code partitions}. */
     public static String encodeTruncate(String table, int partitions, String epoch, long window, long seq,
                                         String txid, long tsMs) {
+        return encodeTruncate(table, partitions, null, epoch, window, seq, txid, tsMs);
+    }
+
+    public static String encodeTruncate(String table, int partitions, String sourceName, String epoch, long window,
+                                        long seq, String txid, long tsMs) {
         StringBuilder b = start('t', table, 0).append(",\"partitions\":").append(partitions);
-        return source(b, epoch, window, seq, 0, txid, tsMs);
+        return source(b, sourceName, epoch, window, seq, 0, txid, tsMs);
     }
 
     /** The event that announces the table's columns ({@link Table#definitionJson}). */
     public static String encodeSchema(String table, String columnsJson, String epoch, long window, long seq,
                                       String txid, long tsMs) {
+        return encodeSchema(table, columnsJson, null, epoch, window, seq, txid, tsMs);
+    }
+
+    public static String encodeSchema(String table, String columnsJson, String sourceName, String epoch, long window,
+                                      long seq, String txid, long tsMs) {
         StringBuilder b = start('s', table, columnsJson.length()).append(",\"columns\":").append(columnsJson);
-        return source(b, epoch, window, seq, 0, txid, tsMs);
+        return source(b, sourceName, epoch, window, seq, 0, txid, tsMs);
     }
 
     private static StringBuilder start(char op, String table, int size) {
@@ -90,8 +111,14 @@ public record ChangeEvent(char op, String table, String key, String after, List<
         return b.append('"');
     }
 
-    private static String source(StringBuilder b, String epoch, long window, long seq, int index, String txid, long tsMs) {
-        b.append(",\"source\":{\"epoch\":\"").append(epoch)
+    private static String source(StringBuilder b, String name, String epoch, long window, long seq, int index,
+                                 String txid, long tsMs) {
+        b.append(",\"source\":{");
+        if (name != null) {
+            JsonStringEncoder.getInstance().quoteAsString(name, b.append("\"name\":\""));
+            b.append("\",");
+        }
+        b.append("\"epoch\":\"").append(epoch)
                 .append("\",\"window\":").append(window)
                 .append(",\"seq\":").append(seq)
                 .append(",\"index\":").append(index)
@@ -118,6 +145,7 @@ public record ChangeEvent(char op, String table, String key, String after, List<
         boolean keyEmpty = true;
         long[] position = null;
         String epoch = null;
+        String sourceName = null;
         long partitions = 0;
         List<Table.Column> definition = null;
         try (JsonParser p = JSON.createParser(text)) {
@@ -160,6 +188,7 @@ public record ChangeEvent(char op, String table, String key, String after, List<
                             p.nextToken();
                             switch (name) {
                                 case "epoch" -> epoch = string(p, "source.epoch");
+                                case "name" -> sourceName = string(p, "source.name");
                                 case "window" -> position[0] = number(p, "source.window");
                                 case "seq" -> position[1] = number(p, "source.seq");
                                 case "index" -> position[2] = number(p, "source.index");
@@ -212,7 +241,44 @@ public record ChangeEvent(char op, String table, String key, String after, List<
         boolean noRow = op.charAt(0) != 'c' && op.charAt(0) != 'u';
         return new ChangeEvent(op.charAt(0), table, marker ? null : key, noRow ? null : after,
                 noRow ? List.of() : columns, epoch, position[0], position[1], (int) position[2], (int) partitions,
-                op.charAt(0) == 's' ? definition : null);
+                op.charAt(0) == 's' ? definition : null, sourceName);
+    }
+
+    /**
+     * This event as it applies to a consolidated table {@code into} ("schema.table"), which holds
+     * the rows of several sources: the key and the row gain {@link #SOURCE_COLUMN}, the source's
+     * name, so equal keys of different sources are different rows. An event without a source name,
+     * or whose row already has that column, cannot be consolidated.
+     */
+    public ChangeEvent consolidated(String into) throws InvalidEvent {
+        if (sourceName == null) {
+            throw new InvalidEvent("the event has no source name, so it cannot go into consolidated table " + into
+                    + " (run its cdc produce with --source-name NAME)");
+        }
+        if (columns.contains(SOURCE_COLUMN) || op == 's' && definition.stream().anyMatch(c -> SOURCE_COLUMN.equals(c.name()))) {
+            throw new InvalidEvent("the source's table has a column " + SOURCE_COLUMN
+                    + ", which consolidated table " + into + " uses for the source's name");
+        }
+        List<String> cs = columns.isEmpty() ? columns : new ArrayList<>(columns.size() + 1);
+        if (!columns.isEmpty()) {
+            cs.add(SOURCE_COLUMN);
+            cs.addAll(columns);
+        }
+        return new ChangeEvent(op, into, withSource(sourceName, key), withSource(sourceName, after), cs, epoch, window, seq, index,
+                partitions, definition, sourceName);
+    }
+
+    /** A JSON object's text with the source's name as its first field ({@link #SOURCE_COLUMN}). */
+    static String withSource(String sourceName, String object) {
+        if (object == null) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(object.length() + sourceName.length() + 20).append("{\"")
+                .append(SOURCE_COLUMN).append("\":\"");
+        JsonStringEncoder.getInstance().quoteAsString(sourceName, b);
+        b.append('"');
+        String rest = object.substring(object.indexOf('{') + 1).stripLeading();
+        return (rest.startsWith("}") ? b : b.append(',')).append(rest).toString();
     }
 
     /**

@@ -48,7 +48,7 @@ public final class ChangelogPublisher implements Runnable {
      * table of retained rows) before they are deleted; zero: deleted as they are published.
      */
     public record Config(Db source, Kafka kafka, String schema, String table, int pageSize,
-                         long pollMillis, long progressMillis, Duration retain) {
+                         long pollMillis, long progressMillis, Duration retain, String sourceName) {
         public Config {
             if (retain == null || retain.isNegative()) {
                 retain = Duration.ZERO;
@@ -389,19 +389,19 @@ public final class ChangelogPublisher implements Runnable {
             }
             if (announce) {
                 sent = capture.table().definitionJson();
-                sendToEveryPartition(topic, partitions, ChangeEvent.encodeSchema(table, sent, cursor.epoch(),
+                sendToEveryPartition(topic, partitions, ChangeEvent.encodeSchema(table, sent, cfg.sourceName(), cursor.epoch(),
                         cursor.windowId(), r.seq(), r.txid(), r.tsMs()), check);
                 this.announced = definitionTree();
                 announce = false;
                 log.info("announced the columns of {} on topic {}: {}", table, topic, capture.table().columns());
             }
             if (r.op() == 'T') {
-                sendToEveryPartition(topic, partitions, ChangeEvent.encodeTruncate(table, partitions, cursor.epoch(),
+                sendToEveryPartition(topic, partitions, ChangeEvent.encodeTruncate(table, partitions, cfg.sourceName(), cursor.epoch(),
                         cursor.windowId(), r.seq(), r.txid(), r.tsMs()), check);
                 continue;
             }
             r.forEach(capture.table().key(), (index, key, row) -> {
-                String value = ChangeEvent.encode(r.op(), table, key, row, cursor.epoch(), cursor.windowId(),
+                String value = ChangeEvent.encode(r.op(), table, key, row, cfg.sourceName(), cursor.epoch(), cursor.windowId(),
                         r.seq(), index, r.txid(), r.tsMs());
                 byte[] k = key.getBytes(StandardCharsets.UTF_8);
                 producer.send(new ProducerRecord<>(topic, Kafka.partitionFor(k, partitions), k,

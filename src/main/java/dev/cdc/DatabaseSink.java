@@ -14,9 +14,9 @@ public final class DatabaseSink implements Sink {
     private final Applier applier;
     private Handle db;
 
-    public DatabaseSink(Db target, String group, String topic) {
+    public DatabaseSink(Db target, Applier applier) {
         this.target = target;
-        this.applier = new Applier(group, topic);
+        this.applier = applier;
     }
 
     @Override

@@ -35,11 +35,13 @@ public final class EventConsumer implements Runnable {
      * @param deadLetters null: an event that is invalid or that the target rejects stops consume;
      *                    else the topic such events are sent to, with the reason in headers, before
      *                    consume goes on past them
+     * @param consolidateInto null, or the consolidated table ("schema.table") every event goes
+     *                    into, keyed by source name and key ({@link ChangeEvent#consolidated})
      */
     public record Config(Db target, Kafka kafka, String group, long progressMillis, String deadLetters,
-                         Batching batching) {
+                         Batching batching, String consolidateInto) {
         public Config(Db target, Kafka kafka, String group, long progressMillis) {
-            this(target, kafka, group, progressMillis, null, Batching.DATABASE);
+            this(target, kafka, group, progressMillis, null, Batching.DATABASE, null);
         }
     }
 
@@ -75,7 +77,7 @@ public final class EventConsumer implements Runnable {
 
     /** Applies to the target database. */
     public EventConsumer(Config cfg) {
-        this(cfg, new DatabaseSink(cfg.target(), cfg.group(), cfg.kafka().topic()));
+        this(cfg, new DatabaseSink(cfg.target(), new Applier(cfg.group(), cfg.kafka().topic(), cfg.consolidateInto() != null)));
     }
 
     public EventConsumer(Config cfg, Sink sink) {
@@ -98,28 +100,37 @@ public final class EventConsumer implements Runnable {
         return applied.get();
     }
 
+    /** A topic to apply, the table it feeds ("schema.table"), and whether that table is consolidated. */
+    public record Subscription(String topic, String table, boolean consolidated) {
+    }
+
     /**
      * The topics to apply: those cdc setup recorded on the target (cdc.subscriptions), all of them
-     * or those of the tables given as {schema, name}. Missing bookkeeping or an unknown table is a
-     * {@link Failure}.
+     * or those that feed the tables given as {schema, name}. Missing bookkeeping or a table no topic
+     * feeds is a {@link Failure}.
      */
-    public static List<String> subscriptions(Handle h, Db target, List<String[]> tables) {
+    public static List<Subscription> subscriptions(Handle h, Db target, List<String[]> tables) {
         Applier.requireSetup(h, target);
         List<Map<String, Object>> rows = h.createQuery(Sql.load("target/list_subscriptions.sql")).mapToMap().list();
+        if (rows.isEmpty()) {
+            throw Failure.precondition("no topic is recorded on the " + target.where() + " (run: cdc setup)");
+        }
+        List<Subscription> all = rows.stream().map(r -> new Subscription((String) r.get("topic"),
+                r.get("table_schema") + "." + r.get("table_name"), (Boolean) r.get("consolidated"))).toList();
         if (tables.isEmpty()) {
-            if (rows.isEmpty()) {
-                throw Failure.precondition("no topic is recorded on the " + target.where() + " (run: cdc setup)");
-            }
-            return rows.stream().map(r -> (String) r.get("topic")).toList();
+            return all;
         }
-        List<String> topics = new java.util.ArrayList<>();
+        List<Subscription> chosen = new java.util.ArrayList<>();
         for (String[] t : tables) {
-            topics.add(rows.stream().filter(r -> t[0].equals(r.get("table_schema")) && t[1].equals(r.get("table_name")))
-                    .map(r -> (String) r.get("topic")).findFirst()
-                    .orElseThrow(() -> Failure.precondition("no topic feeds " + t[0] + "." + t[1] + " on the " + target.where()
-                            + " (run: cdc setup --table " + t[0] + "." + t[1] + ")")));
+            List<Subscription> feeding = all.stream().filter(s -> s.table().equals(t[0] + "." + t[1])).toList();
+            if (feeding.isEmpty()) {
+                throw Failure.precondition("no topic feeds " + t[0] + "." + t[1] + " on the " + target.where()
+                        + " (run: cdc setup --table " + t[0] + "." + t[1] + ", or cdc setup --consolidate-into "
+                        + t[0] + "." + t[1] + " for a consolidated table)");
+            }
+            chosen.addAll(feeding);
         }
-        return topics;
+        return chosen;
     }
 
     /**
@@ -145,6 +156,16 @@ public final class EventConsumer implements Runnable {
     private void preflightTarget() {
         try (Handle h = cfg.target().open("cdc-consume")) {
             Applier.requireSetup(h, cfg.target());
+            if (cfg.consolidateInto() != null) {
+                String[] n = Table.parseName(cfg.consolidateInto());
+                Table into = Table.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition("consolidated table "
+                        + cfg.consolidateInto() + " does not exist on the " + cfg.target().where()
+                        + " (run: cdc setup --table SOURCE_TABLE --consolidate-into " + cfg.consolidateInto() + ")"));
+                if (into.key().isEmpty() || !into.key().get(0).equals(ChangeEvent.SOURCE_COLUMN)) {
+                    throw Failure.precondition("table " + into.display() + " is not a consolidated table: its primary key"
+                            + " does not start with " + ChangeEvent.SOURCE_COLUMN + " (cdc setup --consolidate-into creates one)");
+                }
+            }
             List<String> missing = h.createQuery(Sql.load("target/missing_rights.sql"))
                     .bind("topic", cfg.kafka().topic()).mapTo(String.class).list();
             if (!missing.isEmpty()) {
@@ -253,7 +274,8 @@ public final class EventConsumer implements Runnable {
             List<Applier.Decoded> list = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> r : records.get(tp)) {
                 try {
-                    list.add(new Applier.Decoded(r, ChangeEvent.decode(r.value())));
+                    ChangeEvent ev = ChangeEvent.decode(r.value());
+                    list.add(new Applier.Decoded(r, cfg.consolidateInto() == null ? ev : ev.consolidated(cfg.consolidateInto())));
                 } catch (ChangeEvent.InvalidEvent e) {
                     if (cfg.deadLetters() != null) {
                         deadLetter(r, "invalid event: " + e.getMessage());

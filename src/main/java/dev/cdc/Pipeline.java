@@ -22,13 +22,13 @@ public final class Pipeline implements AutoCloseable {
 
     public Pipeline(Db source, Db target, Kafka kafka, String group, long progressMillis) {
         publisher = new ChangelogPublisher(new ChangelogPublisher.Config(source, kafka, "public", EMPLOYEES,
-                5000, 1000, progressMillis, null));
+                5000, 1000, progressMillis, null, null));
         consumer = new EventConsumer(new EventConsumer.Config(target, kafka, group, progressMillis));
     }
 
     /** Installs the employees table and its capture on the source, the table and bookkeeping on the target. */
     public static List<String> setup(Db source, Db target) {
-        return setup(source, target, List.of(), null, null, true, Roles.NONE);
+        return setup(source, target, List.of(), null, null, true, Roles.NONE, null);
     }
 
     /** Roles to grant what cdc produce (on the source) and cdc consume (on the target) need. */
@@ -41,10 +41,12 @@ public final class Pipeline implements AutoCloseable {
      * included) on the source, and on the target the tables (created from the source's definition
      * when missing), the bookkeeping, and which topic feeds which table. A null changelog or topic
      * takes the default name; a name can only be given for one table. With {@code snapshot}, the
-     * rows a newly captured table already has are copied into its changelog, last.
+     * rows a newly captured table already has are copied into its changelog, last. With
+     * {@code consolidateInto} ("schema.table"), the target gets that one table instead, for the rows
+     * of every source (see {@link Table#consolidated}).
      */
     public static List<String> setup(Db source, Db target, List<String> tables, String changelog, String topic,
-                                     boolean snapshot, Roles roles) {
+                                     boolean snapshot, Roles roles, String consolidateInto) {
         boolean demo = tables.isEmpty();
         if (tables.size() > 1 && (changelog != null || topic != null)) {
             throw Failure.usage("--changelog and --topic name one table's changelog and topic; give one --table with them");
@@ -62,8 +64,11 @@ public final class Pipeline implements AutoCloseable {
                 found.add(Table.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
                         "table " + n[0] + "." + n[1] + " does not exist on the " + source.where())));
             }
-            if (!demo) {
-                checkTargets(target, found); // a target table of another shape stops setup before anything is installed
+            if (consolidateInto != null && found.size() > 1) {
+                throw Failure.usage("--consolidate-into names the table of one captured table's rows; give one --table with it");
+            }
+            if (!demo || consolidateInto != null) { // a target table of another shape stops setup before anything is installed
+                checkTargets(target, found.stream().map(t -> targetShape(t, consolidateInto)).toList());
             }
             for (Table t : found) {
                 String installed = installedChangelog(h, t, changelog);
@@ -87,13 +92,17 @@ public final class Pipeline implements AutoCloseable {
             boolean had = h.createQuery("SELECT to_regclass('cdc.subscriptions') IS NOT NULL").mapTo(Boolean.class).one();
             h.execute(Sql.load("target/install.sql"));
             for (Capture c : captures) {
-                done.add("target: " + (demo ? createEmployees(h) : TargetTable.ensure(h, c.table())));
+                Table into = targetShape(c.table(), consolidateInto);
+                done.add("target: " + (demo && consolidateInto == null ? createEmployees(h) : TargetTable.ensure(h, into)));
                 h.createUpdate(Sql.load("target/subscribe.sql")).bind("topic", c.topic())
-                        .bind("schema", c.table().schema()).bind("table", c.table().name()).execute();
-                done.add("target: topic " + c.topic() + " feeds " + c.table().display());
+                        .bind("schema", into.schema()).bind("table", into.name())
+                        .bind("consolidated", consolidateInto != null).execute();
+                done.add("target: topic " + c.topic() + " feeds " + into.display() + (consolidateInto == null ? ""
+                        : ", one row per source and key (" + String.join(", ", into.key())
+                        + "; each producer names its source with --source-name)"));
                 for (String role : roles.consumers()) {
-                    TargetTable.grantConsumer(h, c.table(), role);
-                    done.add("target: role " + role + " may consume into " + c.table().display());
+                    TargetTable.grantConsumer(h, into, role);
+                    done.add("target: role " + role + " may consume into " + into.display());
                 }
             }
             done.add("target: " + (had ? "bookkeeping tables cdc.applied_offsets and cdc.subscriptions already there, kept"
@@ -124,6 +133,11 @@ public final class Pipeline implements AutoCloseable {
             throw source.failed("snapshot", e);
         }
         return done;
+    }
+
+    /** The target table the rows of a source table go to: its copy, or the consolidated table. */
+    private static Table targetShape(Table source, String consolidateInto) {
+        return consolidateInto == null ? source : source.consolidated(Table.parseName(consolidateInto));
     }
 
     private static void checkTargets(Db target, List<Table> tables) {

@@ -49,6 +49,25 @@ public record Table(String schema, String name, List<Column> definition, List<St
         return settings;
     }
 
+    /**
+     * The table that holds this table's rows from several sources: named {schema, name}, with
+     * {@link ChangeEvent#SOURCE_COLUMN} (the source's name) before the columns and first in the
+     * key, so equal keys of different sources are different rows.
+     */
+    public Table consolidated(String[] into) {
+        if (columns().contains(ChangeEvent.SOURCE_COLUMN)) {
+            throw Failure.precondition("table " + display() + " has a column " + ChangeEvent.SOURCE_COLUMN
+                    + ", which a consolidated table uses for the name of each row's source");
+        }
+        List<Column> columns = new java.util.ArrayList<>(definition.size() + 1);
+        columns.add(new Column(ChangeEvent.SOURCE_COLUMN, "text", true, null, null, null, List.of(), null));
+        columns.addAll(definition);
+        List<String> k = new java.util.ArrayList<>(key.size() + 1);
+        k.add(ChangeEvent.SOURCE_COLUMN);
+        k.addAll(key);
+        return new Table(into[0], into[1], List.copyOf(columns), List.copyOf(k));
+    }
+
     /** The column names, in table order. */
     public List<String> columns() {
         return definition.stream().map(Column::name).toList();

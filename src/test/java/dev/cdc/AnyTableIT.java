@@ -59,7 +59,7 @@ class AnyTableIT {
         Kafka kafka = new Kafka(base.bootstrapServers(), base.topic() + "_" + threads.size(), base.overrides());
         Pipeline.createTopic(kafka, 3, (short) 1);
         ChangelogPublisher p = new ChangelogPublisher(new ChangelogPublisher.Config(servers.source, kafka, schema, name,
-                5000, 1000, 0, null));
+                5000, 1000, 0, null, null));
         EventConsumer c = new EventConsumer(new EventConsumer.Config(servers.target, kafka, "g-" + kafka.topic(), 0));
         for (Runnable r : new Runnable[] {p, c}) {
             Thread th = new Thread(r, "it-" + name);
@@ -333,7 +333,7 @@ class AnyTableIT {
         assertEquals(600, partitionOf.size());
         assertEquals(3, new java.util.HashSet<>(partitionOf.values()).size());
 
-        Applier applier = new Applier("one-partition", kafka.topic());
+        Applier applier = new Applier("one-partition", kafka.topic(), false);
         var record = new org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>(kafka.topic(), 1, 0, null,
                 ChangeEvent.encodeTruncate("anytable.tk", 3, "epoch", 1, 1, "1", 0).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try (Handle dst = servers.target.open("test")) {

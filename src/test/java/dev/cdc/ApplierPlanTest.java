@@ -59,7 +59,7 @@ class ApplierPlanTest {
         assertEquals(List.of("c2:20", "c1:12", "d3"), got);
         assertEquals(5, stored.get(0).nextOffset);
         assertEquals(2, stored.get(1).nextOffset);
-        assertEquals(5, stored.get(0).seq);
+        assertEquals(5, stored.get(0).position("").seq);
     }
 
     @Test
@@ -124,7 +124,7 @@ class ApplierPlanTest {
                 event(P1, 2, 'I', 4, 40, 1, 5)));
         var stored = fresh(0, 1);
         Applier.Plan plan = Applier.plan(batch, stored, new HashMap<>());
-        assertEquals(List.of(new Applier.Truncate("public.employees", 2, new java.util.TreeSet<>(List.of(0)))), plan.truncates());
+        assertEquals(List.of(new Applier.Truncate("public.employees", 2, null, new java.util.TreeSet<>(List.of(0)))), plan.truncates());
         List<String> got = new ArrayList<>();
         plan.changes().forEach(e -> got.add(json(e.key()).get("emp_id") + ":" + json(e.after()).get("salary")));
         assertEquals(List.of("2:21", "3:30", "4:40"), got, "only what came after the truncate in its partition");
@@ -138,5 +138,50 @@ class ApplierPlanTest {
         Applier.Plan skipped = Applier.plan(again, new HashMap<>(Map.of(0, new Applier.Stored(7, "E", 1, 4, 0))), new HashMap<>());
         assertTrue(skipped.truncates().isEmpty());
         assertEquals(1, skipped.skipped());
+    }
+
+    /** An event of the source named {@code source} (its own epoch), consolidated or not. */
+    static Applier.Decoded named(String source, boolean consolidate, TopicPartition tp, long offset, char op, int id,
+                                 long seq) throws Exception {
+        String key = "{\"emp_id\": " + id + "}";
+        String v = op == 'T' ? ChangeEvent.encodeTruncate("public.employees", 1, source, "E" + source, 1, seq, "1", 0)
+                : ChangeEvent.encode(op, "public.employees", key, op == 'D' ? key : "{\"emp_id\": " + id + ", \"salary\": "
+                + seq + "}", source, "E" + source, 1, seq, 0, "1", 0);
+        var r = new ConsumerRecord<>(tp.topic(), tp.partition(), offset, key.getBytes(StandardCharsets.UTF_8),
+                v.getBytes(StandardCharsets.UTF_8));
+        ChangeEvent e = ChangeEvent.decode(r.value());
+        return new Applier.Decoded(r, consolidate ? e.consolidated("public.all_employees") : e);
+    }
+
+    @Test
+    void positions_are_kept_per_source_when_sources_share_a_partition() throws Exception {
+        // sources a and b write to one topic; a's producer crashed after Kafka acknowledged seqs 1-2,
+        // so they come again after b's events: still applied already
+        Map<TopicPartition, List<Applier.Decoded>> batch = Map.of(P0, List.of(
+                named("a", false, P0, 0, 'I', 1, 1), named("a", false, P0, 1, 'U', 1, 2),
+                named("b", false, P0, 2, 'I', 7, 1),
+                named("a", false, P0, 3, 'I', 1, 1), named("a", false, P0, 4, 'U', 1, 2), named("a", false, P0, 5, 'D', 1, 3),
+                named("b", false, P0, 6, 'I', 7, 1)));
+        var stored = fresh(0);
+        Applier.Plan plan = Applier.plan(batch, stored, new HashMap<>());
+        assertEquals(4, plan.events());
+        assertEquals(3, plan.skipped());
+        assertEquals(3, stored.get(0).position("a").seq);
+        assertEquals(1, stored.get(0).position("b").seq);
+        assertEquals(null, stored.get(0).position("").epoch, "no unnamed source was seen");
+    }
+
+    @Test
+    void a_consolidated_truncate_deletes_only_its_sources_rows() throws Exception {
+        Map<TopicPartition, List<Applier.Decoded>> batch = Map.of(P0, List.of(
+                named("a", true, P0, 0, 'I', 1, 1), named("b", true, P0, 1, 'I', 1, 1),
+                named("a", true, P0, 2, 'T', 0, 2), named("b", true, P0, 3, 'U', 2, 2)));
+        Applier.Plan plan = Applier.plan(batch, fresh(0), new HashMap<>(), true);
+        assertEquals(List.of(new Applier.Truncate("public.all_employees", 1, "a", new java.util.TreeSet<>(List.of(0)))),
+                plan.truncates());
+        List<String> got = new ArrayList<>();
+        plan.changes().forEach(e -> got.add(json(e.key()).get("source_name").asText() + ":" + json(e.key()).get("emp_id")
+                + ":" + json(e.after()).get("source_name").asText()));
+        assertEquals(List.of("b:1:b", "b:2:b"), got);
     }
 }

@@ -112,4 +112,26 @@ class ChangeEventTest {
         assertEquals(table.definition(), s.definition());
         assertEquals(null, s.after());
     }
+
+    @Test
+    void a_consolidated_event_carries_its_source_name_in_key_and_row() throws Exception {
+        ChangeEvent e = ChangeEvent.decode(bytes(ChangeEvent.encode('U', "public.employees", "{\"emp_id\": 7}",
+                "{\"emp_id\": 7, \"salary\": 1.50}", "crm-\"eu\"", "A", 5, 100, 0, "1", 0)));
+        assertEquals("crm-\"eu\"", e.sourceName());
+        ChangeEvent c = e.consolidated("public.all_employees");
+        assertEquals("public.all_employees", c.table());
+        assertEquals("{\"source_name\":\"crm-\\\"eu\\\"\",\"emp_id\": 7}", c.key());
+        assertEquals("crm-\"eu\"", ChangeEvent.JSON.readTree(c.after()).get("source_name").asText());
+        assertEquals("1.50", ChangeEvent.JSON.readTree(c.after()).get("salary").decimalValue().toPlainString());
+        assertEquals(java.util.List.of("source_name", "emp_id", "salary"), c.columns());
+
+        ChangeEvent unnamed = ChangeEvent.decode(bytes(ChangeEvent.encode('I', "t", "{\"id\":1}", "{\"id\":1}", "A", 5, 100, 0, "1", 0)));
+        assertEquals(null, unnamed.sourceName());
+        var noName = org.junit.jupiter.api.Assertions.assertThrows(ChangeEvent.InvalidEvent.class,
+                () -> unnamed.consolidated("public.all_employees"));
+        assertTrue(noName.getMessage().contains("--source-name"), noName.getMessage());
+        ChangeEvent clash = ChangeEvent.decode(bytes(ChangeEvent.encode('I', "t", "{\"id\":1}",
+                "{\"id\":1,\"source_name\":\"x\"}", "a", "A", 5, 100, 0, "1", 0)));
+        org.junit.jupiter.api.Assertions.assertThrows(ChangeEvent.InvalidEvent.class, () -> clash.consolidated("x.y"));
+    }
 }

@@ -91,7 +91,7 @@ class CrashIT {
     @Test
     void consumer_killed_mid_stream_and_restarted() throws Exception {
         ChangelogPublisher producer = new ChangelogPublisher(new ChangelogPublisher.Config(servers.source, kafka,
-                "public", "employees", 500, 1000, 0, null));
+                "public", "employees", 500, 1000, 0, null, null));
         Thread pt = background(producer);
         List<CdcProcess> consumers = new ArrayList<>();
         try (Workload w = new Workload(servers.source, 4, 3000).start()) {

@@ -1,6 +1,7 @@
 package dev.cdc.cli;
 
 import dev.cdc.Capture;
+import dev.cdc.ChangeEvent;
 import dev.cdc.Db;
 import dev.cdc.HttpSink;
 import dev.cdc.EventConsumer;
@@ -85,6 +86,14 @@ public final class ConsumeCommand implements Callable<Integer> {
             description = "Apply only the topics of these tables (repeatable, or comma-separated; default: every topic cdc setup recorded on the target).")
     List<String> tables = new ArrayList<>();
 
+    @Option(names = "--consolidate-into", paramLabel = "SCHEMA.TABLE",
+            description = "Apply the events of several sources (each cdc produce with its --source-name) into this one table, "
+                    + "whose key is " + ChangeEvent.SOURCE_COLUMN + " plus the source's key: equal keys of different sources "
+                    + "are different rows, and a delete or truncate on one source removes only its rows. Reads the topics "
+                    + "that feed it (cdc setup --consolidate-into recorded them), or --topic. Not needed when cdc setup "
+                    + "recorded the table as consolidated: consume applies those topics so anyway.")
+    String consolidateInto;
+
     @Override
     public Integer call() {
         boolean toHttp = sink == SinkKind.http;
@@ -101,22 +110,32 @@ public final class ConsumeCommand implements Callable<Integer> {
         if (broker.explicitTopic() != null && !tables.isEmpty()) {
             throw Failure.usage("give --table or --topic, not both");
         }
+        if (consolidateInto != null && (toHttp || !tables.isEmpty())) {
+            throw Failure.usage(toHttp ? "--consolidate-into applies to a target database, not with --sink http"
+                    : "give --consolidate-into or --table, not both");
+        }
         String groupId = group != null ? group : toHttp ? "cdc-http" : "cdc-apply";
-        List<String> topics;
+        List<EventConsumer.Subscription> topics;
         if (broker.explicitTopic() != null) {
-            topics = List.of(broker.explicitTopic());
+            topics = List.of(new EventConsumer.Subscription(broker.explicitTopic(), consolidateInto, consolidateInto != null));
         } else if (toHttp) { // no target database to say which topics: the tables' default topics, or the demo's
-            topics = tables.isEmpty() ? List.of(broker.kafka().topic())
-                    : tables.stream().map(Table::parseName).map(n -> Capture.defaultTopic(n[0], n[1])).toList();
+            topics = (tables.isEmpty() ? List.of(broker.kafka().topic())
+                    : tables.stream().map(Table::parseName).map(n -> Capture.defaultTopic(n[0], n[1])).toList())
+                    .stream().map(t -> new EventConsumer.Subscription(t, null, false)).toList();
         } else {
             try (Handle h = db.open("cdc-consume")) {
-                topics = EventConsumer.subscriptions(h, db, tables.stream().map(Table::parseName).toList());
+                List<String> only = consolidateInto != null ? List.of(consolidateInto) : tables;
+                topics = EventConsumer.subscriptions(h, db, only.stream().map(Table::parseName).toList()).stream()
+                        .map(s -> consolidateInto != null ? new EventConsumer.Subscription(s.topic(), consolidateInto, true) : s)
+                        .toList();
             }
         }
         List<EventConsumer> consumers = new ArrayList<>();
-        for (String topic : topics) {
+        for (EventConsumer.Subscription sub : topics) {
+            String topic = sub.topic();
             String deadLetters = onError == OnError.fail ? null : dlqTopic != null ? dlqTopic : topic + ".dlq";
-            var cfg = new EventConsumer.Config(db, broker.kafka(topic), groupId, progressSeconds * 1000, deadLetters, batching);
+            var cfg = new EventConsumer.Config(db, broker.kafka(topic), groupId, progressSeconds * 1000, deadLetters, batching,
+                    sub.consolidated() ? sub.table() : null);
             EventConsumer c = toHttp ? new EventConsumer(cfg, new HttpSink(httpConfig)) : new EventConsumer(cfg);
             c.preflight();
             consumers.add(c);

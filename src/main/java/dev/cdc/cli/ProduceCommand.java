@@ -44,10 +44,18 @@ public final class ProduceCommand implements Callable<Integer> {
                     + "for audit or to publish again by hand; 0 (default) deletes them as soon as Kafka has them.")
     java.time.Duration retain;
 
+    @Option(names = "--source-name", defaultValue = "${env:CDC_SOURCE_NAME}", paramLabel = "NAME",
+            description = "Name this source in every event (letters, digits, '.', '_', '-'; env CDC_SOURCE_NAME), so that "
+                    + "several sources can feed one topic or one consolidated table (cdc consume --consolidate-into).")
+    String sourceName;
+
     @Override
     public Integer call() {
         if (batchSize < 1 || pollMillis < 1) {
             throw Failure.usage("--batch-size and --poll-interval must be positive");
+        }
+        if (sourceName != null && !sourceName.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw Failure.usage("--source-name must be 1 to 100 letters, digits, '.', '_' or '-', not '" + sourceName + "'");
         }
         Db db = source.db();
         List<Capture> captures = new ArrayList<>();
@@ -61,7 +69,7 @@ public final class ProduceCommand implements Callable<Integer> {
         List<ChangelogPublisher> publishers = new ArrayList<>();
         for (Capture c : captures) {
             ChangelogPublisher p = new ChangelogPublisher(new ChangelogPublisher.Config(db, broker.kafka(c.topic()),
-                    c.table().schema(), c.table().name(), batchSize, pollMillis, progressSeconds * 1000, retain));
+                    c.table().schema(), c.table().name(), batchSize, pollMillis, progressSeconds * 1000, retain, sourceName));
             p.preflight();
             publishers.add(p);
         }

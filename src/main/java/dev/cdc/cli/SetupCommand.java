@@ -50,10 +50,18 @@ public final class SetupCommand implements Callable<Integer> {
                     + "tables and the target tables, and no more.")
     List<String> consumerRoles = new ArrayList<>();
 
+    @Option(names = "--consolidate-into", paramLabel = "SCHEMA.TABLE",
+            description = "On the target, put this source's rows into this table, shared by several sources (run setup once "
+                    + "per source): created from the source's definition with a first column source_name (text) and the "
+                    + "primary key (source_name, <the source's key>), so equal keys of different sources never collide. "
+                    + "Each source's cdc produce names it with --source-name; the sources may share a topic or use "
+                    + "one each (--topic).")
+    String consolidateInto;
+
     @Override
     public Integer call() {
         for (String line : Pipeline.setup(source.db(), target.db(), tables, changelog, topic, !noSnapshot,
-                new Pipeline.Roles(producerRoles, consumerRoles))) {
+                new Pipeline.Roles(producerRoles, consumerRoles), consolidateInto)) {
             spec.commandLine().getOut().println(line);
         }
         return 0;
