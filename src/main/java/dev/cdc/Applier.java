@@ -2,6 +2,7 @@ package dev.cdc;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,9 +29,12 @@ import org.jdbi.v3.core.Handle;
  * before the changes that have them.
  */
 public final class Applier {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("cdc.consume");
     private final String group;
     private final String topic;
     private final boolean consolidated;
+    /** Two-way sync: the table of local row versions ("" when the topic is one-way; null: not read yet). */
+    private String versions;
     private final Map<String, Target> targets = new HashMap<>();
     private final Map<TopicPartition, Long> soughtBack = new HashMap<>(); // gaps already sought back over once
 
@@ -141,10 +145,18 @@ public final class Applier {
     public Result apply(Handle h, Map<TopicPartition, List<Decoded>> batch) {
         List<Integer> partitions = batch.keySet().stream().map(TopicPartition::partition).sorted().toList();
         addColumns(h, batch);
+        if (versions == null) {
+            versions = java.util.Objects.requireNonNullElse(h.createQuery(Sql.load("target/two_way_subscription.sql"))
+                    .bind("topic", topic).mapTo(String.class).one(), "");
+        }
+        boolean twoWay = !versions.isEmpty();
         return h.inTransaction(tx -> {
             // Safe without waiting for the disk: a crash that loses this commit loses the rows and
             // the offsets together, and the events are applied again from Kafka.
             tx.execute("SET LOCAL synchronous_commit = off");
+            if (twoWay) { // the capture triggers do not fire: nothing applied here is sent back
+                tx.execute("SET LOCAL session_replication_role = replica");
+            }
             Map<Integer, Stored> stored = lock(tx, partitions);
             if (stored.size() != partitions.size()) { // a partition's first batch: create its row, lock again
                 ensureOffsetRows(tx, partitions);
@@ -152,7 +164,11 @@ public final class Applier {
             }
             requireColumns(tx, batch);
             Plan plan = plan(batch, stored, soughtBack, consolidated);
-            int rows = truncate(tx, plan.truncates()) + write(tx, plan.changes());
+            List<ChangeEvent> changes = twoWay ? resolve(tx, plan.changes()) : plan.changes();
+            int rows = truncate(tx, plan.truncates()) + write(tx, changes);
+            if (twoWay) {
+                writeVersions(tx, changes);
+            }
             save(tx, stored);
             return new Result(plan.events(), plan.skipped(), rows, plan.seeks());
         });
@@ -451,5 +467,116 @@ public final class Applier {
     /** Forgets table definitions (after a reconnect, in case the target changed). */
     public void forgetTables() {
         targets.clear();
+        versions = null;
+    }
+
+    /**
+     * Two-way sync: the changes that win against the local versions of their rows. A change made
+     * on the same side as the local version follows it (events of a side come in order); one from
+     * the other side wins when its version is later, or equal and its side's name sorts first.
+     * A change that loses is a conflict: the other side made it without knowing of the local
+     * change (it would have made its version later, see two_way.sql), and that side, receiving the
+     * local change, takes it. Each is recorded with both versions in cdc.conflicts and logged. A
+     * change without a version (a snapshot's) fills only rows that have none here.
+     */
+    private List<ChangeEvent> resolve(Handle tx, List<ChangeEvent> changes) {
+        Map<String, List<ChangeEvent>> byTable = new LinkedHashMap<>();
+        changes.forEach(e -> byTable.computeIfAbsent(e.table(), t -> new ArrayList<>()).add(e));
+        List<ChangeEvent> kept = new ArrayList<>(changes.size());
+        for (var entry : byTable.entrySet()) {
+            List<ChangeEvent> list = entry.getValue();
+            Map<String, String> sql = twoWaySql(target(tx, entry.getKey()).table());
+            String keys = keys(list);
+            tx.createQuery(Sql.render("target/lock_rows.sql", sql)).bind("keys", keys).mapTo(Integer.class).list();
+            long[] localVersion = new long[list.size()];
+            String[] localOrigin = new String[list.size()];
+            for (Map<String, Object> r : tx.createQuery(Sql.render("target/read_versions.sql", sql)).bind("keys", keys)
+                    .mapToMap().list()) {
+                int i = ((Number) r.get("ord")).intValue() - 1;
+                localVersion[i] = ((Number) r.get("cdc_version")).longValue();
+                localOrigin[i] = (String) r.get("cdc_origin");
+            }
+            List<Integer> lost = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                ChangeEvent e = list.get(i);
+                String origin = e.sourceName() == null ? "" : e.sourceName();
+                if (localOrigin[i] == null || localOrigin[i].equals(origin)) {
+                    kept.add(e);
+                } else if (e.version() >= 0 && (e.version() > localVersion[i]
+                        || e.version() == localVersion[i] && origin.compareTo(localOrigin[i]) < 0)) {
+                    kept.add(e);
+                } else if (e.version() >= 0) {
+                    lost.add(i);
+                }
+            }
+            if (!lost.isEmpty()) {
+                logConflicts(tx, sql, lost.stream().map(list::get).toList(),
+                        lost.stream().map(i -> localOrigin[i]).toList(), lost.stream().map(i -> localVersion[i]).toList());
+            }
+        }
+        return kept;
+    }
+
+    private void logConflicts(Handle tx, Map<String, String> sql, List<ChangeEvent> lost, List<String> localOrigin,
+                              List<Long> localVersion) {
+        Map<Integer, String> localRows = new HashMap<>();
+        tx.createQuery(Sql.render("target/local_rows.sql", sql)).bind("keys", keys(lost))
+                .map((rs, ctx) -> localRows.put(rs.getInt("ord") - 1, rs.getString("row"))).list();
+        ArrayNode rows = ChangeEvent.JSON.createArrayNode();
+        for (int i = 0; i < lost.size(); i++) {
+            ChangeEvent e = lost.get(i);
+            String local = localRows.get(i);
+            try {
+                rows.addObject().put("table_name", e.table()).<ObjectNode>set("key", ChangeEvent.JSON.readTree(e.key()))
+                        .put("local_origin", localOrigin.get(i)).put("local_version", localVersion.get(i))
+                        .<ObjectNode>set("local_row", local == null ? null : ChangeEvent.JSON.readTree(local))
+                        .put("incoming_origin", e.sourceName()).put("incoming_version", e.version())
+                        .set("incoming_row", e.after() == null ? null : ChangeEvent.JSON.readTree(e.after()));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+                throw new IllegalStateException(ex);
+            }
+            log.warn("conflict on {} {}: kept the version of {} ({}) over the later-arriving one of {} ({}); "
+                            + "local row {}, incoming row {}", e.table(), e.key(), localOrigin.get(i),
+                    Instant.EPOCH.plusNanos(localVersion.get(i) * 1000), e.sourceName(),
+                    Instant.EPOCH.plusNanos(e.version() * 1000), excerpt(local), excerpt(e.after()));
+        }
+        tx.createUpdate(Sql.load("target/log_conflicts.sql")).bind("group_id", group).bind("topic", topic)
+                .bind("conflicts", ChangeEvent.toJson(rows)).execute();
+    }
+
+    private static String excerpt(String row) {
+        return row == null ? "(deleted)" : row.length() > 300 ? row.substring(0, 300) + "..." : row;
+    }
+
+    /** Two-way sync: stores the versions of the changes applied (key, version, side). */
+    private void writeVersions(Handle tx, List<ChangeEvent> applied) {
+        Map<String, StringJoiner> rows = new LinkedHashMap<>();
+        for (ChangeEvent e : applied) {
+            StringBuilder b = new StringBuilder(e.key().length() + 60).append(e.key(), 0, e.key().lastIndexOf('}'))
+                    .append(",\"cdc_version\":").append(Math.max(0, e.version())).append(",\"cdc_origin\":\"");
+            com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(
+                    e.sourceName() == null ? "" : e.sourceName(), b);
+            rows.computeIfAbsent(e.table(), t -> new StringJoiner(",", "[", "]")).add(b.append("\"}"));
+        }
+        rows.forEach((table, json) -> tx.createUpdate(Sql.render("target/write_versions.sql",
+                twoWaySql(target(tx, table).table()))).bind("rows", json.toString()).execute());
+    }
+
+    private static String keys(List<ChangeEvent> changes) {
+        StringJoiner keys = new StringJoiner(",", "[", "]");
+        changes.forEach(e -> keys.add(e.key()));
+        return keys.toString();
+    }
+
+    private Map<String, String> twoWaySql(Table t) {
+        Map<String, String> v = new HashMap<>();
+        v.put("table", t.sqlName());
+        v.put("versions", versions);
+        v.put("pk", Sql.idents(t.key()));
+        v.put("pk_match", Sql.keyMatch(t.key(), "t", "k"));
+        v.put("v_match", Sql.keyMatch(t.key(), "v", "k"));
+        v.put("pk_t", t.key().stream().map(c -> "t." + Sql.ident(c)).collect(java.util.stream.Collectors.joining(", ")));
+        v.put("pk_v", t.key().stream().map(c -> "v." + Sql.ident(c)).collect(java.util.stream.Collectors.joining(", ")));
+        return v;
     }
 }

@@ -10,9 +10,10 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * A captured table on the source and its changelog: installs the capture, and fills in the
- * table-specific parts of the SQL in {@code sql/source/}.
+ * table-specific parts of the SQL in {@code sql/source/}. {@code origin}: for two-way sync, the
+ * name of this side (its changes' versions are kept, see {@code two_way.sql}); else null.
  */
-public record Capture(Table table, String changelogSchema, String changelogName, String topic) {
+public record Capture(Table table, String changelogSchema, String changelogName, String topic, String origin) {
     /** A statement's changes are written in changelog rows of about this many bytes at most. */
     static final long CHUNK_BYTES = 16_000_000;
     /** The first key of the advisory lock a busy producer holds. */
@@ -30,9 +31,14 @@ public record Capture(Table table, String changelogSchema, String changelogName,
      * {@code employee_cdc}.
      */
     public static Capture of(Table table, String changelog, String topic) {
+        return of(table, changelog, topic, null);
+    }
+
+    /** The same, for two-way sync when {@code origin} (this side's name) is not null. */
+    public static Capture of(Table table, String changelog, String topic, String origin) {
         boolean demo = isDemo(table.schema(), table.name());
         return new Capture(table, table.schema(), changelog != null ? changelog : demo ? "emp_cdc" : table.name() + "_cdc",
-                topic != null ? topic : defaultTopic(table.schema(), table.name()));
+                topic != null ? topic : defaultTopic(table.schema(), table.name()), origin);
     }
 
     /** The default topic of a table's events. */
@@ -51,6 +57,11 @@ public record Capture(Table table, String changelogSchema, String changelogName,
     /** Where produce --retain keeps published changelog rows for a while. */
     public String retained() {
         return Sql.ident(changelogSchema, changelogName + "_retained");
+    }
+
+    /** Two-way sync: the version of every row on this side (two_way.sql). */
+    public String versions() {
+        return Sql.ident(changelogSchema, changelogName + "_versions");
     }
 
     public String changelogDisplay() {
@@ -106,6 +117,16 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         v.put("wake_lock", wakeLock());
         v.put("fn_settings", keySettings());
         v.put("changelog_schema", Sql.ident(changelogSchema));
+        v.put("versions", versions());
+        v.put("versions_key", table.definition().stream().filter(c -> table.key().contains(c.name()))
+                .map(c -> Sql.ident(c.name()) + " " + c.type() + " NOT NULL").collect(Collectors.joining(", ")));
+        v.put("pk", Sql.idents(table.key()));
+        v.put("pk_o", keyList(o));
+        v.put("v_join_n", Sql.keyMatch(table.key(), "v", n));
+        v.put("v_join_o", Sql.keyMatch(table.key(), "v", o));
+        v.put("origin_lit", origin == null ? "NULL" : Sql.literal(origin));
+        v.put("two_way_write", origin == null ? "" : Sql.render("source/two_way_write.sql", v));
+        v.put("two_way_delete", origin == null ? "" : Sql.render("source/two_way_delete.sql", v));
         return v;
     }
 
@@ -158,6 +179,9 @@ public record Capture(Table table, String changelogSchema, String changelogName,
             boolean existed = Table.find(tx, changelogSchema, changelogName).isPresent();
             tx.execute(Sql.load("source/install.sql"));
             tx.execute(Sql.render("source/capture.sql", sql()));
+            if (origin != null) {
+                tx.execute(Sql.render("source/two_way.sql", sql()));
+            }
             done.add(existed
                     ? "changelog " + changelogDisplay() + " already installed; triggers refreshed, cursor kept"
                     : "changelog " + changelogDisplay() + " and capture triggers on " + table.display() + " installed");
@@ -232,7 +256,8 @@ public record Capture(Table table, String changelogSchema, String changelogName,
             String s = (String) r.get("table_schema");
             String t = (String) r.get("table_name");
             Table.find(h, s, t).ifPresent(table -> captures.add(new Capture(table, (String) r.get("changelog_schema"),
-                    (String) r.get("changelog_name"), r.get("topic") != null ? (String) r.get("topic") : defaultTopic(s, t))));
+                    (String) r.get("changelog_name"), r.get("topic") != null ? (String) r.get("topic") : defaultTopic(s, t),
+                    (String) r.get("origin"))));
         }
         return captures;
     }

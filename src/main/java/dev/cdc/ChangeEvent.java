@@ -33,12 +33,13 @@ import java.util.List;
  * already applied (the producer republishes after a crash).
  * {@code epoch} changes when capture is reinstalled and positions restart. {@code name} is the
  * source's name ({@code cdc produce --source-name}), absent when it has none: events of several
- * sources can share a topic, and positions are compared per source. Decoded, {@code key} and
+ * sources can share a topic, and positions are compared per source. {@code version} (two-way
+ * sync, else absent and -1) is the change's version on its side, see {@code two_way.sql}. Decoded, {@code key} and
  * {@code after} stay JSON text, and {@code columns} are the names in {@code after}.
  */
 public record ChangeEvent(char op, String table, String key, String after, List<String> columns,
                           String epoch, long window, long seq, int index, int partitions,
-                          List<Table.Column> definition, String sourceName) {
+                          List<Table.Column> definition, String sourceName, long version) {
 
     /** The column of a consolidated table that holds the name of the source a row came from. */
     public static final String SOURCE_COLUMN = "source_name";
@@ -64,11 +65,14 @@ public record ChangeEvent(char op, String table, String key, String after, List<
      */
     public static String encode(char changelogOp, String table, String key, String data,
                                 String epoch, long window, long seq, int index, String txid, long tsMs) {
-        return encode(changelogOp, table, key, data, null, epoch, window, seq, index, txid, tsMs);
+        return encode(changelogOp, table, key, data, null, -1, epoch, window, seq, index, txid, tsMs);
     }
 
-    /** The JSON of one change of the source named {@code sourceName} (null: a source without a name). */
-    public static String encode(char changelogOp, String table, String key, String data, String sourceName,
+    /**
+     * The JSON of one change of the source named {@code sourceName} (null: a source without a name),
+     * with its {@code version} (-1: none).
+     */
+    public static String encode(char changelogOp, String table, String key, String data, String sourceName, long version,
                                 String epoch, long window, long seq, int index, String txid, long tsMs) {
         char op = switch (changelogOp) {
             case 'I' -> 'c';
@@ -78,7 +82,7 @@ public record ChangeEvent(char op, String table, String key, String after, List<
         };
         StringBuilder b = start(op, table, (data == null ? 0 : data.length()) + key.length());
         b.append(",\"key\":").append(key).append(",\"after\":").append(op == 'd' ? "null" : data);
-        return source(b, sourceName, epoch, window, seq, index, txid, tsMs);
+        return source(b, sourceName, version, epoch, window, seq, index, txid, tsMs);
     }
 
     /** The event that the table was truncated, for each of the topic's {@code partitions}. */
@@ -90,7 +94,7 @@ public record ChangeEvent(char op, String table, String key, String after, List<
     public static String encodeTruncate(String table, int partitions, String sourceName, String epoch, long window,
                                         long seq, String txid, long tsMs) {
         StringBuilder b = start('t', table, 0).append(",\"partitions\":").append(partitions);
-        return source(b, sourceName, epoch, window, seq, 0, txid, tsMs);
+        return source(b, sourceName, -1, epoch, window, seq, 0, txid, tsMs);
     }
 
     /** The event that announces the table's columns ({@link Table#definitionJson}). */
@@ -102,7 +106,7 @@ public record ChangeEvent(char op, String table, String key, String after, List<
     public static String encodeSchema(String table, String columnsJson, String sourceName, String epoch, long window,
                                       long seq, String txid, long tsMs) {
         StringBuilder b = start('s', table, columnsJson.length()).append(",\"columns\":").append(columnsJson);
-        return source(b, sourceName, epoch, window, seq, 0, txid, tsMs);
+        return source(b, sourceName, -1, epoch, window, seq, 0, txid, tsMs);
     }
 
     private static StringBuilder start(char op, String table, int size) {
@@ -111,12 +115,15 @@ public record ChangeEvent(char op, String table, String key, String after, List<
         return b.append('"');
     }
 
-    private static String source(StringBuilder b, String name, String epoch, long window, long seq, int index,
-                                 String txid, long tsMs) {
+    private static String source(StringBuilder b, String name, long version, String epoch, long window, long seq,
+                                 int index, String txid, long tsMs) {
         b.append(",\"source\":{");
         if (name != null) {
             JsonStringEncoder.getInstance().quoteAsString(name, b.append("\"name\":\""));
             b.append("\",");
+        }
+        if (version >= 0) {
+            b.append("\"version\":").append(version).append(',');
         }
         b.append("\"epoch\":\"").append(epoch)
                 .append("\",\"window\":").append(window)
@@ -146,6 +153,7 @@ public record ChangeEvent(char op, String table, String key, String after, List<
         long[] position = null;
         String epoch = null;
         String sourceName = null;
+        long version = -1;
         long partitions = 0;
         List<Table.Column> definition = null;
         try (JsonParser p = JSON.createParser(text)) {
@@ -189,6 +197,7 @@ public record ChangeEvent(char op, String table, String key, String after, List<
                             switch (name) {
                                 case "epoch" -> epoch = string(p, "source.epoch");
                                 case "name" -> sourceName = string(p, "source.name");
+                                case "version" -> version = number(p, "version");
                                 case "window" -> position[0] = number(p, "source.window");
                                 case "seq" -> position[1] = number(p, "source.seq");
                                 case "index" -> position[2] = number(p, "source.index");
@@ -241,7 +250,7 @@ public record ChangeEvent(char op, String table, String key, String after, List<
         boolean noRow = op.charAt(0) != 'c' && op.charAt(0) != 'u';
         return new ChangeEvent(op.charAt(0), table, marker ? null : key, noRow ? null : after,
                 noRow ? List.of() : columns, epoch, position[0], position[1], (int) position[2], (int) partitions,
-                op.charAt(0) == 's' ? definition : null, sourceName);
+                op.charAt(0) == 's' ? definition : null, sourceName, version);
     }
 
     /**
@@ -265,7 +274,7 @@ public record ChangeEvent(char op, String table, String key, String after, List<
             cs.addAll(columns);
         }
         return new ChangeEvent(op, into, withSource(sourceName, key), withSource(sourceName, after), cs, epoch, window, seq, index,
-                partitions, definition, sourceName);
+                partitions, definition, sourceName, version);
     }
 
     /** A JSON object's text with the source's name as its first field ({@link #SOURCE_COLUMN}). */

@@ -350,7 +350,8 @@ public final class ChangelogPublisher implements Runnable {
                     .bind("after_seq", cursor.lastSeq()).bind("max_seq", cursor.curMaxSeq())
                     .bind("cur", cursor.curSnap()).bind("prev", cursor.prevSnap()).bind("limit", cfg.pageSize())
                     .map((rs, ctx) -> new ChangelogRow(rs.getLong("seq"), rs.getString("txid"), rs.getString("op").charAt(0),
-                            rs.getLong("ts_ms"), rs.getInt("n"), rs.getString("data")))
+                            rs.getLong("ts_ms"), rs.getInt("n"), rs.getString("data"),
+                            rs.getObject("version") == null ? -1 : rs.getLong("version")))
                     .iterator()) {
                 while (events < cfg.pageSize() && it.hasNext()) {
                     ChangelogRow r = it.next();
@@ -401,7 +402,7 @@ public final class ChangelogPublisher implements Runnable {
                 continue;
             }
             r.forEach(capture.table().key(), (index, key, row) -> {
-                String value = ChangeEvent.encode(r.op(), table, key, row, cfg.sourceName(), cursor.epoch(), cursor.windowId(),
+                String value = ChangeEvent.encode(r.op(), table, key, row, cfg.sourceName(), r.version(), cursor.epoch(), cursor.windowId(),
                         r.seq(), index, r.txid(), r.tsMs());
                 byte[] k = key.getBytes(StandardCharsets.UTF_8);
                 producer.send(new ProducerRecord<>(topic, Kafka.partitionFor(k, partitions), k,
@@ -431,7 +432,7 @@ public final class ChangelogPublisher implements Runnable {
     private void refreshDefinition(List<String> seen) {
         Table now = Table.find(db, cfg.schema(), cfg.table()).orElseThrow(() -> Failure.precondition(
                 "captured table " + capture.table().display() + " no longer exists on the " + cfg.source().where()));
-        capture = new Capture(now, capture.changelogSchema(), capture.changelogName(), capture.topic());
+        capture = new Capture(now, capture.changelogSchema(), capture.changelogName(), capture.topic(), capture.origin());
         java.util.Set<String> known = new java.util.HashSet<>(now.columns());
         known.addAll(seen); // a column added and dropped again since: the consumer stops on it, naming it
         knownColumns = known;

@@ -16,8 +16,9 @@ import java.util.Map;
  *
  * @param data I and U: a JSON array of row objects; D: the keys, column by column,
  *             {@code {"id": [1, 2, 3]}}; T (the table was truncated): {@code {}}
+ * @param version two-way sync: the changes' version (see {@code two_way.sql}); else -1
  */
-public record ChangelogRow(long seq, String txid, char op, long tsMs, int n, String data) {
+public record ChangelogRow(long seq, String txid, char op, long tsMs, int n, String data, long version) {
 
     /** Receives the changes of a row, in order; {@code index} counts from 0. */
     public interface Changes {
@@ -73,7 +74,7 @@ public record ChangelogRow(long seq, String txid, char op, long tsMs, int n, Str
      * columns), written exactly as {@link #forEach} writes it: the same row has the same key.
      */
     public static String keyOf(List<String> keyColumns, String rowObject) {
-        ChangelogRow r = new ChangelogRow(0, "", 'I', 0, 1, rowObject);
+        ChangelogRow r = new ChangelogRow(0, "", 'I', 0, 1, rowObject, -1);
         try (JsonParser p = ChangeEvent.JSON.createParser(rowObject)) {
             r.expect(p.nextToken(), JsonToken.START_OBJECT);
             String[] key = new String[keyColumns.size()];

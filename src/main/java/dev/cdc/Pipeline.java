@@ -96,7 +96,7 @@ public final class Pipeline implements AutoCloseable {
                 done.add("target: " + (demo && consolidateInto == null ? createEmployees(h) : TargetTable.ensure(h, into)));
                 h.createUpdate(Sql.load("target/subscribe.sql")).bind("topic", c.topic())
                         .bind("schema", into.schema()).bind("table", into.name())
-                        .bind("consolidated", consolidateInto != null).execute();
+                        .bind("consolidated", consolidateInto != null).bind("versions", (String) null).execute();
                 done.add("target: topic " + c.topic() + " feeds " + into.display() + (consolidateInto == null ? ""
                         : ", one row per source and key (" + String.join(", ", into.key())
                         + "; each producer names its source with --source-name)"));
@@ -116,6 +116,101 @@ public final class Pipeline implements AutoCloseable {
             done.addAll(snapshot(source, fresh, 5000));
         }
         return done;
+    }
+
+    /**
+     * Two-way sync of the named tables ("schema.table") between {@code a} (where they exist) and
+     * {@code b} (where they are created from a's definition when missing): capture on both sides,
+     * each side named ({@code nameA}, {@code nameB}) and publishing to a topic of its own
+     * ({@code <topic>.from-<name>}), which the other side applies; the row versions that resolve
+     * conflicts (see two_way.sql). With {@code snapshot}, a's existing rows are copied to b.
+     */
+    public static List<String> setupTwoWay(Db a, Db b, List<String> tables, String topic, String nameA, String nameB,
+                                           boolean snapshot) {
+        if (tables.isEmpty()) {
+            throw Failure.usage("--two-way needs --table: the tables to keep in sync");
+        }
+        if (tables.size() > 1 && topic != null) {
+            throw Failure.usage("--topic names one table's topics; give one --table with it");
+        }
+        for (String name : List.of(nameA, nameB)) {
+            if (!name.matches("[A-Za-z0-9._-]{1,100}")) {
+                throw Failure.usage("a side's name must be 1 to 100 letters, digits, '.', '_' or '-', not '" + name + "'");
+            }
+        }
+        if (nameA.equals(nameB)) {
+            throw Failure.usage("the two sides need different names, not both '" + nameA + "'");
+        }
+        List<String> done = new ArrayList<>();
+        List<Table> found = new ArrayList<>();
+        try (Handle h = a.open("cdc-setup")) {
+            for (String name : tables) {
+                String[] n = Table.parseName(name);
+                found.add(Table.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
+                        "table " + n[0] + "." + n[1] + " does not exist on the " + a.where())));
+            }
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw a.failed("setup", e);
+        }
+        checkTargets(b, found);
+        List<Capture> fresh = new ArrayList<>();
+        for (Table t : found) {
+            String base = topic != null ? topic : Capture.defaultTopic(t.schema(), t.name());
+            boolean newOnA;
+            try (Handle h = a.open("cdc-setup")) {
+                newOnA = Capture.find(h, t.schema(), t.name()).isEmpty();
+            }
+            Capture onA = twoWaySide(a, t, base, nameA, "source", done);
+            Capture onB = twoWaySide(b, t, base, nameB, "target", done);
+            subscribeTwoWay(a, onB, onA, "source", done);
+            subscribeTwoWay(b, onA, onB, "target", done);
+            if (newOnA) {
+                fresh.add(onA);
+            }
+            done.add("create the topics " + onA.topic() + " and " + onB.topic()
+                    + " (cdc topic create NAME), then run a cdc produce and a cdc consume for each side");
+        }
+        if (snapshot) {
+            done.addAll(snapshot(a, fresh, 5000));
+        }
+        return done;
+    }
+
+    /** One side of a two-way sync: the table (created from {@code t} when missing) and its capture. */
+    private static Capture twoWaySide(Db db, Table t, String baseTopic, String name, String side, List<String> done) {
+        try (Handle h = db.open("cdc-setup")) {
+            if (side.equals("target")) {
+                done.add(side + ": " + TargetTable.ensure(h, t));
+            }
+            Table here = Table.find(h, t.schema(), t.name()).orElseThrow();
+            Capture c = Capture.of(here, installedChangelog(h, here, null), baseTopic + ".from-" + name, name);
+            c.install(h).forEach(l -> done.add(side + ": " + l));
+            done.add(side + ": this side is '" + name + "'; its changes go to topic " + c.topic() + ", its rows' versions are in "
+                    + c.changelogDisplay() + "_versions");
+            return c;
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw db.failed("setup", e);
+        }
+    }
+
+    /** On {@code db}: the bookkeeping, and that the other side's topic feeds the table, two-way. */
+    private static void subscribeTwoWay(Db db, Capture other, Capture here, String side, List<String> done) {
+        try (Handle h = db.open("cdc-setup")) {
+            h.execute(Sql.load("target/install.sql"));
+            h.createUpdate(Sql.load("target/subscribe.sql")).bind("topic", other.topic())
+                    .bind("schema", here.table().schema()).bind("table", here.table().name())
+                    .bind("consolidated", false).bind("versions", here.versions()).execute();
+            done.add(side + ": topic " + other.topic() + " (the changes of '" + other.origin() + "') feeds "
+                    + here.table().display() + "; conflicts are recorded in cdc.conflicts");
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw db.failed("setup", e);
+        }
     }
 
     /** Copies the rows the tables already have into their changelogs; one line per table. */

@@ -4,7 +4,9 @@
 -- ${fn_delete} ${fn_truncate} (function names), ${columns_lit} (the columns, JSON), ${old_keys} / ${chunk_keys} (the keys of rows o / c.r as
 -- {"column": [values]}), ${old_key_size} (bytes of o's key), ${pk_join} (o matches n by key),
 -- ${chunk_bytes} (the most a changelog row holds, unless one row is bigger), ${n} ${o} (aliases of
--- the new and old rows that no column of the table is named like), ${wake_lock} (the advisory
+-- the new and old rows that no column of the table is named like), two_way_write and
+-- two_way_delete (empty, or for two-way sync the files of those names: the statement's version,
+-- see two_way.sql), ${wake_lock} (the advisory
 -- lock a busy producer holds), ${fn_settings} (see Capture.keySettings: fixes the session settings
 -- that would make a key's JSON text depend on the writer, e.g. TimeZone for a timestamptz key).
 --
@@ -20,8 +22,10 @@ CREATE TABLE IF NOT EXISTS ${changelog} (
     op   "char"      NOT NULL,               -- I insert, U update, D delete, T truncate
     at   timestamptz NOT NULL DEFAULT now(), -- start of the writing transaction
     n    integer     NOT NULL,               -- number of changes in data
-    data json        NOT NULL                -- I, U: [row, ...]; D: {"key column": [value, ...], ...}; T: {}
+    data json        NOT NULL,               -- I, U: [row, ...]; D: {"key column": [value, ...], ...}; T: {}
+    version bigint                           -- two-way sync: the changes' version (see two_way.sql)
 );
+ALTER TABLE ${changelog} ADD COLUMN IF NOT EXISTS version bigint;
 -- Chunks are written once and read once: compressing them costs more than it saves.
 ALTER TABLE ${changelog} ALTER COLUMN data SET STORAGE EXTERNAL;
 
@@ -35,8 +39,10 @@ CREATE TABLE IF NOT EXISTS ${retained} (
     at           timestamptz NOT NULL,
     n            integer     NOT NULL,
     data         json        NOT NULL,
+    version      bigint,
     PRIMARY KEY (published_at, seq)
 );
+ALTER TABLE ${retained} ADD COLUMN IF NOT EXISTS version bigint;
 ALTER TABLE ${retained} ALTER COLUMN data SET STORAGE EXTERNAL;
 
 -- The functions run as their owner (SECURITY DEFINER, with a search_path no other role can write
@@ -60,8 +66,9 @@ DECLARE
     cdc_rows bigint;
     cdc_bytes bigint;
     cdc_op "char" := CASE TG_OP WHEN 'INSERT' THEN 'I' ELSE 'U' END;
+    cdc_version bigint;
 BEGIN
-    IF TG_OP = 'UPDATE' THEN
+${two_way_write}    IF TG_OP = 'UPDATE' THEN
         INSERT INTO ${changelog} (op, n, data)
         SELECT 'D', count(*), ${old_keys} FROM cdc_old ${o} WHERE NOT EXISTS (SELECT FROM cdc_new ${n} WHERE ${pk_join})
         HAVING count(*) > 0;
@@ -97,8 +104,9 @@ CREATE OR REPLACE FUNCTION ${fn_delete}() RETURNS trigger LANGUAGE plpgsql SECUR
 DECLARE
     cdc_rows bigint;
     cdc_bytes bigint;
+    cdc_version bigint;
 BEGIN
-    SELECT count(*), sum(${old_key_size}) INTO cdc_rows, cdc_bytes FROM cdc_old ${o};
+${two_way_delete}    SELECT count(*), sum(${old_key_size}) INTO cdc_rows, cdc_bytes FROM cdc_old ${o};
     IF cdc_rows = 0 THEN
         RETURN NULL;
     ELSIF cdc_bytes <= ${chunk_bytes} THEN
@@ -141,6 +149,7 @@ CREATE TRIGGER cdc_capture_truncate AFTER TRUNCATE ON ${table}
     FOR EACH STATEMENT EXECUTE FUNCTION ${fn_truncate}();
 
 -- cdc setup makes the target table match these columns, so they count as announced.
-INSERT INTO cdc.capture (table_schema, table_name, changelog_schema, changelog_name, topic, columns)
-VALUES (${schema_lit}, ${table_lit}, ${changelog_schema_lit}, ${changelog_name_lit}, ${topic_lit}, ${columns_lit})
-ON CONFLICT (table_schema, table_name) DO UPDATE SET topic = EXCLUDED.topic, columns = EXCLUDED.columns;
+INSERT INTO cdc.capture (table_schema, table_name, changelog_schema, changelog_name, topic, columns, origin)
+VALUES (${schema_lit}, ${table_lit}, ${changelog_schema_lit}, ${changelog_name_lit}, ${topic_lit}, ${columns_lit}, ${origin_lit})
+ON CONFLICT (table_schema, table_name) DO UPDATE SET topic = EXCLUDED.topic, columns = EXCLUDED.columns,
+                                                     origin = EXCLUDED.origin;

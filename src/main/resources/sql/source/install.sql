@@ -30,10 +30,13 @@ CREATE TABLE IF NOT EXISTS cdc.capture (
     topic            text,                                -- Kafka topic of its events
     columns          json,                                -- the table's columns as last announced on
                                                           -- the topic (a schema event), see Table.Column
+    origin           text,                                -- two-way sync: this side's name (cdc setup
+                                                          -- --two-way), the default of --source-name
     PRIMARY KEY (table_schema, table_name)
 );
 
 -- Installs made before a column existed get it here.
 ALTER TABLE cdc.capture ADD COLUMN IF NOT EXISTS topic text;
 ALTER TABLE cdc.capture ADD COLUMN IF NOT EXISTS columns json;
+ALTER TABLE cdc.capture ADD COLUMN IF NOT EXISTS origin text;
 

@@ -1,5 +1,6 @@
--- The captured tables (all of them, or the one named), with their changelog and topic.
-SELECT table_schema, table_name, changelog_schema, changelog_name, topic
+-- The captured tables (all of them, or the one named), with their changelog, topic and (two-way
+-- sync) the name of this side.
+SELECT table_schema, table_name, changelog_schema, changelog_name, topic, origin
 FROM cdc.capture
 WHERE (CAST(:schema AS text) IS NULL OR table_schema = :schema)
   AND (CAST(:table AS text) IS NULL OR table_name = :table)

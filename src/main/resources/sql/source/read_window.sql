@@ -5,7 +5,8 @@ SELECT seq,
        op,
        (extract(epoch FROM at) * 1000)::bigint     AS ts_ms,
        n,
-       data::text                                  AS data
+       data::text                                  AS data,
+       version
 FROM ${changelog}
 WHERE seq > :after_seq AND seq <= :max_seq
   AND pg_visible_in_snapshot(txid, CAST(:cur AS pg_snapshot))

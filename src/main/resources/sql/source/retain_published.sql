@@ -5,7 +5,7 @@ WITH published AS (
     WHERE seq > :after_seq AND seq <= :upto
       AND pg_visible_in_snapshot(txid, CAST(:cur AS pg_snapshot))
       AND NOT pg_visible_in_snapshot(txid, CAST(:prev AS pg_snapshot))
-    RETURNING seq, txid, op, at, n, data
+    RETURNING seq, txid, op, at, n, data, version
 )
-INSERT INTO ${retained} (seq, txid, op, at, n, data)
-SELECT seq, txid, op, at, n, data FROM published
+INSERT INTO ${retained} (seq, txid, op, at, n, data, version)
+SELECT seq, txid, op, at, n, data, version FROM published

@@ -10,3 +10,4 @@ DROP FUNCTION IF EXISTS ${fn_truncate}();
 DROP TABLE IF EXISTS ${changelog};
 DROP TABLE IF EXISTS ${retained};
 DELETE FROM cdc.capture WHERE table_schema = ${schema_lit} AND table_name = ${table_lit};
+DROP TABLE IF EXISTS ${versions};

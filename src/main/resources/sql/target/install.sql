@@ -29,6 +29,28 @@ CREATE TABLE IF NOT EXISTS cdc.subscriptions (
     topic        text PRIMARY KEY,
     table_schema text NOT NULL,
     table_name   text NOT NULL,
-    consolidated boolean NOT NULL DEFAULT false
+    consolidated boolean NOT NULL DEFAULT false,
+    versions     text -- two-way sync: the table of this side's row versions (see source/two_way.sql)
 );
 ALTER TABLE cdc.subscriptions ADD COLUMN IF NOT EXISTS consolidated boolean NOT NULL DEFAULT false;
+ALTER TABLE cdc.subscriptions ADD COLUMN IF NOT EXISTS versions text;
+
+-- Two-way sync: every conflict, with both versions. A conflict is a change from the other side
+-- that lost against a change made here that it did not know of (the later version wins; on a tie
+-- the side whose name sorts first): the local row was kept, the incoming one dropped. The other
+-- side, receiving the local change, simply applies it (it is the later one), so each conflict is
+-- recorded once, here, in the transaction that applied the batch.
+CREATE TABLE IF NOT EXISTS cdc.conflicts (
+    id               bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    detected_at      timestamptz NOT NULL DEFAULT now(),
+    group_id         text        NOT NULL,
+    topic            text        NOT NULL,
+    table_name       text        NOT NULL,
+    key              json        NOT NULL,
+    local_origin     text        NOT NULL,
+    local_version    bigint      NOT NULL, -- microseconds since 1970
+    local_row        json,                 -- null: deleted here
+    incoming_origin  text        NOT NULL,
+    incoming_version bigint      NOT NULL,
+    incoming_row     json                  -- null: a delete
+);

@@ -146,7 +146,7 @@ class ApplierPlanTest {
         String key = "{\"emp_id\": " + id + "}";
         String v = op == 'T' ? ChangeEvent.encodeTruncate("public.employees", 1, source, "E" + source, 1, seq, "1", 0)
                 : ChangeEvent.encode(op, "public.employees", key, op == 'D' ? key : "{\"emp_id\": " + id + ", \"salary\": "
-                + seq + "}", source, "E" + source, 1, seq, 0, "1", 0);
+                + seq + "}", source, -1, "E" + source, 1, seq, 0, "1", 0);
         var r = new ConsumerRecord<>(tp.topic(), tp.partition(), offset, key.getBytes(StandardCharsets.UTF_8),
                 v.getBytes(StandardCharsets.UTF_8));
         ChangeEvent e = ChangeEvent.decode(r.value());

@@ -116,8 +116,9 @@ class ChangeEventTest {
     @Test
     void a_consolidated_event_carries_its_source_name_in_key_and_row() throws Exception {
         ChangeEvent e = ChangeEvent.decode(bytes(ChangeEvent.encode('U', "public.employees", "{\"emp_id\": 7}",
-                "{\"emp_id\": 7, \"salary\": 1.50}", "crm-\"eu\"", "A", 5, 100, 0, "1", 0)));
+                "{\"emp_id\": 7, \"salary\": 1.50}", "crm-\"eu\"", 17, "A", 5, 100, 0, "1", 0)));
         assertEquals("crm-\"eu\"", e.sourceName());
+        assertEquals(17, e.version());
         ChangeEvent c = e.consolidated("public.all_employees");
         assertEquals("public.all_employees", c.table());
         assertEquals("{\"source_name\":\"crm-\\\"eu\\\"\",\"emp_id\": 7}", c.key());
@@ -131,7 +132,7 @@ class ChangeEventTest {
                 () -> unnamed.consolidated("public.all_employees"));
         assertTrue(noName.getMessage().contains("--source-name"), noName.getMessage());
         ChangeEvent clash = ChangeEvent.decode(bytes(ChangeEvent.encode('I', "t", "{\"id\":1}",
-                "{\"id\":1,\"source_name\":\"x\"}", "a", "A", 5, 100, 0, "1", 0)));
+                "{\"id\":1,\"source_name\":\"x\"}", "a", -1, "A", 5, 100, 0, "1", 0)));
         org.junit.jupiter.api.Assertions.assertThrows(ChangeEvent.InvalidEvent.class, () -> clash.consolidated("x.y"));
     }
 }

@@ -14,7 +14,7 @@ class ChangelogRowTest {
 
     static List<String[]> split(char op, int n, String data, String... key) {
         List<String[]> out = new ArrayList<>();
-        new ChangelogRow(1, "7", op, 0, n, data).forEach(List.of(key),
+        new ChangelogRow(1, "7", op, 0, n, data, -1).forEach(List.of(key),
                 (index, k, row) -> out.add(new String[] {String.valueOf(index), k, row}));
         return out;
     }
@@ -59,7 +59,7 @@ class ChangelogRowTest {
     @Test
     void a_key_recomputed_from_a_row_is_the_key_the_changes_had() {
         List<String> keys = new java.util.ArrayList<>();
-        new ChangelogRow(1, "1", 'I', 0, 1, "[{\"b\":\"x\\u00fc\\\"y\",\"v\":[1, 2],\"a\":1.50}]")
+        new ChangelogRow(1, "1", 'I', 0, 1, "[{\"b\":\"x\\u00fc\\\"y\",\"v\":[1, 2],\"a\":1.50}]", -1)
                 .forEach(List.of("a", "b"), (i, key, row) -> keys.add(key));
         assertEquals(keys.get(0), ChangelogRow.keyOf(List.of("a", "b"), "{\"a\" : 1.50, \"b\" : \"xü\\\"y\"}"));
         assertEquals("{\"a\":1.50,\"b\":\"xü\\\"y\"}", keys.get(0));

@@ -69,7 +69,8 @@ public final class ProduceCommand implements Callable<Integer> {
         List<ChangelogPublisher> publishers = new ArrayList<>();
         for (Capture c : captures) {
             ChangelogPublisher p = new ChangelogPublisher(new ChangelogPublisher.Config(db, broker.kafka(c.topic()),
-                    c.table().schema(), c.table().name(), batchSize, pollMillis, progressSeconds * 1000, retain, sourceName));
+                    c.table().schema(), c.table().name(), batchSize, pollMillis, progressSeconds * 1000, retain,
+                    sourceName != null ? sourceName : c.origin())); // a two-way side is named at setup
             p.preflight();
             publishers.add(p);
         }

@@ -58,8 +58,32 @@ public final class SetupCommand implements Callable<Integer> {
                     + "one each (--topic).")
     String consolidateInto;
 
+    @Option(names = "--two-way",
+            description = "Keep --table in sync in both directions between the source and the target database: capture on "
+                    + "both, one topic per direction (<topic>.from-<side name>), each side applying the other's changes "
+                    + "without capturing them again (no echo), and conflicts resolved by a stated rule (see the README). "
+                    + "The table is created on the target from the source's definition when missing; the source's rows "
+                    + "are copied to it.")
+    boolean twoWay;
+
+    @Option(names = "--side-names", split = ",", paramLabel = "SOURCE_NAME,TARGET_NAME", defaultValue = "source,target",
+            description = "With --two-way: the names of the two sides, in events, versions and conflicts (default "
+                    + "${DEFAULT-VALUE}); on equal versions the side whose name sorts first wins.")
+    List<String> sideNames;
+
     @Override
     public Integer call() {
+        if (twoWay) {
+            if (sideNames.size() != 2) {
+                throw dev.cdc.Failure.usage("--side-names takes two names, the source's and the target's");
+            }
+            if (consolidateInto != null || changelog != null || !producerRoles.isEmpty() || !consumerRoles.isEmpty()) {
+                throw dev.cdc.Failure.usage("--two-way does not go with --consolidate-into, --changelog or the role options");
+            }
+            Pipeline.setupTwoWay(source.db(), target.db(), tables, topic, sideNames.get(0), sideNames.get(1), !noSnapshot)
+                    .forEach(spec.commandLine().getOut()::println);
+            return 0;
+        }
         for (String line : Pipeline.setup(source.db(), target.db(), tables, changelog, topic, !noSnapshot,
                 new Pipeline.Roles(producerRoles, consumerRoles), consolidateInto)) {
             spec.commandLine().getOut().println(line);

@@ -1,0 +1,7 @@
+    -- two-way sync: this statement's version, later than every version it overwrites (two_way.sql)
+    SELECT greatest((extract(epoch FROM clock_timestamp()) * 1000000)::bigint, max(v.cdc_version) + 1)
+    INTO cdc_version FROM cdc_old ${o} LEFT JOIN ${versions} v ON ${v_join_o};
+    INSERT INTO ${versions} AS v (${pk}, cdc_version, cdc_origin)
+    SELECT ${pk_o}, cdc_version, ${origin_lit} FROM cdc_old ${o}
+    ON CONFLICT (${pk}) DO UPDATE SET cdc_version = EXCLUDED.cdc_version, cdc_origin = EXCLUDED.cdc_origin;
+    PERFORM set_config('cdc.version', cdc_version::text, true);
