@@ -1,0 +1,276 @@
+package dev.cdc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two-way sync between the source ("legacy") and the target ("service") database, each running
+ * its own cdc produce and cdc consume: writers on both sides at once, every process killed (-9)
+ * and restarted mid-stream, no echo, and conflicts made on purpose.
+ */
+class TwoWayIT {
+    static final String TABLE = "twoway.accounts";
+
+    TestServers servers;
+    Kafka kafka;
+
+    @Test
+    void both_sides_converge_without_echo_and_conflicts_are_counted() throws Exception {
+        servers = TestServers.get();
+        kafka = servers.reset();
+        for (Db db : sides()) {
+            try (Handle h = db.open("cdc-test")) {
+                h.execute("DROP SCHEMA IF EXISTS twoway CASCADE");
+                h.execute("CREATE SCHEMA twoway");
+                h.execute("CREATE TABLE " + TABLE + " (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), home text NOT NULL, "
+                        + "n integer NOT NULL DEFAULT 0, note text)");
+            }
+        }
+        CliTest.Run setup = CliTest.run(OperationsIT.line("setup", servers.sourceArgs(), servers.targetArgs(),
+                List.of("--two-way", "--table", TABLE, "--side-names", "legacy,service", "--topic", kafka.topic())));
+        assertEquals(0, setup.code(), setup.out() + setup.err());
+        for (String side : List.of("legacy", "service")) {
+            Pipeline.createTopic(new Kafka(kafka.bootstrapServers(), kafka.topic() + ".from-" + side, Map.of()), 3, (short) 1);
+        }
+        Procs p = new Procs();
+        List<Writer> writers = new ArrayList<>();
+        try {
+            p.startAll();
+            writers.add(new Writer(servers.source, "legacy").start());
+            writers.add(new Writer(servers.target, "service").start());
+            Await.until("both sides applying", 60_000, () -> count(servers.target, "home = 'legacy'") > 200
+                    && count(servers.source, "home = 'service'") > 200);
+            p.killAll(); // every process, mid-stream
+            p.startAll();
+            Await.sleep(3000);
+            for (Writer w : writers) {
+                w.close();
+            }
+            converge(p);
+
+            // no echo: with the service's producer stopped, a burst on legacy reaches the service and
+            // leaves nothing in the service's changelog
+            assertEquals(0, p.produceB.terminate(), p.produceB.output());
+            try (Handle h = servers.source.open("cdc-test")) {
+                h.execute("INSERT INTO " + TABLE + " (home, note) SELECT 'legacy', 'burst' FROM generate_series(1, 2000)");
+                h.execute("UPDATE " + TABLE + " SET n = n + 1 WHERE note = 'burst'");
+            }
+            Await.until("the burst on the service side", 60_000, () -> count(servers.target, "note = 'burst' AND n = 1") == 2000);
+            assertEquals(0, count(servers.target, "true", "twoway.accounts_cdc"), "the service captured what it applied");
+            p.produceB = p.produce(servers.target, "service");
+
+            // conflicts: both consumers stopped, the same rows changed on both sides
+            assertEquals(0, p.consumeA.terminate(), p.consumeA.output());
+            assertEquals(0, p.consumeB.terminate(), p.consumeB.output());
+            List<String> ids;
+            try (Handle h = servers.source.open("cdc-test")) {
+                ids = h.createQuery("SELECT id::text FROM " + TABLE + " WHERE note <> 'burst' ORDER BY id LIMIT 35")
+                        .mapTo(String.class).list();
+            }
+            assertEquals(35, ids.size());
+            update(servers.source, ids.subList(0, 20), "legacy-first"); // then the service: the service wins
+            update(servers.target, ids.subList(0, 20), "service-later");
+            update(servers.target, ids.subList(20, 30), "service-first"); // then legacy: legacy wins
+            update(servers.source, ids.subList(20, 30), "legacy-later");
+            try (Handle h = servers.source.open("cdc-test")) { // deleted on legacy, then updated on the service
+                h.execute("DELETE FROM " + TABLE + " WHERE id = ANY(CAST(? AS uuid[]))", array(ids.subList(30, 35)));
+            }
+            update(servers.target, ids.subList(30, 35), "service-after-delete");
+            p.consumeA = p.consume(servers.source, "legacy");
+            p.consumeB = p.consume(servers.target, "service");
+            converge(p);
+            for (Db db : sides()) {
+                assertEquals(20, count(db, "note = 'service-later'"));
+                assertEquals(10, count(db, "note = 'legacy-later'"));
+                assertEquals(5, count(db, "note = 'service-after-delete'"), "the later update wins over the delete");
+            }
+            long onLegacy = conflicts(servers.source);
+            long onService = conflicts(servers.target);
+            assertEquals(35, onLegacy + onService, "each conflict recorded once: " + onLegacy + " + " + onService);
+            // recorded where the local change won: legacy's 10; the service's 20 and the 5 deletes it outlived
+            assertEquals(10, onLegacy, "conflicts recorded on legacy");
+            try (Handle h = servers.target.open("cdc-test")) {
+                Map<String, Object> c = h.createQuery("SELECT local_origin, local_row::text AS l, incoming_origin, "
+                        + "incoming_row::text AS i FROM cdc.conflicts ORDER BY id LIMIT 1").mapToMap().one();
+                assertEquals("service", c.get("local_origin"));
+                assertEquals("legacy", c.get("incoming_origin"));
+                assertTrue(((String) c.get("l")).contains("service-later") && ((String) c.get("i")).contains("legacy-first"),
+                        c.toString());
+            }
+            p.terminateAll();
+        } finally {
+            writers.forEach(Writer::stop);
+            p.closeAll();
+        }
+    }
+
+    List<Db> sides() {
+        return List.of(servers.source, servers.target);
+    }
+
+    void converge(Procs p) {
+        Await.until("both sides identical", 120_000, () -> {
+            p.check();
+            return rows(servers.source).equals(rows(servers.target));
+        });
+    }
+
+    static String rows(Db db) {
+        try (Handle h = db.open("cdc-test")) {
+            return h.createQuery("SELECT coalesce(jsonb_agg(to_jsonb(a) ORDER BY id), '[]')::text FROM " + TABLE + " a")
+                    .mapTo(String.class).one();
+        }
+    }
+
+    static long count(Db db, String where) {
+        return count(db, where, TABLE);
+    }
+
+    static long count(Db db, String where, String table) {
+        try (Handle h = db.open("cdc-test")) {
+            return h.createQuery("SELECT count(*) FROM " + table + " WHERE " + where).mapTo(Long.class).one();
+        }
+    }
+
+    static long conflicts(Db db) {
+        return count(db, "true", "cdc.conflicts");
+    }
+
+    static void update(Db db, List<String> ids, String note) {
+        try (Handle h = db.open("cdc-test")) {
+            h.execute("UPDATE " + TABLE + " SET note = ?, n = n + 1 WHERE id = ANY(CAST(? AS uuid[]))", note, array(ids));
+        }
+    }
+
+    /** An array literal of the ids, as text. */
+    static String array(List<String> ids) {
+        return "{" + String.join(",", ids) + "}";
+    }
+
+    /** The four processes: a producer and a consumer on each side. */
+    final class Procs {
+        CdcProcess produceA;
+        CdcProcess produceB;
+        CdcProcess consumeA;
+        CdcProcess consumeB;
+
+        CdcProcess produce(Db db, String side) throws Exception {
+            return CdcProcess.start("produce-" + side, OperationsIT.line("produce", List.of("--source", db.url(),
+                    "--source-user", db.user(), "--source-password", db.password()), broker()));
+        }
+
+        CdcProcess consume(Db db, String side) throws Exception {
+            return CdcProcess.start("consume-into-" + side, OperationsIT.line("consume", List.of("--target", db.url(),
+                    "--target-user", db.user(), "--target-password", db.password()), broker(),
+                    List.of("--group", "g-" + side + "-" + kafka.topic())));
+        }
+
+        List<String> broker() {
+            return List.of("--bootstrap-servers", kafka.bootstrapServers(), "--progress-interval", "1");
+        }
+
+        void startAll() throws Exception {
+            produceA = produce(servers.source, "legacy");
+            produceB = produce(servers.target, "service");
+            consumeA = consume(servers.source, "legacy");
+            consumeB = consume(servers.target, "service");
+        }
+
+        List<CdcProcess> all() {
+            return java.util.stream.Stream.of(produceA, produceB, consumeA, consumeB)
+                    .filter(java.util.Objects::nonNull).toList();
+        }
+
+        void check() {
+            for (CdcProcess c : all()) {
+                assertTrue(c.alive(), c.output());
+            }
+        }
+
+        void killAll() throws Exception {
+            for (CdcProcess c : all()) {
+                c.kill9();
+            }
+        }
+
+        void terminateAll() throws Exception {
+            for (CdcProcess c : all()) {
+                assertEquals(0, c.terminate(), c.output());
+            }
+        }
+
+        void closeAll() {
+            all().forEach(CdcProcess::close);
+        }
+    }
+
+    /**
+     * Writes on one side, only the rows that side created (home), so that nothing conflicts:
+     * inserts, updates and deletes in small transactions.
+     */
+    static final class Writer {
+        final Db db;
+        final String home;
+        final AtomicBoolean stopping = new AtomicBoolean();
+        final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Thread thread;
+
+        Writer(Db db, String home) {
+            this.db = db;
+            this.home = home;
+        }
+
+        Writer start() {
+            thread = new Thread(() -> {
+                Random rnd = new Random(home.hashCode());
+                try (Handle h = db.open("cdc-test-writer")) {
+                    while (!stopping.get()) {
+                        h.useTransaction(tx -> {
+                            tx.execute("INSERT INTO " + TABLE + " (home, note) SELECT ?, 'w' FROM generate_series(1, ?)",
+                                    home, 1 + rnd.nextInt(5));
+                            tx.execute("UPDATE " + TABLE + " SET n = n + 1 WHERE id IN (SELECT id FROM " + TABLE
+                                    + " WHERE home = ? ORDER BY random() LIMIT 3)", home);
+                            if (rnd.nextInt(4) == 0) {
+                                tx.execute("DELETE FROM " + TABLE + " WHERE id IN (SELECT id FROM " + TABLE
+                                        + " WHERE home = ? ORDER BY random() LIMIT 1)", home);
+                            }
+                        });
+                        Thread.sleep(5);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    failure.set(e);
+                }
+            }, "writer-" + home);
+            thread.start();
+            return this;
+        }
+
+        void close() throws InterruptedException {
+            stop();
+            RuntimeException f = failure.get();
+            if (f != null) {
+                throw f;
+            }
+        }
+
+        void stop() {
+            stopping.set(true);
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
