@@ -552,11 +552,9 @@ public final class Applier {
     private void writeVersions(Handle tx, List<ChangeEvent> applied) {
         Map<String, StringJoiner> rows = new LinkedHashMap<>();
         for (ChangeEvent e : applied) {
-            StringBuilder b = new StringBuilder(e.key().length() + 60).append(e.key(), 0, e.key().lastIndexOf('}'))
-                    .append(",\"cdc_version\":").append(Math.max(0, e.version())).append(",\"cdc_origin\":\"");
-            com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(
-                    e.sourceName() == null ? "" : e.sourceName(), b);
-            rows.computeIfAbsent(e.table(), t -> new StringJoiner(",", "[", "]")).add(b.append("\"}"));
+            String row = ChangeEvent.withFields(e.key(), "\"cdc_version\":" + Math.max(0, e.version())
+                    + ",\"cdc_origin\":" + ChangeEvent.quoted(e.sourceName() == null ? "" : e.sourceName()));
+            rows.computeIfAbsent(e.table(), t -> new StringJoiner(",", "[", "]")).add(row);
         }
         rows.forEach((table, json) -> tx.createUpdate(Sql.render("target/write_versions.sql",
                 twoWaySql(target(tx, table).table()))).bind("rows", json.toString()).execute());
@@ -575,8 +573,8 @@ public final class Applier {
         v.put("pk", Sql.idents(t.key()));
         v.put("pk_match", Sql.keyMatch(t.key(), "t", "k"));
         v.put("v_match", Sql.keyMatch(t.key(), "v", "k"));
-        v.put("pk_t", t.key().stream().map(c -> "t." + Sql.ident(c)).collect(java.util.stream.Collectors.joining(", ")));
-        v.put("pk_v", t.key().stream().map(c -> "v." + Sql.ident(c)).collect(java.util.stream.Collectors.joining(", ")));
+        v.put("pk_t", Sql.keyList(t.key(), "t"));
+        v.put("pk_v", Sql.keyList(t.key(), "v"));
         return v;
     }
 }

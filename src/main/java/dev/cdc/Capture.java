@@ -157,7 +157,7 @@ public record Capture(Table table, String changelogSchema, String changelogName,
 
     /** {@code alias.a, alias.b}: the key columns of a row. */
     private String keyList(String alias) {
-        return table.key().stream().map(c -> alias + "." + Sql.ident(c)).collect(Collectors.joining(", "));
+        return Sql.keyList(table.key(), alias);
     }
 
     /** {@code json_build_object('a', json_agg(<row>.a), ...)} over the key columns: keys column by column. */
@@ -178,9 +178,10 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         h.useTransaction(tx -> {
             boolean existed = Table.find(tx, changelogSchema, changelogName).isPresent();
             tx.execute(Sql.load("source/install.sql"));
-            tx.execute(Sql.render("source/capture.sql", sql()));
+            Map<String, String> sql = sql();
+            tx.execute(Sql.render("source/capture.sql", sql));
             if (origin != null) {
-                tx.execute(Sql.render("source/two_way.sql", sql()));
+                tx.execute(Sql.render("source/two_way.sql", sql));
             }
             done.add(existed
                     ? "changelog " + changelogDisplay() + " already installed; triggers refreshed, cursor kept"

@@ -41,6 +41,16 @@ public record ChangeEvent(char op, String table, String key, String after, List<
                           String epoch, long window, long seq, int index, int partitions,
                           List<Table.Column> definition, String sourceName, long version) {
 
+    /**
+     * Checks a source's name ({@code what} says where it was given): letters, digits, '.', '_' and
+     * '-', so it reads well in events, versions and conflicts.
+     */
+    public static void requireSourceName(String name, String what) {
+        if (!name.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw Failure.usage(what + " must be 1 to 100 letters, digits, '.', '_' or '-', not '" + name + "'");
+        }
+    }
+
     /** The column of a consolidated table that holds the name of the source a row came from. */
     public static final String SOURCE_COLUMN = "source_name";
 
@@ -279,15 +289,20 @@ public record ChangeEvent(char op, String table, String key, String after, List<
 
     /** A JSON object's text with the source's name as its first field ({@link #SOURCE_COLUMN}). */
     static String withSource(String sourceName, String object) {
-        if (object == null) {
-            return null;
-        }
-        StringBuilder b = new StringBuilder(object.length() + sourceName.length() + 20).append("{\"")
-                .append(SOURCE_COLUMN).append("\":\"");
-        JsonStringEncoder.getInstance().quoteAsString(sourceName, b);
-        b.append('"');
+        return object == null ? null : withFields(object, "\"" + SOURCE_COLUMN + "\":" + quoted(sourceName));
+    }
+
+    /** A JSON object's text with {@code fields} ({@code "a":1,"b":"x"}) as its first fields. */
+    static String withFields(String object, String fields) {
         String rest = object.substring(object.indexOf('{') + 1).stripLeading();
-        return (rest.startsWith("}") ? b : b.append(',')).append(rest).toString();
+        return "{" + fields + (rest.startsWith("}") ? "" : ",") + rest;
+    }
+
+    /** {@code text} as a JSON string, quotes included. */
+    static String quoted(String text) {
+        StringBuilder b = new StringBuilder(text.length() + 2).append('"');
+        JsonStringEncoder.getInstance().quoteAsString(text, b);
+        return b.append('"').toString();
     }
 
     /**

@@ -94,9 +94,7 @@ public final class Pipeline implements AutoCloseable {
             for (Capture c : captures) {
                 Table into = targetShape(c.table(), consolidateInto);
                 done.add("target: " + (demo && consolidateInto == null ? createEmployees(h) : TargetTable.ensure(h, into)));
-                h.createUpdate(Sql.load("target/subscribe.sql")).bind("topic", c.topic())
-                        .bind("schema", into.schema()).bind("table", into.name())
-                        .bind("consolidated", consolidateInto != null).bind("versions", (String) null).execute();
+                subscribe(h, c.topic(), into, consolidateInto != null, null);
                 done.add("target: topic " + c.topic() + " feeds " + into.display() + (consolidateInto == null ? ""
                         : ", one row per source and key (" + String.join(", ", into.key())
                         + "; each producer names its source with --source-name)"));
@@ -134,9 +132,7 @@ public final class Pipeline implements AutoCloseable {
             throw Failure.usage("--topic names one table's topics; give one --table with it");
         }
         for (String name : List.of(nameA, nameB)) {
-            if (!name.matches("[A-Za-z0-9._-]{1,100}")) {
-                throw Failure.usage("a side's name must be 1 to 100 letters, digits, '.', '_' or '-', not '" + name + "'");
-            }
+            ChangeEvent.requireSourceName(name, "a side's name");
         }
         if (nameA.equals(nameB)) {
             throw Failure.usage("the two sides need different names, not both '" + nameA + "'");
@@ -158,17 +154,10 @@ public final class Pipeline implements AutoCloseable {
         List<Capture> fresh = new ArrayList<>();
         for (Table t : found) {
             String base = topic != null ? topic : Capture.defaultTopic(t.schema(), t.name());
-            boolean newOnA;
-            try (Handle h = a.open("cdc-setup")) {
-                newOnA = Capture.find(h, t.schema(), t.name()).isEmpty();
-            }
-            Capture onA = twoWaySide(a, t, base, nameA, "source", done);
-            Capture onB = twoWaySide(b, t, base, nameB, "target", done);
+            Capture onA = twoWaySide(a, t, base, nameA, "source", fresh, done);
+            Capture onB = twoWaySide(b, t, base, nameB, "target", null, done);
             subscribeTwoWay(a, onB, onA, "source", done);
             subscribeTwoWay(b, onA, onB, "target", done);
-            if (newOnA) {
-                fresh.add(onA);
-            }
             done.add("create the topics " + onA.topic() + " and " + onB.topic()
                     + " (cdc topic create NAME), then run a cdc produce and a cdc consume for each side");
         }
@@ -178,15 +167,23 @@ public final class Pipeline implements AutoCloseable {
         return done;
     }
 
-    /** One side of a two-way sync: the table (created from {@code t} when missing) and its capture. */
-    private static Capture twoWaySide(Db db, Table t, String baseTopic, String name, String side, List<String> done) {
+    /**
+     * One side of a two-way sync: the table (created from {@code t} when missing) and its capture,
+     * added to {@code fresh} (when given) if newly installed.
+     */
+    private static Capture twoWaySide(Db db, Table t, String baseTopic, String name, String side, List<Capture> fresh,
+                                      List<String> done) {
         try (Handle h = db.open("cdc-setup")) {
             if (side.equals("target")) {
                 done.add(side + ": " + TargetTable.ensure(h, t));
             }
             Table here = Table.find(h, t.schema(), t.name()).orElseThrow();
-            Capture c = Capture.of(here, installedChangelog(h, here, null), baseTopic + ".from-" + name, name);
+            String installed = installedChangelog(h, here, null);
+            Capture c = Capture.of(here, installed, baseTopic + ".from-" + name, name);
             c.install(h).forEach(l -> done.add(side + ": " + l));
+            if (fresh != null && installed == null) {
+                fresh.add(c);
+            }
             done.add(side + ": this side is '" + name + "'; its changes go to topic " + c.topic() + ", its rows' versions are in "
                     + c.changelogDisplay() + "_versions");
             return c;
@@ -201,9 +198,7 @@ public final class Pipeline implements AutoCloseable {
     private static void subscribeTwoWay(Db db, Capture other, Capture here, String side, List<String> done) {
         try (Handle h = db.open("cdc-setup")) {
             h.execute(Sql.load("target/install.sql"));
-            h.createUpdate(Sql.load("target/subscribe.sql")).bind("topic", other.topic())
-                    .bind("schema", here.table().schema()).bind("table", here.table().name())
-                    .bind("consolidated", false).bind("versions", here.versions()).execute();
+            subscribe(h, other.topic(), here.table(), false, here.versions());
             done.add(side + ": topic " + other.topic() + " (the changes of '" + other.origin() + "') feeds "
                     + here.table().display() + "; conflicts are recorded in cdc.conflicts");
         } catch (Failure f) {
@@ -211,6 +206,12 @@ public final class Pipeline implements AutoCloseable {
         } catch (RuntimeException e) {
             throw db.failed("setup", e);
         }
+    }
+
+    /** Records on the target that {@code topic} feeds {@code table} (subscribe.sql). */
+    private static void subscribe(Handle h, String topic, Table table, boolean consolidated, String versions) {
+        h.createUpdate(Sql.load("target/subscribe.sql")).bind("topic", topic).bind("schema", table.schema())
+                .bind("table", table.name()).bind("consolidated", consolidated).bind("versions", versions).execute();
     }
 
     /** Copies the rows the tables already have into their changelogs; one line per table. */

@@ -54,8 +54,8 @@ public final class ProduceCommand implements Callable<Integer> {
         if (batchSize < 1 || pollMillis < 1) {
             throw Failure.usage("--batch-size and --poll-interval must be positive");
         }
-        if (sourceName != null && !sourceName.matches("[A-Za-z0-9._-]{1,100}")) {
-            throw Failure.usage("--source-name must be 1 to 100 letters, digits, '.', '_' or '-', not '" + sourceName + "'");
+        if (sourceName != null) {
+            dev.cdc.ChangeEvent.requireSourceName(sourceName, "--source-name");
         }
         Db db = source.db();
         List<Capture> captures = new ArrayList<>();

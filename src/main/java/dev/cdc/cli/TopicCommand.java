@@ -41,12 +41,28 @@ public final class TopicCommand implements Callable<Integer> {
         String[] name = Table.parseName(table == null ? "public.employees" : table);
         var kafka = broker.kafka(Capture.defaultTopic(name[0], name[1]));
         if (delete) {
-            Topics.delete(kafka);
-            spec.commandLine().getOut().println("topic " + kafka.topic() + " deleted");
+            delete(kafka, spec.commandLine().getOut());
         } else {
             spec.commandLine().getOut().println(Pipeline.createTopic(kafka, shape.partitions, shape.replication()));
         }
         return 0;
+    }
+
+    private static void delete(dev.cdc.Kafka kafka, PrintWriter out) {
+        Topics.delete(kafka);
+        out.println("topic " + kafka.topic() + " deleted");
+    }
+
+    /** The broker and the topic a subcommand works on. */
+    static final class Named {
+        @Mixin Connections.Broker broker;
+
+        @Parameters(paramLabel = "NAME", description = "The topic.")
+        String name;
+
+        dev.cdc.Kafka kafka() {
+            return broker.named(name);
+        }
     }
 
     /** The shape of a topic to create. */
@@ -103,16 +119,13 @@ public final class TopicCommand implements Callable<Integer> {
     @Command(name = "describe", mixinStandardHelpOptions = true, sortOptions = false,
             header = "Show a topic's partitions (leader, replicas, in-sync replicas) and settings.")
     static final class Describe implements Callable<Integer> {
-        @Mixin Connections.Broker broker;
+        @Mixin Named topic;
         @Spec CommandSpec spec;
-
-        @Parameters(paramLabel = "NAME", description = "The topic.")
-        String name;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            Topics.describe(broker.named(name)).lines().forEach(out::println);
+            Topics.describe(topic.kafka()).lines().forEach(out::println);
             return 0;
         }
     }
@@ -120,11 +133,8 @@ public final class TopicCommand implements Callable<Integer> {
     @Command(name = "alter", mixinStandardHelpOptions = true, sortOptions = false,
             header = "Change a topic's retention (or any topic setting).")
     static final class Alter implements Callable<Integer> {
-        @Mixin Connections.Broker broker;
+        @Mixin Named topic;
         @Spec CommandSpec spec;
-
-        @Parameters(paramLabel = "NAME", description = "The topic.")
-        String name;
 
         @Option(names = "--retention-ms", paramLabel = "MS",
                 description = "Keep events this long (retention.ms; -1: forever). Keep them longer than consume may be stopped.")
@@ -150,7 +160,7 @@ public final class TopicCommand implements Callable<Integer> {
             if (settings.isEmpty()) {
                 throw Failure.usage("nothing to change: give --retention-ms, --retention-bytes or --config KEY=VALUE");
             }
-            Topics.alter(broker.named(name), settings).forEach(spec.commandLine().getOut()::println);
+            Topics.alter(topic.kafka(), settings).forEach(spec.commandLine().getOut()::println);
             return 0;
         }
     }
@@ -158,16 +168,12 @@ public final class TopicCommand implements Callable<Integer> {
     @Command(name = "delete", mixinStandardHelpOptions = true, sortOptions = false,
             header = "Delete a topic and its events, for good.")
     static final class Delete implements Callable<Integer> {
-        @Mixin Connections.Broker broker;
+        @Mixin Named topic;
         @Spec CommandSpec spec;
-
-        @Parameters(paramLabel = "NAME", description = "The topic.")
-        String name;
 
         @Override
         public Integer call() {
-            Topics.delete(broker.named(name));
-            spec.commandLine().getOut().println("topic " + name + " deleted");
+            delete(topic.kafka(), spec.commandLine().getOut());
             return 0;
         }
     }
