@@ -33,8 +33,8 @@ public final class Applier {
     private final String group;
     private final String topic;
     private final boolean consolidated;
-    /** Two-way sync: the table of local row versions ("" when the topic is one-way; null: not read yet). */
-    private String versions;
+    /** Two-way sync: this side's subscription to the other side's topic (empty: one-way; null: not read yet). */
+    private java.util.Optional<Sync> twoWay;
     private final Map<String, Target> targets = new HashMap<>();
     private final Map<TopicPartition, Long> soughtBack = new HashMap<>(); // gaps already sought back over once
 
@@ -103,8 +103,16 @@ public final class Applier {
         }
     }
 
-    /** The apply statements for one target table; upserts by the columns they set. */
-    private record Target(Table table, java.util.Set<String> columns, Map<List<String>, String> upserts, String delete) {
+    /**
+     * The apply statements for one target table; upserts by the columns they set. {@code local}:
+     * the primary key columns this side assigns itself (two-way sync with --key), never written.
+     */
+    private record Target(Table table, java.util.Set<String> columns, java.util.Set<String> local,
+                          Map<List<String>, String> upserts, String delete) {
+    }
+
+    /** Two-way sync: the table of this side's row versions, and the columns rows are related by. */
+    private record Sync(String versions, List<String> key) {
     }
 
     /**
@@ -144,17 +152,17 @@ public final class Applier {
     /** Applies the batch: the decoded records of each partition, in offset order. */
     public Result apply(Handle h, Map<TopicPartition, List<Decoded>> batch) {
         List<Integer> partitions = batch.keySet().stream().map(TopicPartition::partition).sorted().toList();
-        addColumns(h, batch);
-        if (versions == null) {
-            versions = java.util.Objects.requireNonNullElse(h.createQuery(Sql.load("target/two_way_subscription.sql"))
-                    .bind("topic", topic).mapTo(String.class).one(), "");
+        if (twoWay == null) {
+            twoWay = h.createQuery(Sql.load("target/two_way_subscription.sql")).bind("topic", topic)
+                    .map((rs, ctx) -> new Sync(rs.getString("versions"), rs.getString("key_columns") == null ? null
+                            : ChangeEvent.stringList(rs.getString("key_columns")))).findFirst();
         }
-        boolean twoWay = !versions.isEmpty();
+        addColumns(h, batch);
         return h.inTransaction(tx -> {
             // Safe without waiting for the disk: a crash that loses this commit loses the rows and
             // the offsets together, and the events are applied again from Kafka.
             tx.execute("SET LOCAL synchronous_commit = off");
-            if (twoWay) { // the capture triggers do not fire: nothing applied here is sent back
+            if (twoWay.isPresent()) { // the capture triggers do not fire: nothing applied here is sent back
                 tx.execute("SET LOCAL session_replication_role = replica");
             }
             Map<Integer, Stored> stored = lock(tx, partitions);
@@ -164,9 +172,9 @@ public final class Applier {
             }
             requireColumns(tx, batch);
             Plan plan = plan(batch, stored, soughtBack, consolidated);
-            List<ChangeEvent> changes = twoWay ? resolve(tx, plan.changes()) : plan.changes();
+            List<ChangeEvent> changes = twoWay.isPresent() ? resolve(tx, plan.changes()) : plan.changes();
             int rows = truncate(tx, plan.truncates()) + write(tx, changes);
-            if (twoWay) {
+            if (twoWay.isPresent()) {
                 writeVersions(tx, changes);
             }
             save(tx, stored);
@@ -424,26 +432,32 @@ public final class Applier {
 
     private Target target(Handle h, String qualified) {
         return targets.computeIfAbsent(qualified, q -> {
-            Table t = existing(h, q);
-            if (t.key().isEmpty()) {
+            Table catalog = existing(h, q);
+            if (catalog.key().isEmpty()) {
                 throw Failure.precondition("target table " + q + " has no primary key; cdc applies changes by key");
             }
+            Table t = catalog.keyedBy(twoWay.map(Sync::key).orElse(null));
+            java.util.Set<String> local = new java.util.HashSet<>(catalog.key());
+            local.removeAll(t.key());
             Map<String, String> v = new HashMap<>();
             v.put("table", t.sqlName());
             v.put("pk_match", Sql.keyMatch(t.key(), "t", "k"));
-            return new Target(t, java.util.Set.copyOf(t.columns()), new HashMap<>(), Sql.render("target/delete.sql", v));
+            return new Target(t, java.util.Set.copyOf(t.columns()), java.util.Set.copyOf(local), new HashMap<>(),
+                    Sql.render("target/delete.sql", v));
         });
     }
 
     /**
      * The upsert of rows that have {@code columns}: it sets those the target has and does not
-     * compute (a generated column computes its own value), and leaves the others as they are.
+     * compute (a generated column computes its own value) or assign itself (its own primary key,
+     * two-way sync with --key: a new row gets it from its default), and leaves the others as they are.
      */
     private static String upsert(Target target, List<String> columns) {
         return target.upserts().computeIfAbsent(columns, cs -> {
             Table t = target.table();
             List<String> set = t.definition().stream()
-                    .filter(c -> c.generated() == null && (cs.contains(c.name()) || t.key().contains(c.name())))
+                    .filter(c -> c.generated() == null && !target.local().contains(c.name())
+                            && (cs.contains(c.name()) || t.key().contains(c.name())))
                     .map(Table.Column::name).toList();
             List<String> rest = new ArrayList<>(set);
             rest.removeAll(t.key());
@@ -467,7 +481,7 @@ public final class Applier {
     /** Forgets table definitions (after a reconnect, in case the target changed). */
     public void forgetTables() {
         targets.clear();
-        versions = null;
+        twoWay = null;
     }
 
     /**
@@ -569,7 +583,7 @@ public final class Applier {
     private Map<String, String> twoWaySql(Table t) {
         Map<String, String> v = new HashMap<>();
         v.put("table", t.sqlName());
-        v.put("versions", versions);
+        v.put("versions", twoWay.orElseThrow().versions());
         v.put("pk", Sql.idents(t.key()));
         v.put("pk_match", Sql.keyMatch(t.key(), "t", "k"));
         v.put("v_match", Sql.keyMatch(t.key(), "v", "k"));

@@ -11,7 +11,9 @@ import org.jdbi.v3.core.Handle;
 /**
  * A captured table on the source and its changelog: installs the capture, and fills in the
  * table-specific parts of the SQL in {@code sql/source/}. {@code origin}: for two-way sync, the
- * name of this side (its changes' versions are kept, see {@code two_way.sql}); else null.
+ * name of this side (its changes' versions are kept, see {@code two_way.sql}); else null. The
+ * table's key is what events are keyed by: its primary key, or for two-way sync the columns that
+ * relate rows across sides ({@link Table#keyedBy}, recorded in cdc.capture.key_columns).
  */
 public record Capture(Table table, String changelogSchema, String changelogName, String topic, String origin) {
     /** A statement's changes are written in changelog rows of about this many bytes at most. */
@@ -125,6 +127,7 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         v.put("v_join_n", Sql.keyMatch(table.key(), "v", n));
         v.put("v_join_o", Sql.keyMatch(table.key(), "v", o));
         v.put("origin_lit", origin == null ? "NULL" : Sql.literal(origin));
+        v.put("key_columns_lit", origin == null ? "NULL" : Sql.literal(ChangeEvent.toJson(table.key())));
         v.put("two_way_write", origin == null ? "" : Sql.render("source/two_way_write.sql", v));
         v.put("two_way_delete", origin == null ? "" : Sql.render("source/two_way_delete.sql", v));
         return v;
@@ -198,7 +201,7 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         Map<String, String> v = sql();
         v.put("role", Sql.ident(role));
         h.execute(Sql.render("source/grant_produce.sql", v));
-        if (h.createQuery("SELECT current_setting('server_version_num')::int >= 170000").mapTo(Boolean.class).one()) {
+        if (Db.serverAtLeast(h, 170000)) {
             h.execute(Sql.render("source/grant_maintain.sql", v));
         }
     }
@@ -256,7 +259,8 @@ public record Capture(Table table, String changelogSchema, String changelogName,
                 .bind("schema", schema).bind("table", name).mapToMap().list()) {
             String s = (String) r.get("table_schema");
             String t = (String) r.get("table_name");
-            Table.find(h, s, t).ifPresent(table -> captures.add(new Capture(table, (String) r.get("changelog_schema"),
+            List<String> key = r.get("key_columns") == null ? null : ChangeEvent.stringList((String) r.get("key_columns"));
+            Table.find(h, s, t).ifPresent(table -> captures.add(new Capture(table.keyedBy(key), (String) r.get("changelog_schema"),
                     (String) r.get("changelog_name"), r.get("topic") != null ? (String) r.get("topic") : defaultTopic(s, t),
                     (String) r.get("origin"))));
         }

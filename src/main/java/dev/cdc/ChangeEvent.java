@@ -340,6 +340,19 @@ public record ChangeEvent(char op, String table, String key, String after, List<
                 && (this.seq < seq || this.seq == seq && this.index <= index));
     }
 
+    /** A JSON array of strings as text, e.g. {@code ["uid"]}, and back: column lists kept in the catalog. */
+    public static String toJson(List<String> names) {
+        return toJson(JSON.valueToTree(names));
+    }
+
+    public static List<String> stringList(String json) {
+        try {
+            return List.of(JSON.readValue(json, String[].class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not a JSON array of strings: " + json, e);
+        }
+    }
+
     public static String toJson(JsonNode node) {
         try {
             return JSON.writeValueAsString(node);

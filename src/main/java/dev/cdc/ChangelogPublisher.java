@@ -430,9 +430,12 @@ public final class ChangelogPublisher implements Runnable {
 
     /** A row has columns the producer did not know: reads the table's definition again. */
     private void refreshDefinition(List<String> seen) {
-        Table now = Table.find(db, cfg.schema(), cfg.table()).orElseThrow(() -> Failure.precondition(
-                "captured table " + capture.table().display() + " no longer exists on the " + cfg.source().where()));
-        capture = new Capture(now, capture.changelogSchema(), capture.changelogName(), capture.topic(), capture.origin());
+        if (Table.find(db, cfg.schema(), cfg.table()).isEmpty()) {
+            throw Failure.precondition("captured table " + capture.table().display() + " no longer exists on the "
+                    + cfg.source().where());
+        }
+        capture = Capture.load(db, cfg.source(), cfg.schema(), cfg.table()); // keyed as recorded
+        Table now = capture.table();
         java.util.Set<String> known = new java.util.HashSet<>(now.columns());
         known.addAll(seen); // a column added and dropped again since: the consumer stops on it, naming it
         knownColumns = known;

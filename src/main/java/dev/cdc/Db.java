@@ -87,6 +87,23 @@ public final class Db {
         return Jdbi.create(() -> c).open();
     }
 
+    /** Runs {@code work} on a new connection; an error becomes a {@link Failure} saying what failed, and where. */
+    public <T> T run(String doing, java.util.function.Function<Handle, T> work) {
+        try (Handle h = open("cdc-" + doing)) {
+            return work.apply(h);
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw failed(doing, e);
+        }
+    }
+
+    /** Whether the server of {@code h} is at least that version ({@code 150000}: PostgreSQL 15). */
+    public static boolean serverAtLeast(Handle h, int versionNum) {
+        return h.createQuery("SELECT current_setting('server_version_num')::int >= :v").bind("v", versionNum)
+                .mapTo(Boolean.class).one();
+    }
+
     /** The user lacks rights cdc needs here: what is missing, and the setup option that grants it. */
     public Failure lacksRights(String what) {
         return Failure.precondition("user '" + user + "' on the " + where() + ": " + what + " (cdc setup --"

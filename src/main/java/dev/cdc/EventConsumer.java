@@ -171,6 +171,16 @@ public final class EventConsumer implements Runnable {
             if (!missing.isEmpty()) {
                 throw cfg.target().lacksRights("lacks " + String.join(", ", missing));
             }
+            boolean twoWay = h.createQuery(Sql.load("target/two_way_subscription.sql")).bind("topic", cfg.kafka().topic())
+                    .mapToMap().findFirst().isPresent();
+            if (twoWay && !h.createQuery(Sql.render("target/may_skip_triggers.sql", Map.of("granted",
+                    Db.serverAtLeast(h, 150000)
+                            ? "has_parameter_privilege('session_replication_role', 'SET')" : "false")))
+                    .mapTo(Boolean.class).one()) {
+                throw cfg.target().lacksRights("may not set session_replication_role, which applying the other side of a "
+                        + "two-way sync without sending it back needs (a superuser, or GRANT SET ON PARAMETER "
+                        + "session_replication_role on PostgreSQL 15+)");
+            }
         } catch (Failure f) {
             throw f;
         } catch (RuntimeException e) {

@@ -94,7 +94,7 @@ public final class Pipeline implements AutoCloseable {
             for (Capture c : captures) {
                 Table into = targetShape(c.table(), consolidateInto);
                 done.add("target: " + (demo && consolidateInto == null ? createEmployees(h) : TargetTable.ensure(h, into)));
-                subscribe(h, c.topic(), into, consolidateInto != null, null);
+                subscribe(h, c.topic(), into, consolidateInto != null, null, null);
                 done.add("target: topic " + c.topic() + " feeds " + into.display() + (consolidateInto == null ? ""
                         : ", one row per source and key (" + String.join(", ", into.key())
                         + "; each producer names its source with --source-name)"));
@@ -117,101 +117,13 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Two-way sync of the named tables ("schema.table") between {@code a} (where they exist) and
-     * {@code b} (where they are created from a's definition when missing): capture on both sides,
-     * each side named ({@code nameA}, {@code nameB}) and publishing to a topic of its own
-     * ({@code <topic>.from-<name>}), which the other side applies; the row versions that resolve
-     * conflicts (see two_way.sql). With {@code snapshot}, a's existing rows are copied to b.
+     * Records on the target that {@code topic} feeds {@code table} (subscribe.sql); for the other
+     * side of a two-way sync, with the table of versions and the key columns (JSON), else nulls.
      */
-    public static List<String> setupTwoWay(Db a, Db b, List<String> tables, String topic, String nameA, String nameB,
-                                           boolean snapshot) {
-        if (tables.isEmpty()) {
-            throw Failure.usage("--two-way needs --table: the tables to keep in sync");
-        }
-        if (tables.size() > 1 && topic != null) {
-            throw Failure.usage("--topic names one table's topics; give one --table with it");
-        }
-        for (String name : List.of(nameA, nameB)) {
-            ChangeEvent.requireSourceName(name, "a side's name");
-        }
-        if (nameA.equals(nameB)) {
-            throw Failure.usage("the two sides need different names, not both '" + nameA + "'");
-        }
-        List<String> done = new ArrayList<>();
-        List<Table> found = new ArrayList<>();
-        try (Handle h = a.open("cdc-setup")) {
-            for (String name : tables) {
-                String[] n = Table.parseName(name);
-                found.add(Table.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
-                        "table " + n[0] + "." + n[1] + " does not exist on the " + a.where())));
-            }
-        } catch (Failure f) {
-            throw f;
-        } catch (RuntimeException e) {
-            throw a.failed("setup", e);
-        }
-        checkTargets(b, found);
-        List<Capture> fresh = new ArrayList<>();
-        for (Table t : found) {
-            String base = topic != null ? topic : Capture.defaultTopic(t.schema(), t.name());
-            Capture onA = twoWaySide(a, t, base, nameA, "source", fresh, done);
-            Capture onB = twoWaySide(b, t, base, nameB, "target", null, done);
-            subscribeTwoWay(a, onB, onA, "source", done);
-            subscribeTwoWay(b, onA, onB, "target", done);
-            done.add("create the topics " + onA.topic() + " and " + onB.topic()
-                    + " (cdc topic create NAME), then run a cdc produce and a cdc consume for each side");
-        }
-        if (snapshot) {
-            done.addAll(snapshot(a, fresh, 5000));
-        }
-        return done;
-    }
-
-    /**
-     * One side of a two-way sync: the table (created from {@code t} when missing) and its capture,
-     * added to {@code fresh} (when given) if newly installed.
-     */
-    private static Capture twoWaySide(Db db, Table t, String baseTopic, String name, String side, List<Capture> fresh,
-                                      List<String> done) {
-        try (Handle h = db.open("cdc-setup")) {
-            if (side.equals("target")) {
-                done.add(side + ": " + TargetTable.ensure(h, t));
-            }
-            Table here = Table.find(h, t.schema(), t.name()).orElseThrow();
-            String installed = installedChangelog(h, here, null);
-            Capture c = Capture.of(here, installed, baseTopic + ".from-" + name, name);
-            c.install(h).forEach(l -> done.add(side + ": " + l));
-            if (fresh != null && installed == null) {
-                fresh.add(c);
-            }
-            done.add(side + ": this side is '" + name + "'; its changes go to topic " + c.topic() + ", its rows' versions are in "
-                    + c.changelogDisplay() + "_versions");
-            return c;
-        } catch (Failure f) {
-            throw f;
-        } catch (RuntimeException e) {
-            throw db.failed("setup", e);
-        }
-    }
-
-    /** On {@code db}: the bookkeeping, and that the other side's topic feeds the table, two-way. */
-    private static void subscribeTwoWay(Db db, Capture other, Capture here, String side, List<String> done) {
-        try (Handle h = db.open("cdc-setup")) {
-            h.execute(Sql.load("target/install.sql"));
-            subscribe(h, other.topic(), here.table(), false, here.versions());
-            done.add(side + ": topic " + other.topic() + " (the changes of '" + other.origin() + "') feeds "
-                    + here.table().display() + "; conflicts are recorded in cdc.conflicts");
-        } catch (Failure f) {
-            throw f;
-        } catch (RuntimeException e) {
-            throw db.failed("setup", e);
-        }
-    }
-
-    /** Records on the target that {@code topic} feeds {@code table} (subscribe.sql). */
-    private static void subscribe(Handle h, String topic, Table table, boolean consolidated, String versions) {
+    static void subscribe(Handle h, String topic, Table table, boolean consolidated, String versions, String keyColumns) {
         h.createUpdate(Sql.load("target/subscribe.sql")).bind("topic", topic).bind("schema", table.schema())
-                .bind("table", table.name()).bind("consolidated", consolidated).bind("versions", versions).execute();
+                .bind("table", table.name()).bind("consolidated", consolidated).bind("versions", versions)
+                .bind("key_columns", keyColumns).execute();
     }
 
     /** Copies the rows the tables already have into their changelogs; one line per table. */

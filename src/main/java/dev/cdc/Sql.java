@@ -72,12 +72,12 @@ public final class Sql {
         return names.stream().map(Sql::ident).collect(Collectors.joining(", "));
     }
 
-    /** {@code prefix."a" = other."a" AND ...} for a list of key columns. */
     /** {@code alias."a", alias."b"}: the key columns of a row. */
     public static String keyList(List<String> key, String alias) {
         return key.stream().map(c -> alias + "." + ident(c)).collect(Collectors.joining(", "));
     }
 
+    /** {@code prefix."a" = other."a" AND ...} for a list of key columns. */
     public static String keyMatch(List<String> key, String left, String right) {
         return key.stream().map(c -> left + "." + ident(c) + " = " + right + "." + ident(c))
                 .collect(Collectors.joining(" AND "));

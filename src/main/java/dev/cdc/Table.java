@@ -68,6 +68,15 @@ public record Table(String schema, String name, List<Column> definition, List<St
         return new Table(into[0], into[1], List.copyOf(columns), List.copyOf(k));
     }
 
+    /**
+     * This table keyed by other columns than its primary key: two-way sync with --key, where rows
+     * are related by columns both sides share and each side assigns its own primary key. Null:
+     * the table as it is.
+     */
+    public Table keyedBy(List<String> columns) {
+        return columns == null ? this : new Table(schema, name, definition, List.copyOf(columns));
+    }
+
     /** The column names, in table order. */
     public List<String> columns() {
         return definition.stream().map(Column::name).toList();

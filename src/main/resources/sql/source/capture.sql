@@ -1,6 +1,6 @@
 -- Capture for one table: the changelog, four statement-level triggers and the cdc.capture row.
 -- Placeholders: ${table} ${changelog} (quoted, schema-qualified names), ${schema_lit} ${table_lit}
--- ${changelog_schema_lit} ${changelog_name_lit} ${channel_lit} (literals), ${fn_write}
+-- ${changelog_schema_lit} ${changelog_name_lit} ${channel_lit} ${key_columns_lit} (literals), ${fn_write}
 -- ${fn_delete} ${fn_truncate} (function names), ${columns_lit} (the columns, JSON), ${old_keys} / ${chunk_keys} (the keys of rows o / c.r as
 -- {"column": [values]}), ${old_key_size} (bytes of o's key), ${pk_join} (o matches n by key),
 -- ${chunk_bytes} (the most a changelog row holds, unless one row is bigger), ${n} ${o} (aliases of
@@ -149,7 +149,8 @@ CREATE TRIGGER cdc_capture_truncate AFTER TRUNCATE ON ${table}
     FOR EACH STATEMENT EXECUTE FUNCTION ${fn_truncate}();
 
 -- cdc setup makes the target table match these columns, so they count as announced.
-INSERT INTO cdc.capture (table_schema, table_name, changelog_schema, changelog_name, topic, columns, origin)
-VALUES (${schema_lit}, ${table_lit}, ${changelog_schema_lit}, ${changelog_name_lit}, ${topic_lit}, ${columns_lit}, ${origin_lit})
+INSERT INTO cdc.capture (table_schema, table_name, changelog_schema, changelog_name, topic, columns, origin, key_columns)
+VALUES (${schema_lit}, ${table_lit}, ${changelog_schema_lit}, ${changelog_name_lit}, ${topic_lit}, ${columns_lit}, ${origin_lit},
+        ${key_columns_lit})
 ON CONFLICT (table_schema, table_name) DO UPDATE SET topic = EXCLUDED.topic, columns = EXCLUDED.columns,
-                                                     origin = EXCLUDED.origin;
+                                                     origin = EXCLUDED.origin, key_columns = EXCLUDED.key_columns;

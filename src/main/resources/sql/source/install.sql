@@ -32,6 +32,8 @@ CREATE TABLE IF NOT EXISTS cdc.capture (
                                                           -- the topic (a schema event), see Table.Column
     origin           text,                                -- two-way sync: this side's name (cdc setup
                                                           -- --two-way), the default of --source-name
+    key_columns      json,                                -- two-way sync: the columns that relate rows
+                                                          -- across sides (JSON array; null: the primary key)
     PRIMARY KEY (table_schema, table_name)
 );
 
@@ -39,4 +41,5 @@ CREATE TABLE IF NOT EXISTS cdc.capture (
 ALTER TABLE cdc.capture ADD COLUMN IF NOT EXISTS topic text;
 ALTER TABLE cdc.capture ADD COLUMN IF NOT EXISTS columns json;
 ALTER TABLE cdc.capture ADD COLUMN IF NOT EXISTS origin text;
+ALTER TABLE cdc.capture ADD COLUMN IF NOT EXISTS key_columns json;
 

@@ -30,10 +30,13 @@ CREATE TABLE IF NOT EXISTS cdc.subscriptions (
     table_schema text NOT NULL,
     table_name   text NOT NULL,
     consolidated boolean NOT NULL DEFAULT false,
-    versions     text -- two-way sync: the table of this side's row versions (see source/two_way.sql)
+    versions     text, -- two-way sync: the table of this side's row versions (see source/two_way.sql)
+    key_columns  json  -- two-way sync: the columns that relate rows across sides (JSON array; null: the
+                       -- primary key); the other primary key columns are this side's own
 );
 ALTER TABLE cdc.subscriptions ADD COLUMN IF NOT EXISTS consolidated boolean NOT NULL DEFAULT false;
 ALTER TABLE cdc.subscriptions ADD COLUMN IF NOT EXISTS versions text;
+ALTER TABLE cdc.subscriptions ADD COLUMN IF NOT EXISTS key_columns json;
 
 -- Two-way sync: every conflict, with both versions. A conflict is a change from the other side
 -- that lost against a change made here that it did not know of (the later version wins; on a tie

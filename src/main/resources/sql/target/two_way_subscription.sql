@@ -1,2 +1,3 @@
--- The table of row versions when the topic is the other side of a two-way sync; else NULL.
-SELECT max(versions) FROM cdc.subscriptions WHERE topic = :topic
+-- When the topic is the other side of a two-way sync: the table of row versions, and the columns
+-- that relate rows across sides (JSON array); no row otherwise.
+SELECT versions, key_columns::text AS key_columns FROM cdc.subscriptions WHERE topic = :topic AND versions IS NOT NULL

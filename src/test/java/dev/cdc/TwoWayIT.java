@@ -45,8 +45,8 @@ class TwoWayIT {
         List<Writer> writers = new ArrayList<>();
         try {
             p.startAll();
-            writers.add(new Writer(servers.source, "legacy").start());
-            writers.add(new Writer(servers.target, "service").start());
+            writers.add(new Writer(servers.source, "legacy", TABLE, "id").start());
+            writers.add(new Writer(servers.target, "service", TABLE, "id").start());
             Await.until("both sides applying", 60_000, () -> count(servers.target, "home = 'legacy'") > 200
                     && count(servers.source, "home = 'service'") > 200);
             p.killAll(); // every process, mid-stream
@@ -93,6 +93,9 @@ class TwoWayIT {
                 assertEquals(10, count(db, "note = 'legacy-later'"));
                 assertEquals(5, count(db, "note = 'service-after-delete'"), "the later update wins over the delete");
             }
+            // the sides converge as soon as the winning changes are applied; the losing ones may come later
+            awaitConflicts(p, 35);
+            p.terminateAll();
             long onLegacy = conflicts(servers.source);
             long onService = conflicts(servers.target);
             assertEquals(35, onLegacy + onService, "each conflict recorded once: " + onLegacy + " + " + onService);
@@ -106,10 +109,137 @@ class TwoWayIT {
                 assertTrue(((String) c.get("l")).contains("service-later") && ((String) c.get("i")).contains("legacy-first"),
                         c.toString());
             }
-            p.terminateAll();
         } finally {
             writers.forEach(Writer::stop);
             p.closeAll();
+        }
+    }
+
+    /**
+     * --key: rows related by a UUID both sides share, while each side numbers its rows itself (legacy
+     * a serial integer, the service a bigint identity from 1,000,000): every row keeps its side's
+     * own id, applied rows get the receiving side's. The processes run as roles with only what
+     * setup granted them on both sides. Setup refuses a key that is not unique, or a table missing
+     * on the other side.
+     */
+    @Test
+    void rows_related_by_a_shared_key_keep_each_sides_own_ids() throws Exception {
+        servers = TestServers.get();
+        kafka = servers.reset();
+        String t = "twoway.customers";
+        for (Db db : sides()) {
+            try (Handle h = db.open("cdc-test")) {
+                h.execute("DROP SCHEMA IF EXISTS twoway CASCADE");
+                h.execute("CREATE SCHEMA twoway");
+            }
+            OperationsIT.roles(db, "tw_producer", "tw_consumer");
+        }
+        try (Handle h = servers.source.open("cdc-test")) {
+            h.execute("CREATE TABLE " + t + " (id serial PRIMARY KEY, uid uuid NOT NULL DEFAULT gen_random_uuid(), "
+                    + "home text NOT NULL, n integer NOT NULL DEFAULT 0, note text)");
+            h.execute("INSERT INTO " + t + " (home, note) SELECT 'legacy', 'before' FROM generate_series(1, 100)");
+        }
+        List<String> setupArgs = List.of("--two-way", "--table", t, "--key", "uid", "--side-names", "legacy,service",
+                "--topic", kafka.topic(), "--producer-role", "tw_producer", "--consumer-role", "tw_consumer");
+        CliTest.Run missing = CliTest.run(OperationsIT.line("setup", servers.sourceArgs(), servers.targetArgs(), setupArgs));
+        assertEquals(Failure.PRECONDITION, missing.code(), missing.out() + missing.err());
+        assertTrue(missing.err().contains("no unique index on (uid)"), missing.err());
+        try (Handle h = servers.source.open("cdc-test")) {
+            h.execute("CREATE UNIQUE INDEX ON " + t + " (uid)");
+        }
+        missing = CliTest.run(OperationsIT.line("setup", servers.sourceArgs(), servers.targetArgs(), setupArgs));
+        assertEquals(Failure.PRECONDITION, missing.code(), missing.out() + missing.err());
+        assertTrue(missing.err().contains("does not exist on the target database"), missing.err());
+        try (Handle h = servers.target.open("cdc-test")) {
+            h.execute("CREATE TABLE " + t + " (id bigint GENERATED ALWAYS AS IDENTITY (START WITH 1000000) PRIMARY KEY, "
+                    + "uid uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(), home text NOT NULL, n integer NOT NULL DEFAULT 0, "
+                    + "note text)");
+        }
+        CliTest.Run setup = CliTest.run(OperationsIT.line("setup", servers.sourceArgs(), servers.targetArgs(), setupArgs));
+        assertEquals(0, setup.code(), setup.out() + setup.err());
+        assertTrue(setup.out().contains("rows are related by (uid), id is this side's own"), setup.out());
+        for (String side : List.of("legacy", "service")) {
+            Pipeline.createTopic(new Kafka(kafka.bootstrapServers(), kafka.topic() + ".from-" + side, Map.of()), 3, (short) 1);
+        }
+        Procs p = new Procs("tw_producer", "tw_consumer");
+        List<Writer> writers = new ArrayList<>();
+        try {
+            p.startAll();
+            writers.add(new Writer(servers.source, "legacy", t, "uid").start());
+            writers.add(new Writer(servers.target, "service", t, "uid").start());
+            Await.until("both sides applying", 60_000, () -> count(servers.target, "home = 'legacy'", t) > 200
+                    && count(servers.source, "home = 'service'", t) > 200);
+            p.killAll();
+            p.startAll();
+            Await.sleep(2000);
+            for (Writer w : writers) {
+                w.close();
+            }
+            convergeShared(p, t);
+
+            // conflicts on purpose: both consumers stopped, the same rows changed on both sides
+            assertEquals(0, p.consumeA.terminate(), p.consumeA.output());
+            assertEquals(0, p.consumeB.terminate(), p.consumeB.output());
+            List<String> uids;
+            try (Handle h = servers.source.open("cdc-test")) {
+                uids = h.createQuery("SELECT uid::text FROM " + t + " WHERE note = 'before' ORDER BY uid LIMIT 6")
+                        .mapTo(String.class).list();
+            }
+            assertEquals(6, uids.size());
+            for (Db db : sides()) {
+                try (Handle h = db.open("cdc-test")) {
+                    h.execute("UPDATE " + t + " SET note = ? WHERE uid = ANY(CAST(? AS uuid[]))",
+                            db == servers.source ? "legacy-first" : "service-later", array(uids));
+                }
+            }
+            p.consumeA = p.consume(servers.source, "legacy");
+            p.consumeB = p.consume(servers.target, "service");
+            convergeShared(p, t);
+            for (Db db : sides()) {
+                assertEquals(6, count(db, "note = 'service-later'", t));
+            }
+            awaitConflicts(p, 6);
+            p.terminateAll();
+            assertEquals(6, conflicts(servers.source) + conflicts(servers.target), "each conflict recorded once");
+            assertEquals(0, count(servers.source, "id >= 1000000", t), "legacy numbers every row itself");
+            assertEquals(0, count(servers.target, "id < 1000000", t), "the service numbers every row itself");
+            assertTrue(count(servers.target, "true", t) > 300, "rows from both sides");
+
+            // without the right to skip the triggers, consume would send back what it applies: it refuses to start
+            try (Handle h = servers.target.open("cdc-test")) {
+                h.execute("REVOKE SET ON PARAMETER session_replication_role FROM tw_consumer");
+            }
+            CliTest.Run denied = CliTest.run(OperationsIT.line("consume", List.of("--target", servers.target.url(),
+                    "--target-user", "tw_consumer"), p.broker(), List.of("--group", "g-service-" + kafka.topic())));
+            assertEquals(Failure.PRECONDITION, denied.code(), denied.out() + denied.err());
+            assertTrue(denied.err().contains("session_replication_role") && denied.err().contains("--consumer-role"),
+                    denied.err());
+        } finally {
+            writers.forEach(Writer::stop);
+            p.closeAll();
+        }
+    }
+
+    /** Waits until both sides together recorded at least {@code n} conflicts. */
+    void awaitConflicts(Procs p, long n) {
+        Await.until(n + " conflicts recorded", 60_000, () -> {
+            p.check();
+            return conflicts(servers.source) + conflicts(servers.target) >= n;
+        });
+    }
+
+    /** Waits until both sides hold the same rows, each side's own ids left out. */
+    void convergeShared(Procs p, String table) {
+        Await.until("both sides identical but for their ids", 120_000, () -> {
+            p.check();
+            return shared(servers.source, table).equals(shared(servers.target, table));
+        });
+    }
+
+    static String shared(Db db, String table) {
+        try (Handle h = db.open("cdc-test")) {
+            return h.createQuery("SELECT coalesce(jsonb_agg(to_jsonb(a) - 'id' ORDER BY uid), '[]')::text FROM " + table + " a")
+                    .mapTo(String.class).one();
         }
     }
 
@@ -156,21 +286,32 @@ class TwoWayIT {
         return "{" + String.join(",", ids) + "}";
     }
 
-    /** The four processes: a producer and a consumer on each side. */
+    /** The four processes: a producer and a consumer on each side (as these roles; null: the servers' user). */
     final class Procs {
+        final String producer;
+        final String consumer;
         CdcProcess produceA;
         CdcProcess produceB;
         CdcProcess consumeA;
         CdcProcess consumeB;
 
+        Procs() {
+            this(null, null);
+        }
+
+        Procs(String producer, String consumer) {
+            this.producer = producer;
+            this.consumer = consumer;
+        }
+
         CdcProcess produce(Db db, String side) throws Exception {
             return CdcProcess.start("produce-" + side, OperationsIT.line("produce", List.of("--source", db.url(),
-                    "--source-user", db.user(), "--source-password", db.password()), broker()));
+                    "--source-user", producer != null ? producer : db.user(), "--source-password", db.password()), broker()));
         }
 
         CdcProcess consume(Db db, String side) throws Exception {
             return CdcProcess.start("consume-into-" + side, OperationsIT.line("consume", List.of("--target", db.url(),
-                    "--target-user", db.user(), "--target-password", db.password()), broker(),
+                    "--target-user", consumer != null ? consumer : db.user(), "--target-password", db.password()), broker(),
                     List.of("--group", "g-" + side + "-" + kafka.topic())));
         }
 
@@ -220,13 +361,18 @@ class TwoWayIT {
     static final class Writer {
         final Db db;
         final String home;
+        final String table;
+        final String key;
         final AtomicBoolean stopping = new AtomicBoolean();
         final AtomicReference<RuntimeException> failure = new AtomicReference<>();
         Thread thread;
 
-        Writer(Db db, String home) {
+        /** Writes the rows of {@code home} in {@code table}, choosing them by {@code key}. */
+        Writer(Db db, String home, String table, String key) {
             this.db = db;
             this.home = home;
+            this.table = table;
+            this.key = key;
         }
 
         Writer start() {
@@ -235,13 +381,13 @@ class TwoWayIT {
                 try (Handle h = db.open("cdc-test-writer")) {
                     while (!stopping.get()) {
                         h.useTransaction(tx -> {
-                            tx.execute("INSERT INTO " + TABLE + " (home, note) SELECT ?, 'w' FROM generate_series(1, ?)",
+                            tx.execute("INSERT INTO " + table + " (home, note) SELECT ?, 'w' FROM generate_series(1, ?)",
                                     home, 1 + rnd.nextInt(5));
-                            tx.execute("UPDATE " + TABLE + " SET n = n + 1 WHERE id IN (SELECT id FROM " + TABLE
-                                    + " WHERE home = ? ORDER BY random() LIMIT 3)", home);
+                            tx.execute("UPDATE " + table + " SET n = n + 1 WHERE " + key + " IN (SELECT " + key + " FROM "
+                                    + table + " WHERE home = ? ORDER BY random() LIMIT 3)", home);
                             if (rnd.nextInt(4) == 0) {
-                                tx.execute("DELETE FROM " + TABLE + " WHERE id IN (SELECT id FROM " + TABLE
-                                        + " WHERE home = ? ORDER BY random() LIMIT 1)", home);
+                                tx.execute("DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key + " FROM "
+                                        + table + " WHERE home = ? ORDER BY random() LIMIT 1)", home);
                             }
                         });
                         Thread.sleep(5);

@@ -1,6 +1,7 @@
 package dev.cdc.cli;
 
 import dev.cdc.Pipeline;
+import dev.cdc.TwoWaySync;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -42,12 +43,14 @@ public final class SetupCommand implements Callable<Integer> {
 
     @Option(names = "--producer-role", split = ",", paramLabel = "ROLE",
             description = "Grant this existing source role what cdc produce and cdc status need, and no more (see the "
-                    + "README's table of rights). Roles that only write the captured tables need nothing from cdc.")
+                    + "README's table of rights). Roles that only write the captured tables need nothing from cdc. "
+                    + "With --two-way: on both sides.")
     List<String> producerRoles = new ArrayList<>();
 
     @Option(names = "--consumer-role", split = ",", paramLabel = "ROLE",
             description = "Grant this existing target role what cdc consume and cdc status need on the bookkeeping "
-                    + "tables and the target tables, and no more.")
+                    + "tables and the target tables, and no more. With --two-way: on both sides, with the row versions, "
+                    + "cdc.conflicts and (PostgreSQL 15+) the right to set session_replication_role.")
     List<String> consumerRoles = new ArrayList<>();
 
     @Option(names = "--consolidate-into", paramLabel = "SCHEMA.TABLE",
@@ -71,18 +74,30 @@ public final class SetupCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}); on equal versions the side whose name sorts first wins.")
     List<String> sideNames;
 
+    @Option(names = "--key", split = ",", paramLabel = "COLUMN",
+            description = "With --two-way: relate rows across the sides by these columns (a UUID both share, say) "
+                    + "instead of the primary key, so each side keeps assigning its own primary key (a serial id): "
+                    + "rows applied from the other side get this side's own. The columns must be NOT NULL and unique "
+                    + "on both sides, the other primary key columns an identity or serial, and the table must exist on "
+                    + "both sides.")
+    List<String> key;
+
     @Override
     public Integer call() {
         if (twoWay) {
             if (sideNames.size() != 2) {
                 throw dev.cdc.Failure.usage("--side-names takes two names, the source's and the target's");
             }
-            if (consolidateInto != null || changelog != null || !producerRoles.isEmpty() || !consumerRoles.isEmpty()) {
-                throw dev.cdc.Failure.usage("--two-way does not go with --consolidate-into, --changelog or the role options");
+            if (consolidateInto != null || changelog != null) {
+                throw dev.cdc.Failure.usage("--two-way does not go with --consolidate-into or --changelog");
             }
-            Pipeline.setupTwoWay(source.db(), target.db(), tables, topic, sideNames.get(0), sideNames.get(1), !noSnapshot)
+            TwoWaySync.setup(source.db(), target.db(), new TwoWaySync.Request(tables, topic, sideNames.get(0),
+                    sideNames.get(1), key, !noSnapshot, new Pipeline.Roles(producerRoles, consumerRoles)))
                     .forEach(spec.commandLine().getOut()::println);
             return 0;
+        }
+        if (key != null) {
+            throw dev.cdc.Failure.usage("--key goes with --two-way (one-way sync relates rows by the primary key)");
         }
         for (String line : Pipeline.setup(source.db(), target.db(), tables, changelog, topic, !noSnapshot,
                 new Pipeline.Roles(producerRoles, consumerRoles), consolidateInto)) {
