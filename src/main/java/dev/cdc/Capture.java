@@ -100,6 +100,7 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         v.put("fn_write", function("write"));
         v.put("fn_delete", function("delete"));
         v.put("fn_truncate", function("truncate"));
+        v.put("fn_no_truncate", function("no_truncate"));
         v.put("columns_lit", Sql.literal(table.definitionJson()));
         String n = alias("n");
         String o = alias("o");

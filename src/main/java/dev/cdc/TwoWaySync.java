@@ -139,7 +139,17 @@ public final class TwoWaySync {
                 + a.display() + " does not exist on the " + b.where() + "; with --key each side has its own primary "
                 + "key, so create it there first (with a unique, NOT NULL " + String.join(", ", key) + ")"));
         checkKey(h, there, key, b);
-        List<String> problems = TargetTable.differences(shared(a, key), shared(there, key));
+        List<String> problems = new ArrayList<>(TargetTable.differences(shared(a, key), shared(there, key)));
+        // each side's own key columns are in its events, and left out where they are applied
+        for (Table[] pair : new Table[][] {{a, there}, {there, a}}) {
+            for (String c : local(pair[0], key)) {
+                if (!pair[1].columns().contains(c)) {
+                    problems.add("primary key column " + c + " of the " + (pair[0] == a ? "source" : "target")
+                            + " is missing on the " + (pair[0] == a ? "target" : "source")
+                            + " (the primary key columns outside --key must have the same names on both sides)");
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             throw Failure.precondition("table " + a.display() + " on the " + b.where() + " cannot take the rows of the other "
                     + "side: " + String.join("; ", problems));

@@ -67,6 +67,12 @@ class TwoWayIT {
             Await.until("the burst on the service side", 60_000, () -> count(servers.target, "note = 'burst' AND n = 1") == 2000);
             assertEquals(0, count(servers.target, "true", "twoway.accounts_cdc"), "the service captured what it applied");
             p.produceB = p.produce(servers.target, "service");
+            try (Handle h = servers.source.open("cdc-test")) { // no trace of the rows: cannot follow the conflict rule
+                var refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                        () -> h.execute("TRUNCATE " + TABLE));
+                assertEquals("0A000", Db.sqlState(refused));
+                assertTrue(Db.rootMessage(refused).contains("two-way sync"), Db.rootMessage(refused));
+            }
 
             // conflicts: both consumers stopped, the same rows changed on both sides
             assertEquals(0, p.consumeA.terminate(), p.consumeA.output());
