@@ -13,11 +13,11 @@ WHERE CASE WHEN has_schema_privilege(t.table_schema, 'USAGE')
            THEN to_regclass(t.relation) IS NOT NULL AND NOT has_table_privilege(t.relation, p.privilege) ELSE true END
 UNION ALL
 SELECT format('%s on %s', p.privilege, s.versions)
-FROM cdc.subscriptions s
+FROM (SELECT to_jsonb(x) ->> 'versions' AS versions FROM cdc.subscriptions x WHERE x.topic = :topic) s
 CROSS JOIN (VALUES ('SELECT'), ('INSERT'), ('UPDATE')) p(privilege)
-WHERE s.topic = :topic AND to_regclass(s.versions) IS NOT NULL AND NOT has_table_privilege(s.versions, p.privilege)
+WHERE to_regclass(s.versions) IS NOT NULL AND NOT has_table_privilege(s.versions, p.privilege)
 UNION ALL
 SELECT 'INSERT on cdc.conflicts'
-FROM cdc.subscriptions s
-WHERE s.topic = :topic AND s.versions IS NOT NULL AND to_regclass('cdc.conflicts') IS NOT NULL
+FROM (SELECT to_jsonb(x) ->> 'versions' AS versions FROM cdc.subscriptions x WHERE x.topic = :topic) s
+WHERE s.versions IS NOT NULL AND to_regclass('cdc.conflicts') IS NOT NULL
   AND has_schema_privilege('cdc', 'USAGE') AND NOT has_table_privilege('cdc.conflicts', 'INSERT')
