@@ -32,6 +32,11 @@ public final class Applier {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("cdc.consume");
     private final String group;
     private final String topic;
+    private volatile String topicId;
+    /** The tables the topic's events may write to, as [schema, name] (read with twoWay). */
+    private java.util.Set<List<String>> tables;
+    /** Columns announced on the topic as generated are created so on the target (the topic is trusted). */
+    private boolean generatedExpressions;
     private final boolean consolidated;
     /** Two-way sync: this side's subscription to the other side's topic (empty: one-way; null: not read yet). */
     private java.util.Optional<Sync> twoWay;
@@ -134,18 +139,47 @@ public final class Applier {
 
     /** Checks the target has been set up (bookkeeping table present). */
     public static void requireSetup(Handle h, Db target) {
-        boolean ok = h.createQuery("SELECT to_regclass('cdc.applied_offsets') IS NOT NULL "
-                + "AND to_regclass('cdc.subscriptions') IS NOT NULL").mapTo(Boolean.class).one();
-        if (!ok) {
+        Map<String, Object> r = h.createQuery(Sql.load("target/bookkeeping.sql")).mapToMap().one();
+        if (!Boolean.TRUE.equals(r.get("installed"))) {
             throw Failure.precondition("the " + target.where() + " has no cdc bookkeeping tables (run: cdc setup)");
         }
+        if (!Boolean.TRUE.equals(r.get("current"))) {
+            throw Failure.precondition("the cdc bookkeeping tables of the " + target.where() + " were installed by an older "
+                    + "cdc; run cdc setup again to upgrade them (what was applied is kept)");
+        }
+    }
+
+    /** Trust the topic's generated columns: create them with their expressions (consume --generated-expressions). */
+    public Applier withGeneratedExpressions(boolean trusted) {
+        generatedExpressions = trusted;
+        return this;
+    }
+
+    /**
+     * The topic's id as Kafka gives it now (null: unknown). A topic deleted and created again under
+     * the same name has another id: the offsets stored for the old one are no offsets in it, so it is
+     * read from its start (the source positions stored with them still recognize events applied).
+     */
+    public void topicIs(String id) {
+        topicId = id;
     }
 
     /** The stored next offset of every partition of the topic that has one. */
     public Map<Integer, Long> storedOffsets(Handle h) {
         Map<Integer, Long> m = new HashMap<>();
+        java.util.Set<String> others = new java.util.TreeSet<>();
         h.createQuery(Sql.load("target/read_offsets.sql")).bind("group_id", group).bind("topic", topic)
-                .map((rs, ctx) -> m.put(rs.getInt("partition"), rs.getLong("next_offset"))).list();
+                .map((rs, ctx) -> {
+                    String stored = rs.getString("topic_id");
+                    if (stored != null && topicId != null && !stored.equals(topicId)) {
+                        return others.add(stored);
+                    }
+                    return m.put(rs.getInt("partition"), rs.getLong("next_offset"));
+                }).list();
+        if (!others.isEmpty()) {
+            log.warn("topic {} is not the one whose offsets {} stored (its id is {}, theirs {}): it was deleted and created "
+                    + "again; reading it from its start, skipping events applied before", topic, group, topicId, others);
+        }
         return m;
     }
 
@@ -156,7 +190,10 @@ public final class Applier {
             twoWay = h.createQuery(Sql.load("target/two_way_subscription.sql")).bind("topic", topic)
                     .map((rs, ctx) -> new Sync(rs.getString("versions"), rs.getString("key_columns") == null ? null
                             : ChangeEvent.stringList(rs.getString("key_columns")))).findFirst();
+            tables = h.createQuery(Sql.load("target/subscribed_tables.sql")).bind("topic", topic)
+                    .map((rs, ctx) -> List.of(rs.getString("table_schema"), rs.getString("table_name"))).set();
         }
+        requireSubscribedTables(batch);
         addColumns(h, batch);
         return h.inTransaction(tx -> {
             // Safe without waiting for the disk: a crash that loses this commit loses the rows and
@@ -271,13 +308,35 @@ public final class Applier {
                 if (ev == null || ev.after() == null) {
                     continue;
                 }
-                Target t = target(tx, ev.table());
+                Target cached = target(tx, ev.table());
+                boolean stale = !cached.columns().containsAll(ev.columns());
+                if (stale) { // another consumer, thread or cdc setup may have added the column since it was read
+                    targets.remove(ev.table());
+                }
+                Target t = stale ? target(tx, ev.table()) : cached;
                 String unknown = ev.columns().stream().filter(c -> !t.columns().contains(c)).findFirst().orElse(null);
                 if (unknown != null) {
                     throw Failure.badEvent("the event in topic " + e.getKey().topic() + ", partition " + e.getKey().partition()
                             + ", offset " + d.record().offset() + " has a column " + unknown + " that target table "
                             + t.table().display() + " lacks (added on the source?); add it to the target table with the "
                             + "source's type and start consume again", null);
+                }
+            }
+        }
+    }
+
+    /**
+     * An event may write only to the table cdc setup recorded for its topic (cdc.subscriptions): one
+     * naming another table stops consume (or goes to the dead-letter topic) before anything is written.
+     */
+    private void requireSubscribedTables(Map<TopicPartition, List<Decoded>> batch) {
+        for (var e : batch.entrySet()) {
+            for (Decoded d : e.getValue()) {
+                if (d.event() != null && !tables.contains(List.of(Table.parseName(d.event().table())))) {
+                    throw Failure.badEvent("the event in topic " + e.getKey().topic() + ", partition " + e.getKey().partition()
+                            + ", offset " + d.record().offset() + " names table " + d.event().table() + ", which topic " + topic
+                            + " does not feed (cdc.subscriptions: " + tables.stream().map(t -> String.join(".", t)).sorted().toList()
+                            + "); nothing was written", null);
                 }
             }
         }
@@ -290,7 +349,7 @@ public final class Applier {
 
     private Map<Integer, Stored> lock(Handle tx, List<Integer> partitions) {
         Map<Integer, Stored> stored = new HashMap<>();
-        tx.createQuery(Sql.load("target/lock_offsets.sql")).bind("group_id", group).bind("topic", topic)
+        tx.createQuery(Sql.load("target/lock_offsets.sql")).bind("group_id", group).bind("topic", topic).bind("topic_id", topicId)
                 .bindArray("partitions", Integer.class, partitions)
                 .map((rs, ctx) -> stored.put(rs.getInt("partition"), stored(rs))).list();
         return stored;
@@ -396,7 +455,7 @@ public final class Applier {
             }
         }));
         announced.forEach((table, columns) -> {
-            if (!TargetTable.addColumns(h, existing(h, table), columns).isEmpty()) {
+            if (!TargetTable.addColumns(h, existing(h, table), columns, generatedExpressions).isEmpty()) {
                 targets.remove(table);
             }
         });
@@ -425,7 +484,7 @@ public final class Applier {
             }
         });
         if (!rows.isEmpty()) {
-            tx.createUpdate(Sql.load("target/save_offsets.sql")).bind("group_id", group).bind("topic", topic)
+            tx.createUpdate(Sql.load("target/save_offsets.sql")).bind("group_id", group).bind("topic", topic).bind("topic_id", topicId)
                     .bind("offsets", ChangeEvent.toJson(rows)).execute();
         }
     }
@@ -482,6 +541,7 @@ public final class Applier {
     public void forgetTables() {
         targets.clear();
         twoWay = null;
+        tables = null;
     }
 
     /**

@@ -497,8 +497,8 @@ public final class Bench {
                 h.execute("CREATE TABLE public." + t + " (emp_id bigserial PRIMARY KEY, first_name varchar(100) NOT NULL, "
                         + "last_name varchar(100) NOT NULL, dob date, city varchar(100), salary numeric(12, 2))");
             }
-            Capture capture = Capture.of(Table.find(h, "public", "cdc_bench_captured").orElseThrow());
-            capture.install(h);
+            Capture.of(Table.find(h, "public", "cdc_bench_captured").orElseThrow()).install(h);
+            Capture capture = Capture.find(h, "public", "cdc_bench_captured").orElseThrow(); // with its lock number
             try {
                 Map<String, double[]> plain = bulk(h, "cdc_bench_plain", null);
                 Map<String, double[]> captured = bulk(h, "cdc_bench_captured", capture);

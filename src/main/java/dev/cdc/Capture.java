@@ -15,7 +15,7 @@ import org.jdbi.v3.core.Handle;
  * table's key is what events are keyed by: its primary key, or for two-way sync the columns that
  * relate rows across sides ({@link Table#keyedBy}, recorded in cdc.capture.key_columns).
  */
-public record Capture(Table table, String changelogSchema, String changelogName, String topic, String origin) {
+public record Capture(Table table, String changelogSchema, String changelogName, String topic, String origin, Integer lockId) {
     /** A statement's changes are written in changelog rows of about this many bytes at most. */
     static final long CHUNK_BYTES = 16_000_000;
     /** The first key of the advisory lock a busy producer holds. */
@@ -39,8 +39,20 @@ public record Capture(Table table, String changelogSchema, String changelogName,
     /** The same, for two-way sync when {@code origin} (this side's name) is not null. */
     public static Capture of(Table table, String changelog, String topic, String origin) {
         boolean demo = isDemo(table.schema(), table.name());
-        return new Capture(table, table.schema(), changelog != null ? changelog : demo ? "emp_cdc" : table.name() + "_cdc",
-                topic != null ? topic : defaultTopic(table.schema(), table.name()), origin);
+        if (changelog != null && Sql.bytes(changelog) > Sql.NAME_BYTES) {
+            throw Failure.usage("--changelog " + changelog + " is longer than the " + Sql.NAME_BYTES
+                    + " bytes PostgreSQL keeps of a name; choose a shorter one");
+        }
+        return new Capture(table, table.schema(), changelog != null ? changelog : demo ? "emp_cdc" : Sql.fitName(table.name(), "_cdc"),
+                topic != null ? topic : defaultTopic(table.schema(), table.name()), origin, null);
+    }
+
+    /**
+     * The same capture with its number in cdc.capture (lock_id): unique per captured table of the
+     * database, it is the second key of the producer's advisory lock and of the wake lock.
+     */
+    public Capture withLockId(int id) {
+        return new Capture(table, changelogSchema, changelogName, topic, origin, id);
     }
 
     /** The default topic of a table's events. */
@@ -58,12 +70,22 @@ public record Capture(Table table, String changelogSchema, String changelogName,
 
     /** Where produce --retain keeps published changelog rows for a while. */
     public String retained() {
-        return Sql.ident(changelogSchema, changelogName + "_retained");
+        return Sql.ident(changelogSchema, retainedName());
     }
 
     /** Two-way sync: the version of every row on this side (two_way.sql). */
     public String versions() {
-        return Sql.ident(changelogSchema, changelogName + "_versions");
+        return Sql.ident(changelogSchema, versionsName());
+    }
+
+    /** The name of the table of versions, in the changelog's schema. */
+    public String versionsName() {
+        return Sql.fitName(changelogName, "_versions");
+    }
+
+    /** The name of the table of retained rows, in the changelog's schema. */
+    public String retainedName() {
+        return Sql.fitName(changelogName, "_retained");
     }
 
     public String changelogDisplay() {
@@ -75,12 +97,21 @@ public record Capture(Table table, String changelogSchema, String changelogName,
      * it (see capture.sql).
      */
     public String wakeLock() {
-        return WAKE_LOCK_CLASS + ", hashtext(" + Sql.literal(channel()) + ")";
+        return WAKE_LOCK_CLASS + ", " + requireLockId();
     }
 
-    /** The LISTEN/NOTIFY channel the triggers signal on. */
+    /** The number of this capture in cdc.capture; a capture installed by a cdc before it had one must be set up again. */
+    public int requireLockId() {
+        if (lockId == null) {
+            throw Failure.precondition("capture of " + table.display() + " was installed by an older cdc; run cdc setup --table "
+                    + table.display() + " again to upgrade it (the cursor is kept)");
+        }
+        return lockId;
+    }
+
+    /** The LISTEN/NOTIFY channel the triggers signal on (pg_notify refuses one of 64 bytes or more). */
     public String channel() {
-        return changelogDisplay();
+        return Sql.fitName(changelogDisplay(), "");
     }
 
     /** Values for the placeholders of the {@code sql/source/} files. */
@@ -101,6 +132,16 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         v.put("fn_delete", function("delete"));
         v.put("fn_truncate", function("truncate"));
         v.put("fn_no_truncate", function("no_truncate"));
+        v.put("fn_truncate_before", function("truncate_before"));
+        v.put("fn_partitions", function("partitions"));
+        v.put("fn_partitions_lit", Sql.literal(function("partitions")));
+        v.put("root", Sql.literal(table.sqlName()) + "::regclass");
+        v.put("member", "(TG_RELID = " + v.get("root") + " OR EXISTS (SELECT FROM pg_partition_ancestors(TG_RELID) a WHERE a.relid = "
+                + v.get("root") + "))");
+        v.put("member_check", "");
+        v.put("enable_always", origin != null ? "" : java.util.stream.Stream.of("insert", "update", "delete", "truncate")
+                .map(t -> "ALTER TABLE " + table.sqlName() + " ENABLE ALWAYS TRIGGER cdc_capture_" + t + ";\n")
+                .collect(Collectors.joining()));
         v.put("columns_lit", Sql.literal(table.definitionJson()));
         String n = alias("n");
         String o = alias("o");
@@ -117,8 +158,10 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         v.put("key_json", table.key().stream().map(c -> Sql.literal(c) + ", " + n + "." + Sql.ident(c))
                 .collect(Collectors.joining(", ", "json_build_object(", ")::text")));
         v.put("chunk_bytes", Long.toString(CHUNK_BYTES));
-        v.put("wake_lock", wakeLock());
-        v.put("fn_settings", keySettings());
+        if (lockId != null) { // known once installed (capture.sql needs it)
+            v.put("wake_lock", wakeLock());
+        }
+        v.put("fn_settings", rowSettings());
         v.put("changelog_schema", Sql.ident(changelogSchema));
         v.put("versions", versions());
         v.put("versions_key", table.definition().stream().filter(c -> table.key().contains(c.name()))
@@ -135,12 +178,13 @@ public record Capture(Table table, String changelogSchema, String changelogName,
     }
 
     /**
-     * The Kafka key is the key columns' JSON text, so it must not depend on the writing session: for
-     * a key of a type whose text depends on a setting, the trigger functions fix it for their own run
-     * (a SET clause costs every statement a little, so other tables go without).
+     * The Kafka key is the key columns' JSON text and the row its JSON text, so neither may depend on
+     * the writing session: for a table with a type whose text depends on a setting, the trigger
+     * functions fix it for their own run (a SET clause costs every statement a little, so other
+     * tables go without). See {@link Table#rowSettings}.
      */
-    private String keySettings() {
-        return table.keySettings().stream().map(s -> "SET " + s).collect(Collectors.joining(" "));
+    private String rowSettings() {
+        return table.rowSettings().stream().map(s -> "SET " + s).collect(Collectors.joining(" "));
     }
 
     /**
@@ -156,7 +200,7 @@ public record Capture(Table table, String changelogSchema, String changelogName,
     }
 
     private String function(String op) {
-        return Sql.ident("cdc", changelogSchema + "." + changelogName + "_" + op);
+        return Sql.ident("cdc", Sql.fitName(changelogSchema + "." + changelogName, "_" + op));
     }
 
     /** {@code alias.a, alias.b}: the key columns of a row. */
@@ -179,11 +223,52 @@ public record Capture(Table table, String changelogSchema, String changelogName,
             throw Failure.precondition("table " + table.display() + " has no primary key; cdc needs one to key its events");
         }
         List<String> done = new ArrayList<>();
+        Map<String, Object> kind = h.createQuery(Sql.load("catalog/kind.sql"))
+                .bind("schema", table.schema()).bind("name", table.name()).mapToMap().one();
+        if (Boolean.TRUE.equals(kind.get("is_partition"))) {
+            throw Failure.precondition("table " + table.display() + " is a partition of " + kind.get("parent")
+                    + ": capture that table instead (its partitions are captured with it; a partition's own triggers "
+                    + "do not see the changes written through the table)");
+        }
+        if (kind.get("deferrable_key") != null) {
+            throw Failure.precondition("table " + table.display() + " has a DEFERRABLE primary key (" + kind.get("deferrable_key")
+                    + "): two transactions can then write the same key at once, and their changes could reach the target in "
+                    + "the wrong order; make it NOT DEFERRABLE (ALTER TABLE ... ALTER CONSTRAINT ... NOT DEFERRABLE, or drop "
+                    + "and add it again) to capture the table");
+        }
+        boolean partitioned = Boolean.TRUE.equals(kind.get("partitioned"));
+        if (partitioned && origin != null) {
+            throw Failure.precondition("table " + table.display() + " is partitioned: two-way sync of a partitioned table "
+                    + "is not supported");
+        }
         h.useTransaction(tx -> {
             boolean existed = Table.find(tx, changelogSchema, changelogName).isPresent();
             tx.execute(Sql.load("source/install.sql"));
-            Map<String, String> sql = sql();
+            int id = tx.createQuery(Sql.render("source/register.sql", Map.of(
+                    "schema_lit", Sql.literal(table.schema()), "table_lit", Sql.literal(table.name()),
+                    "changelog_schema_lit", Sql.literal(changelogSchema), "changelog_name_lit", Sql.literal(changelogName))))
+                    .mapTo(Integer.class).one();
+            Map<String, String> sql = withLockId(id).sql();
+            if (partitioned) {
+                sql.put("member_check", "    IF NOT " + sql.get("member") + " THEN\n"
+                        + "        RETURN NULL; -- a partition detached since: its changes are no longer the table's\n"
+                        + "    END IF;\n");
+            }
             tx.execute(Sql.render("source/capture.sql", sql));
+            if (partitioned) {
+                tx.execute(Sql.render("source/partitioned.sql", sql));
+                // partitions new since an earlier setup bring their rows (a first setup's snapshot copies them all)
+                int equipped = tx.createQuery("SELECT " + sql.get("fn_partitions") + "(:copy)").bind("copy", existed)
+                        .mapTo(Integer.class).one();
+                done.add("partitioned table " + table.display() + ": " + equipped + " partition(s) given the capture triggers"
+                        + (existed && equipped > 0 ? ", their rows copied into the changelog" : ""));
+                if (Db.isSuperuser(tx)) {
+                    tx.execute(Sql.load("source/partition_ddl.sql"));
+                } else {
+                    done.add("WARNING: partitions of " + table.display() + " created or attached later are captured only once "
+                            + "cdc setup runs again (the event trigger that equips them at once needs a superuser)");
+                }
+            }
             if (origin != null) {
                 tx.execute(Sql.render("source/two_way.sql", sql));
             }
@@ -263,7 +348,7 @@ public record Capture(Table table, String changelogSchema, String changelogName,
             List<String> key = r.get("key_columns") == null ? null : ChangeEvent.stringList((String) r.get("key_columns"));
             Table.find(h, s, t).ifPresent(table -> captures.add(new Capture(table.keyedBy(key), (String) r.get("changelog_schema"),
                     (String) r.get("changelog_name"), r.get("topic") != null ? (String) r.get("topic") : defaultTopic(s, t),
-                    (String) r.get("origin"))));
+                    (String) r.get("origin"), r.get("lock_id") == null ? null : ((Number) r.get("lock_id")).intValue())));
         }
         return captures;
     }

@@ -87,6 +87,8 @@ public final class ChangelogPublisher implements Runnable {
     private com.fasterxml.jackson.databind.JsonNode announced;
     /** The table's definition differs from the one last announced: announce it before the next change. */
     private boolean announce;
+    /** The topic's partitions the events were keyed for so far (cdc.capture.partitions); null: none yet. */
+    private Integer keyedFor;
 
     /** The stored cursor: the open window (if any) and how far it is published. */
     private record Cursor(String epoch, long windowId, String prevSnap, String curSnap, Long curMaxSeq, long lastSeq) {
@@ -137,7 +139,7 @@ public final class ChangelogPublisher implements Runnable {
     public void preflight() {
         try (Handle h = cfg.source().open("cdc-produce")) {
             Capture c = Capture.load(h, cfg.source(), cfg.schema(), cfg.table());
-            if (Table.find(h, c.changelogSchema(), c.changelogName() + "_retained").isEmpty()) {
+            if (Table.find(h, c.changelogSchema(), c.retainedName()).isEmpty() || c.lockId() == null) {
                 throw Failure.precondition("capture of " + c.table().display() + " was installed by an older cdc; "
                         + "run cdc setup --table " + c.table().display() + " again to upgrade it (the cursor is kept)");
             }
@@ -151,6 +153,23 @@ public final class ChangelogPublisher implements Runnable {
             throw cfg.source().explain(e);
         }
         cfg.kafka().requireTopic();
+    }
+
+    /**
+     * Keys the table's events for the topic's partitions as they are now, which must be {@code n}
+     * (after partitions were added, once consume applied everything published before).
+     */
+    public void acceptPartitions(int n) {
+        int now = cfg.kafka().requireTopic().partitions().size();
+        if (now != n) {
+            throw Failure.usage("--accept-partitions " + n + ": topic " + cfg.kafka().topic() + " has " + now + " partitions");
+        }
+        try (Handle h = cfg.source().open("cdc-produce")) {
+            h.createUpdate(Sql.load("source/accept_partitions.sql")).bind("partitions", n)
+                    .bind("schema", cfg.schema()).bind("table", cfg.table()).execute();
+        }
+        log.info("the events of {}.{} are keyed for the {} partitions of topic {} from now on", cfg.schema(), cfg.table(), n,
+                cfg.kafka().topic());
     }
 
     @Override
@@ -230,13 +249,16 @@ public final class ChangelogPublisher implements Runnable {
                 cfg.source().where(), cfg.kafka().topic(), cfg.kafka().bootstrapServers(), cursor.windowId(), cursor.lastSeq());
     }
 
-    /** Only one producer per table: the others wait here, as standbys, until the lock is free. */
+    /**
+     * Only one producer per table: the others wait here, as standbys, until the lock is free. The
+     * lock's keys are a class of cdc's own and the capture's number in cdc.capture, unique per table.
+     */
     private void lock(Handle h) {
         String name = capture.table().display();
         boolean said = false;
         while (!stopping) {
-            boolean got = h.createQuery("SELECT pg_try_advisory_lock(:c, hashtext(:n))")
-                    .bind("c", LOCK_CLASS).bind("n", name).mapTo(Boolean.class).one();
+            boolean got = h.createQuery("SELECT pg_try_advisory_lock(:c, :id)")
+                    .bind("c", LOCK_CLASS).bind("id", capture.requireLockId()).mapTo(Boolean.class).one();
             if (got) {
                 if (said) {
                     log.info("took over publishing {}", name);
@@ -260,6 +282,7 @@ public final class ChangelogPublisher implements Runnable {
                     + " are lower than the stored cursor (was it restored from a dump?); "
                     + "reinstall capture: drop the changelog and the cdc schema on the source, then run cdc setup");
         }
+        keyedFor = r.get("partitions") == null ? null : ((Number) r.get("partitions")).intValue();
         String columns = (String) r.get("columns");
         try {
             announced = columns == null ? null : ChangeEvent.JSON.readTree(columns);
@@ -335,6 +358,12 @@ public final class ChangelogPublisher implements Runnable {
                 .mapToMap().findOne();
         opened.ifPresent(r -> cursor = cursor.open(((Number) r.get("window_id")).longValue(),
                 (String) r.get("cur_snap"), ((Number) r.get("cur_max_seq")).longValue()));
+        if (opened.isPresent() && capture.table().definition().stream().anyMatch(c -> c.enumType() != null)) {
+            // A label added to an enum (ALTER TYPE ... ADD VALUE) commits before any row that uses it:
+            // read after the window opened, the labels include every one its rows can hold, and a
+            // changed list is announced before the window's first change.
+            refreshDefinition(List.of());
+        }
         return opened.isPresent();
     }
 
@@ -376,6 +405,14 @@ public final class ChangelogPublisher implements Runnable {
         String table = capture.table().display();
         String topic = cfg.kafka().topic();
         int partitions = producer.partitionsFor(topic).size();
+        if (keyedFor != null && partitions != keyedFor) {
+            throw Failure.precondition("topic " + topic + " has " + partitions + " partitions, but the events of " + table
+                    + " were keyed for " + keyedFor + " (were partitions added?): a row's next changes would go to another "
+                    + "partition than its earlier ones and could be applied before them, so nothing more is published. "
+                    + "To go on with " + partitions + ": let cdc consume apply everything published (cdc status: LAG 0), "
+                    + "then run cdc produce --accept-partitions " + partitions);
+        }
+        keyedFor = partitions;
         AtomicReference<Exception> failed = new AtomicReference<>();
         Callback check = (meta, e) -> {
             if (e != null) {
@@ -456,7 +493,7 @@ public final class ChangelogPublisher implements Runnable {
             }
             int moved = tx.createUpdate(Sql.load("source/advance_cursor.sql"))
                     .bind("upto", upto).bind("closes", closes).bind("count", page.events())
-                    .bind("columns", announcedColumns)
+                    .bind("columns", announcedColumns).bind("partitions", keyedFor)
                     .bind("schema", cfg.schema()).bind("table", cfg.table()).bind("window_id", cursor.windowId())
                     .execute();
             if (moved != 1) {

@@ -47,6 +47,11 @@ public final class DatabaseSink implements Sink {
         }
     }
 
+    @Override
+    public void topicIs(String topicId) {
+        applier.topicIs(topicId);
+    }
+
     private Handle handle() {
         if (db == null) {
             db = target.open("cdc-consume");

@@ -75,7 +75,14 @@ public final class Db {
         p.setProperty("socketTimeout", "300");
         p.setProperty("tcpKeepAlive", "true");
         try {
-            return DriverManager.getConnection(url, p);
+            Connection c = DriverManager.getConnection(url, p);
+            try (var s = c.createStatement()) {
+                s.execute(Sql.load("session.sql"));
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            return c;
         } catch (SQLException e) {
             throw explain(e);
         }
@@ -102,6 +109,11 @@ public final class Db {
     public static boolean serverAtLeast(Handle h, int versionNum) {
         return h.createQuery("SELECT current_setting('server_version_num')::int >= :v").bind("v", versionNum)
                 .mapTo(Boolean.class).one();
+    }
+
+    /** Whether the session's user is a superuser (who alone may create event triggers). */
+    public static boolean isSuperuser(Handle h) {
+        return h.createQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").mapTo(Boolean.class).one();
     }
 
     /** The user lacks rights cdc needs here: what is missing, and the setup option that grants it. */

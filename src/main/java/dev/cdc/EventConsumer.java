@@ -58,6 +58,8 @@ public final class EventConsumer implements Runnable {
 
     private final Config cfg;
     private final Sink sink;
+    /** The topic's id when its partitions were last assigned (null: unknown). */
+    private String topicId;
     private final Backoff backoff;
     /** Records read and not yet delivered, per partition in offset order; see {@link Batching}. */
     private final Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> pending = new LinkedHashMap<>();
@@ -77,7 +79,16 @@ public final class EventConsumer implements Runnable {
 
     /** Applies to the target database. */
     public EventConsumer(Config cfg) {
-        this(cfg, new DatabaseSink(cfg.target(), new Applier(cfg.group(), cfg.kafka().topic(), cfg.consolidateInto() != null)));
+        this(cfg, false);
+    }
+
+    /**
+     * Applies to the target database; {@code generatedExpressions}: a generated column announced on
+     * the topic is created with its expression (the operator trusts the topic), else refused.
+     */
+    public EventConsumer(Config cfg, boolean generatedExpressions) {
+        this(cfg, new DatabaseSink(cfg.target(), new Applier(cfg.group(), cfg.kafka().topic(), cfg.consolidateInto() != null)
+                .withGeneratedExpressions(generatedExpressions)));
     }
 
     public EventConsumer(Config cfg, Sink sink) {
@@ -212,6 +223,10 @@ public final class EventConsumer implements Runnable {
                     throw new IllegalStateException("no position for partitions " + e.partitions()
                             + " after assignment", e);
                 } catch (OffsetOutOfRangeException e) {
+                    if (topicChanged()) { // deleted and created again: its partitions are read from their start
+                        new Rebalance().onPartitionsAssigned(consumer.assignment());
+                        continue;
+                    }
                     throw Failure.badEvent("events of topic " + cfg.kafka().topic() + " were deleted by the topic's "
                             + "retention before they were applied (stored offsets " + e.offsetOutOfRangePartitions()
                             + " are gone); the target must be re-synchronized", e);
@@ -536,6 +551,22 @@ public final class EventConsumer implements Runnable {
                 deadLettered.get() == 0 ? "" : ", " + deadLettered.get() + " sent to " + cfg.deadLetters());
     }
 
+    /** The topic's id as Kafka gives it now; null if Kafka cannot be asked. */
+    private String currentTopicId() {
+        try (var admin = cfg.kafka().admin()) {
+            return cfg.kafka().describeTopic(admin).topicId().toString();
+        } catch (RuntimeException e) {
+            log.warn("could not read the id of topic {} ({})", cfg.kafka().topic(), Db.rootMessage(e));
+            return null;
+        }
+    }
+
+    /** Whether the topic was deleted and created again since its partitions were assigned. */
+    private boolean topicChanged() {
+        String now = currentTopicId();
+        return now != null && topicId != null && !now.equals(topicId);
+    }
+
     /** Seeks newly assigned partitions to the offsets the sink stored (or Kafka's committed ones). */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
@@ -545,6 +576,7 @@ public final class EventConsumer implements Runnable {
             }
             Map<Integer, Long> stored;
             try {
+                sink.topicIs(topicId = currentTopicId());
                 stored = sink.storedOffsets();
             } catch (RuntimeException e) {
                 // Reading from the start is always safe: every batch skips what the target applied.
@@ -571,8 +603,10 @@ public final class EventConsumer implements Runnable {
                     consumer.seek(tp, next);
                 }
             }
-            if (!fresh.isEmpty()) {
-                consumer.seekToBeginning(fresh);
+            for (TopicPartition tp : fresh) {
+                // offset 0, not the first one left: if retention deleted events never applied, polling
+                // fails (OffsetOutOfRangeException) instead of starting after them in silence
+                consumer.seek(tp, 0);
             }
             log.info("assigned partitions {}", partitions.stream().map(TopicPartition::partition).sorted().toList());
         }

@@ -174,14 +174,18 @@ public final class Pipeline implements AutoCloseable {
         return had ? "table public.employees already exists, kept as is" : "table public.employees created";
     }
 
-    /** Creates the topic; returns what it did. An existing topic of another shape is a {@link Failure}. */
-    public static String createTopic(Kafka kafka, int partitions, short replication) {
+    /**
+     * Creates the topic; returns what it did. An existing topic of another shape is a {@link Failure}.
+     * A null replication factor is the default: 3, or the number of brokers when fewer; from 3 on,
+     * the topic gets min.insync.replicas=2, so that an acknowledged event is on two brokers at least.
+     */
+    public static String createTopic(Kafka kafka, int partitions, Short replication) {
         try (Admin admin = kafka.admin()) {
             var existing = kafka.findTopic(admin);
             if (existing.isPresent()) {
                 var d = existing.get();
                 int rf = d.partitions().get(0).replicas().size();
-                if (d.partitions().size() != partitions || rf != replication) {
+                if (d.partitions().size() != partitions || replication != null && rf != replication) {
                     throw Failure.precondition("topic '" + kafka.topic() + "' already exists with " + d.partitions().size()
                             + " partitions and replication factor " + rf + ", not " + partitions + " and " + replication
                             + " as asked (use it as it is with matching options, or delete it with: cdc topic --delete)");
@@ -189,8 +193,19 @@ public final class Pipeline implements AutoCloseable {
                 return "topic " + kafka.topic() + " already exists with " + partitions + " partitions, replication factor "
                         + rf + ": kept";
             }
+            String chosen = "";
+            if (replication == null) {
+                int brokers = kafka.await(admin.describeCluster().nodes()).size();
+                replication = (short) Math.min(3, brokers);
+                chosen = " (the default: min(3, brokers), " + brokers + " broker" + (brokers == 1 ? "" : "s") + ")";
+            }
+            var config = Kafka.topicConfig();
+            if (replication >= 3) {
+                config.put("min.insync.replicas", "2");
+                chosen += ", min.insync.replicas 2";
+            }
             try {
-                admin.createTopics(List.of(new NewTopic(kafka.topic(), partitions, replication).configs(Kafka.topicConfig())))
+                admin.createTopics(List.of(new NewTopic(kafka.topic(), partitions, replication).configs(config)))
                         .all().get(30, java.util.concurrent.TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException e) {
                 if (e.getCause() instanceof org.apache.kafka.common.errors.InvalidReplicationFactorException) {
@@ -200,7 +215,7 @@ public final class Pipeline implements AutoCloseable {
             } catch (Exception e) {
                 throw kafka.unreachable(e);
             }
-            return "topic " + kafka.topic() + " created with " + partitions + " partitions, replication factor " + replication;
+            return "topic " + kafka.topic() + " created with " + partitions + " partitions, replication factor " + replication + chosen;
         }
     }
 

@@ -25,6 +25,14 @@ public interface Sink extends AutoCloseable {
      */
     Map<Integer, Long> storedOffsets();
 
+    /**
+     * The topic's id, as Kafka gives it now (null: unknown), told before {@link #storedOffsets}: a
+     * sink that stores offsets keeps them with the id, since a topic deleted and created again under
+     * the same name has another one, and the offsets stored for the old one mean nothing in it.
+     */
+    default void topicIs(String topicId) {
+    }
+
     /** A batch for messages: "topic T partition 2 offsets 0-24, partition 1 offsets 0-42". */
     static String describe(Map<TopicPartition, List<Applier.Decoded>> batch) {
         StringBuilder w = new StringBuilder();

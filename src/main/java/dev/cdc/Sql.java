@@ -52,6 +52,50 @@ public final class Sql {
         return m.appendTail(out).toString();
     }
 
+    /** PostgreSQL keeps the first 63 bytes of a name and drops the rest (NAMEDATALEN - 1). */
+    public static final int NAME_BYTES = 63;
+
+    /**
+     * A name made of {@code base} and {@code suffix} that PostgreSQL keeps whole: {@code base + suffix}
+     * when it fits in {@link #NAME_BYTES}; otherwise a prefix of base, an underscore, eight hex digits
+     * of base's SHA-256 and the suffix, so that two long bases sharing a prefix still get two names
+     * (PostgreSQL would cut both to the same 63 bytes).
+     */
+    public static String fitName(String base, String suffix) {
+        String whole = base + suffix;
+        if (bytes(whole) <= NAME_BYTES) {
+            return whole;
+        }
+        String tail = "_" + sha256(base).substring(0, 8) + suffix;
+        int room = NAME_BYTES - bytes(tail);
+        if (room < 0) {
+            throw new IllegalArgumentException("suffix too long for a name: " + suffix);
+        }
+        int end = 0; // the longest prefix of whole characters that fits
+        while (end < base.length()) {
+            int next = base.offsetByCodePoints(end, 1);
+            if (bytes(base.substring(0, next)) > room) {
+                break;
+            }
+            end = next;
+        }
+        return base.substring(0, end) + tail;
+    }
+
+    /** The length of a name as PostgreSQL counts it (UTF-8 bytes). */
+    public static int bytes(String name) {
+        return name.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JVM has SHA-256
+        }
+    }
+
     /** A quoted identifier: {@code Order Items} becomes {@code "Order Items"}. */
     public static String ident(String name) {
         return '"' + name.replace("\"", "\"\"") + '"';

@@ -35,7 +35,31 @@ public record Table(String schema, String name, List<Column> definition, List<St
      * table's key types, as {@code name = value}: whoever writes or recomputes a key sets them.
      */
     public List<String> keySettings() {
-        List<String> types = definition.stream().filter(c -> key.contains(c.name())).map(Column::type).toList();
+        return settings(definition.stream().filter(c -> key.contains(c.name())).map(Column::type).toList());
+    }
+
+    /**
+     * The session settings the text of this table's rows depends on (the capture triggers fix them
+     * for their own run, so that no writer's session changes what arrives): those of the key, and
+     * IntervalStyle for intervals, extra_float_digits for floats (at 0 or less PostgreSQL rounds them),
+     * lc_monetary for money, DateStyle for ranges (a daterange's text follows it, unlike JSON's dates).
+     */
+    public List<String> rowSettings() {
+        List<String> types = definition.stream().map(Column::type).toList();
+        List<String> settings = new java.util.ArrayList<>(settings(types));
+        if (types.stream().anyMatch(t -> t.startsWith("money"))) {
+            settings.add("lc_monetary = 'C'");
+        }
+        if (types.stream().anyMatch(t -> t.contains("range"))) {
+            settings.add("DateStyle = 'ISO, MDY'");
+            if (!settings.contains("IntervalStyle = 'postgres'")) {
+                settings.add("IntervalStyle = 'postgres'");
+            }
+        }
+        return settings;
+    }
+
+    private static List<String> settings(List<String> types) {
         List<String> settings = new java.util.ArrayList<>();
         if (types.stream().anyMatch(t -> t.startsWith("timestamp") && t.contains("with time zone"))) {
             settings.add("TimeZone = 'UTC'");

@@ -67,6 +67,26 @@ public final class TargetTable {
      * kept when that value is known. Returns the names of the columns added.
      */
     public static List<String> addColumns(Handle target, Table existing, List<Table.Column> source) {
+        return addColumns(target, existing, source, true);
+    }
+
+    /**
+     * The same, for columns announced on a topic ({@code fromTopic}), which anyone who may write to
+     * the topic could have crafted: a type must be a type name the target knows (it is never run as
+     * SQL otherwise), and a generated column's expression, which the target would run, is refused
+     * unless {@code generatedExpressions} (the operator trusts the topic).
+     */
+    public static List<String> addColumns(Handle target, Table existing, List<Table.Column> source, boolean generatedExpressions) {
+        for (Table.Column c : source) {
+            if (!existing.columns().contains(c.name())) {
+                if (c.generated() != null && !generatedExpressions) {
+                    throw Failure.precondition("column " + c.name() + " of " + existing.display() + " was announced on the "
+                            + "topic as generated (" + c.generated() + "); an expression from a topic is not run unless "
+                            + "you trust the topic: add the column with cdc setup --table " + existing.display()
+                            + " (it reads the source's definition), or start cdc consume with --generated-expressions");
+                }
+            }
+        }
         List<String> added = new ArrayList<>();
         for (Table.Column c : source) {
             if (c.enumType() != null) {
@@ -75,6 +95,7 @@ public final class TargetTable {
             if (existing.columns().contains(c.name())) {
                 continue;
             }
+            requireTypeName(target, c);
             // a generated column computes its own value; another gets the value existing rows got
             String value = c.generated() != null || c.missing() == null ? null : target.createQuery(
                     "SELECT r.v::text FROM json_to_record(json_build_object('v', CAST(:m AS json))) AS r(v " + c.type() + ")")
@@ -105,6 +126,24 @@ public final class TargetTable {
                 + (defaultValue == null ? "" : " DEFAULT " + defaultValue) + (notNull ? " NOT NULL" : "");
     }
 
+    /** A type as the catalog writes one: names (quoted or not), dots, spaces, digits in parentheses, []. */
+    private static final java.util.regex.Pattern TYPE_NAME = java.util.regex.Pattern.compile(
+            "(?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*|\\s+|\\.|\\(\\s*\\d+\\s*(?:,\\s*\\d+\\s*)?\\)|\\[\\d*])+");
+
+    /**
+     * A column's type goes into ALTER TABLE: it must be nothing but a type name that the target
+     * resolves (no expression, no other statement: to_regtype parses a type name and nothing else,
+     * and the pattern leaves nothing but digits between parentheses); else consume stops, naming it.
+     */
+    private static void requireTypeName(Handle target, Table.Column c) {
+        boolean known = TYPE_NAME.matcher(c.type()).matches()
+                && target.createQuery("SELECT to_regtype(:t) IS NOT NULL").bind("t", c.type()).mapTo(Boolean.class).one();
+        if (!known) {
+            throw Failure.badEvent("column " + c.name() + " was announced with type '" + c.type() + "', which is not a type "
+                    + "the target knows; nothing was changed", null);
+        }
+    }
+
     /** Creates an enum type the source uses, or adds the labels the target's copy lacks. */
     private static void createEnum(Handle target, Table.Column c) {
         boolean exists = target.createQuery("SELECT to_regtype(:t) IS NOT NULL").bind("t", c.enumType())
@@ -117,9 +156,14 @@ public final class TargetTable {
         }
         List<String> have = target.createQuery("SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = to_regtype(:t) "
                 + "ORDER BY e.enumsortorder").bind("t", c.enumType()).mapTo(String.class).list();
-        for (String label : c.enumLabels()) {
-            if (!have.contains(label)) {
-                target.execute("ALTER TYPE " + c.enumType() + " ADD VALUE IF NOT EXISTS " + Sql.literal(label));
+        List<String> labels = c.enumLabels();
+        for (int i = 0; i < labels.size(); i++) {
+            if (!have.contains(labels.get(i))) { // in the source's order: before the next label the target has
+                String before = labels.subList(i + 1, labels.size()).stream().filter(have::contains).findFirst().orElse(null);
+                target.execute("ALTER TYPE " + c.enumType() + " ADD VALUE IF NOT EXISTS " + Sql.literal(labels.get(i))
+                        + (before == null ? "" : " BEFORE " + Sql.literal(before)));
+                have = new ArrayList<>(have);
+                have.add(labels.get(i));
             }
         }
     }

@@ -202,7 +202,7 @@ public final class TwoWaySync {
             done.add(side + ": role " + role + " may produce and read the status of " + t.display());
         }
         done.add(side + ": this side is '" + name + "'; its changes go to topic " + c.topic() + ", its rows' versions are in "
-                + c.changelogDisplay() + "_versions" + (local(t, key).isEmpty() ? ""
+                + c.changelogSchema() + "." + c.versionsName() + (local(t, key).isEmpty() ? ""
                 : "; rows are related by (" + String.join(", ", key) + "), " + String.join(", ", local(t, key))
                 + " is this side's own"));
         return c;

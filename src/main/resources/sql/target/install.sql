@@ -15,6 +15,8 @@ CREATE TABLE IF NOT EXISTS cdc.applied_offsets (
     idx         integer     NOT NULL DEFAULT 0,
     applied     bigint      NOT NULL DEFAULT 0,
     sources     jsonb       NOT NULL DEFAULT '{}',
+    topic_id    text,                            -- Kafka's id of the topic the offset is in: a topic
+                                                 -- deleted and created again has another one
     updated_at  timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (group_id, topic, partition)
 );
@@ -22,6 +24,7 @@ CREATE TABLE IF NOT EXISTS cdc.applied_offsets (
 -- Installs made before a column existed get it here.
 ALTER TABLE cdc.applied_offsets ADD COLUMN IF NOT EXISTS idx integer NOT NULL DEFAULT 0;
 ALTER TABLE cdc.applied_offsets ADD COLUMN IF NOT EXISTS sources jsonb NOT NULL DEFAULT '{}';
+ALTER TABLE cdc.applied_offsets ADD COLUMN IF NOT EXISTS topic_id text;
 
 -- The topics consume applies, and the table each one feeds; written by cdc setup. A consolidated
 -- table (cdc setup --consolidate-into) takes the rows of several sources, keyed by source name.

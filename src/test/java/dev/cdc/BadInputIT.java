@@ -167,6 +167,71 @@ class BadInputIT {
         }
     }
 
+    /** Sends the values to a topic of their own (one partition); returns the topic's options. */
+    List<String> topicWith(String suffix, String... values) throws Exception {
+        Kafka k = new Kafka(kafka.bootstrapServers(), kafka.topic() + suffix, kafka.overrides());
+        Pipeline.createTopic(k, 1, (short) 1);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (String v : values) {
+                p.send(new ProducerRecord<>(k.topic(), "k".getBytes(StandardCharsets.UTF_8), v.getBytes(StandardCharsets.UTF_8))).get();
+            }
+        }
+        return List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic", k.topic(), "--group", "g-" + k.topic());
+    }
+
+    /**
+     * Before: a schema event's type and generated expression were pasted into ALTER TABLE, and an
+     * event's table name chose the table written: whoever could write to the topic ran SQL on the
+     * target as the consumer. Crafted events: nothing runs, nothing else is written, consume stops
+     * with the reason.
+     */
+    @Test
+    void a_crafted_topic_runs_no_sql_and_writes_no_other_table() throws Exception {
+        assertEquals(0, cdc("setup", source(), target()).code());
+        try (Handle h = servers.target.open("test")) {
+            h.execute("DROP TABLE IF EXISTS public.victim");
+            h.execute("DROP SEQUENCE IF EXISTS public.probe");
+            h.execute("CREATE TABLE public.victim (id int PRIMARY KEY, v text)");
+            h.execute("INSERT INTO public.victim VALUES (1, 'kept')");
+            h.execute("CREATE SEQUENCE public.probe");
+        }
+        String good = ChangeEvent.encode('I', "public.employees", "{\"emp_id\": 1}",
+                "{\"emp_id\": 1, \"first_name\": \"A\", \"last_name\": \"B\"}", "e", 1, 1, 0, "1", 0);
+        String elsewhere = ChangeEvent.encode('D', "public.victim", "{\"id\": 1}", "{\"id\": [1]}", "e", 1, 2, 0, "1", 0);
+        CliTest.Run other = cdc("consume", target(), topicWith("_other", good, elsewhere));
+        assertEquals(Failure.BAD_EVENT, other.code(), other.err());
+        assertTrue(other.err().contains("names table public.victim, which topic") && other.err().contains("does not feed"), other.err());
+        assertOneLine(other);
+
+        String[] types = {"integer DEFAULT nextval('public.probe')", "text; DROP TABLE public.victim; --",
+                "int) ; DROP TABLE public.victim; --", "nosuchtype"};
+        for (int i = 0; i < types.length; i++) {
+            String columns = "[{\"name\":\"evil\",\"type\":" + ChangeEvent.JSON.writeValueAsString(types[i]) + ",\"notNull\":false}]";
+            CliTest.Run typed = cdc("consume", target(), topicWith("_type" + i,
+                    ChangeEvent.encodeSchema("public.employees", columns, "e", 1, 1, "1", 0)));
+            assertEquals(Failure.BAD_EVENT, typed.code(), typed.err());
+            assertTrue(typed.err().contains("not a type the target knows"), typed.err());
+            assertOneLine(typed);
+        }
+        String generated = "[{\"name\":\"evil\",\"type\":\"bigint\",\"notNull\":false,"
+                + "\"generated\":\"GENERATED ALWAYS AS (emp_id * 2) STORED\"}]";
+        CliTest.Run gen = cdc("consume", target(), topicWith("_generated",
+                ChangeEvent.encodeSchema("public.employees", generated, "e", 1, 1, "1", 0)));
+        assertEquals(Failure.PRECONDITION, gen.code(), gen.err());
+        assertTrue(gen.err().contains("--generated-expressions") && gen.err().contains("cdc setup --table public.employees"),
+                gen.err());
+        try (Handle h = servers.target.open("test")) {
+            assertEquals(List.of("kept"), h.createQuery("SELECT v FROM public.victim").mapTo(String.class).list());
+            assertFalse(Table.find(h, "public", "employees").orElseThrow().columns().contains("evil"), "no column added");
+            assertEquals(Boolean.FALSE, h.createQuery("SELECT is_called FROM public.probe").mapTo(Boolean.class).one(),
+                    "no expression from the topic ran");
+            h.execute("DROP TABLE public.victim");
+            h.execute("DROP SEQUENCE public.probe");
+        }
+    }
+
     /** A message that is not an event stops consume at its offset; the events before it are applied. */
     @Test
     void an_invalid_message_stops_consume_naming_topic_partition_and_offset() throws Exception {

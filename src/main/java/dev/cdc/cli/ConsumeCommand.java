@@ -94,6 +94,12 @@ public final class ConsumeCommand implements Callable<Integer> {
                     + "recorded the table as consolidated: consume applies those topics so anyway.")
     String consolidateInto;
 
+    @Option(names = "--generated-expressions",
+            description = "Create a generated column announced on the topic with its expression. Without it, consume stops "
+                    + "at such a column (exit 3) and says how to add it: an expression read from the topic would run on the "
+                    + "target as this user, so give this only when no one else can write to the topic.")
+    boolean generatedExpressions;
+
     @Override
     public Integer call() {
         boolean toHttp = sink == SinkKind.http;
@@ -136,7 +142,7 @@ public final class ConsumeCommand implements Callable<Integer> {
             String deadLetters = onError == OnError.fail ? null : dlqTopic != null ? dlqTopic : topic + ".dlq";
             var cfg = new EventConsumer.Config(db, broker.kafka(topic), groupId, progressSeconds * 1000, deadLetters, batching,
                     sub.consolidated() ? sub.table() : null);
-            EventConsumer c = toHttp ? new EventConsumer(cfg, new HttpSink(httpConfig)) : new EventConsumer(cfg);
+            EventConsumer c = toHttp ? new EventConsumer(cfg, new HttpSink(httpConfig)) : new EventConsumer(cfg, generatedExpressions);
             c.preflight();
             consumers.add(c);
         }

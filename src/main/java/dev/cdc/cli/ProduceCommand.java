@@ -49,6 +49,12 @@ public final class ProduceCommand implements Callable<Integer> {
                     + "several sources can feed one topic or one consolidated table (cdc consume --consolidate-into).")
     String sourceName;
 
+    @Option(names = "--accept-partitions", paramLabel = "N",
+            description = "The topic's partitions were changed to N: key events for N from now on. Produce refuses to publish "
+                    + "after the number changed, since a row's changes could then be applied out of order; let cdc consume "
+                    + "apply everything published before (cdc status: LAG 0), then start produce once with this option.")
+    Integer acceptPartitions;
+
     @Override
     public Integer call() {
         if (batchSize < 1 || pollMillis < 1) {
@@ -72,6 +78,9 @@ public final class ProduceCommand implements Callable<Integer> {
                     c.table().schema(), c.table().name(), batchSize, pollMillis, progressSeconds * 1000, retain,
                     sourceName != null ? sourceName : c.origin())); // a two-way side is named at setup
             p.preflight();
+            if (acceptPartitions != null) {
+                p.acceptPartitions(acceptPartitions);
+            }
             publishers.add(p);
         }
         Together<ChangelogPublisher> all = new Together<>(publishers, ChangelogPublisher::stop);

@@ -70,12 +70,14 @@ public final class TopicCommand implements Callable<Integer> {
         @Option(names = "--partitions", defaultValue = "3", description = "Number of partitions (default ${DEFAULT-VALUE}).")
         int partitions;
 
-        @Option(names = "--replication-factor", defaultValue = "1",
-                description = "Replicas of each partition (default ${DEFAULT-VALUE}).")
-        short replication;
+        @Option(names = "--replication-factor",
+                description = "Replicas of each partition (default: 3, or the number of brokers when fewer; with 3 or more, "
+                        + "min.insync.replicas=2, so that a broker lost loses nothing).")
+        Short replication;
 
-        short replication() {
-            if (partitions < 1 || replication < 1) {
+        /** The replication factor asked for; null: the default. */
+        Short replication() {
+            if (partitions < 1 || replication != null && replication < 1) {
                 throw Failure.usage("--partitions and --replication-factor must be at least 1");
             }
             return replication;

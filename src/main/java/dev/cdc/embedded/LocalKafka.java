@@ -13,16 +13,20 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * A real Kafka broker (KRaft, single node, broker and controller in one) in a child JVM, from the
- * kafka_2.13 artifact on our own class path. Stopping it closes its standard input; killing it
- * simulates a broker crash; {@link #start()} again brings the same broker back with its data.
+ * A real Kafka broker (KRaft, broker and controller in one) in a child JVM, from the kafka_2.13
+ * artifact on our own class path: a single node ({@link #start(Path, int)}), or one node of a
+ * cluster ({@link #startCluster}). Stopping it closes its standard input; killing it simulates a
+ * broker crash; {@link #start()} again brings the same broker back with its data.
  */
 public final class LocalKafka implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final int controllerPort;
     private final int saslPort;
-    private final String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
+    private final int nodeId;
+    private final String voters;
+    private final String clusterId;
+    private final int replication;
     private Process process;
     private OutputStream stdin;
     private Certificates tls;
@@ -31,19 +35,58 @@ public final class LocalKafka implements AutoCloseable {
     public static final String SASL_USER = "cdc";
     public static final String SASL_PASSWORD = "cdc-secret";
 
-    private LocalKafka(Path dir, int port, int controllerPort, int saslPort) {
+    private LocalKafka(Path dir, int port, int controllerPort, int saslPort, int nodeId, String voters, String clusterId,
+                       int replication) {
         this.dir = dir;
         this.port = port;
         this.controllerPort = controllerPort;
         this.saslPort = saslPort;
+        this.nodeId = nodeId;
+        this.voters = voters;
+        this.clusterId = clusterId;
+        this.replication = replication;
     }
 
     public static LocalKafka start(Path dir, int port) throws IOException {
-        LocalKafka k = new LocalKafka(dir, port, Ports.free(), Ports.free());
+        int controller = Ports.free();
+        LocalKafka k = new LocalKafka(dir, port, controller, Ports.free(), 1, "1@127.0.0.1:" + controller,
+                org.apache.kafka.common.Uuid.randomUuid().toString(), 1);
         LocalPostgres.deleteTree(dir);
         Ports.requireFree(port, "Kafka");
         k.start();
         return k;
+    }
+
+    /**
+     * A cluster of {@code nodes} brokers, each also a voter of the controller quorum, in
+     * {@code dir/node-N}; Kafka's own topics are replicated to up to 3 of them (min.insync.replicas 2).
+     */
+    public static List<LocalKafka> startCluster(Path dir, int nodes) throws IOException {
+        LocalPostgres.deleteTree(dir);
+        String cluster = org.apache.kafka.common.Uuid.randomUuid().toString();
+        int[] controllers = new int[nodes];
+        List<String> voters = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            controllers[i] = Ports.free();
+            voters.add((i + 1) + "@127.0.0.1:" + controllers[i]);
+        }
+        List<LocalKafka> all = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            all.add(new LocalKafka(dir.resolve("node-" + (i + 1)), Ports.free(), controllers[i], Ports.free(), i + 1,
+                    String.join(",", voters), cluster, Math.min(3, nodes)));
+        }
+        for (LocalKafka k : all) { // a quorum answers only once most of its voters run: launch all, then wait
+            k.launch();
+        }
+        for (LocalKafka k : all) {
+            k.awaitReady();
+        }
+        return all;
+    }
+
+    /** This node's number in its cluster (1 for a single node). */
+    public int nodeId() {
+        return nodeId;
     }
 
     /** The broker JVM's process id, or -1 when it is not running. */
@@ -80,14 +123,19 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     public synchronized void start() throws IOException {
+        launch();
+        awaitReady();
+    }
+
+    private synchronized void launch() throws IOException {
         Files.createDirectories(dir);
         tls = Certificates.in(dir.resolve("tls"));
         Path props = dir.resolve("server.properties");
         Path logs = dir.resolve("data");
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
-        p.setProperty("node.id", "1");
-        p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.setProperty("node.id", Integer.toString(nodeId));
+        p.setProperty("controller.quorum.voters", voters);
         p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_SSL://127.0.0.1:" + saslPort
                 + ",CONTROLLER://127.0.0.1:" + controllerPort);
         p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_SSL://127.0.0.1:" + saslPort);
@@ -105,12 +153,13 @@ public final class LocalKafka implements AutoCloseable {
         p.setProperty("log.dirs", logs.toString());
         p.setProperty("num.partitions", "3");
         p.setProperty("auto.create.topics.enable", "false");
-        p.setProperty("offsets.topic.replication.factor", "1");
+        String minIsr = Integer.toString(Math.min(2, replication));
+        p.setProperty("offsets.topic.replication.factor", Integer.toString(replication));
         p.setProperty("offsets.topic.num.partitions", "5");
-        p.setProperty("transaction.state.log.replication.factor", "1");
-        p.setProperty("transaction.state.log.min.isr", "1");
-        p.setProperty("share.coordinator.state.topic.replication.factor", "1");
-        p.setProperty("share.coordinator.state.topic.min.isr", "1");
+        p.setProperty("transaction.state.log.replication.factor", Integer.toString(replication));
+        p.setProperty("transaction.state.log.min.isr", minIsr);
+        p.setProperty("share.coordinator.state.topic.replication.factor", Integer.toString(replication));
+        p.setProperty("share.coordinator.state.topic.min.isr", minIsr);
         p.setProperty("group.initial.rebalance.delay.ms", "0");
         p.setProperty("message.max.bytes", String.valueOf(dev.cdc.Kafka.MAX_EVENT_BYTES));
         try (var out = Files.newOutputStream(props)) {
@@ -125,7 +174,6 @@ public final class LocalKafka implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile()))
                 .start();
         stdin = process.getOutputStream();
-        awaitReady();
     }
 
     private void awaitReady() {

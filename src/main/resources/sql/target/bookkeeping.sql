@@ -1,0 +1,5 @@
+-- Whether the target has cdc's bookkeeping tables, and whether they have the columns this cdc
+-- writes (an older install gets them when cdc setup runs again).
+SELECT to_regclass('cdc.applied_offsets') IS NOT NULL AND to_regclass('cdc.subscriptions') IS NOT NULL AS installed,
+       EXISTS (SELECT FROM pg_attribute
+               WHERE attrelid = to_regclass('cdc.applied_offsets') AND attname = 'topic_id' AND NOT attisdropped) AS current

@@ -1,0 +1,82 @@
+package dev.cdc;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Pipelines for tables of a test, run in this JVM: for each captured table its capture, a target
+ * table created from the source's definition, a topic of its own, a producer and a consumer;
+ * {@link #converged} waits until the target holds what the source does.
+ */
+final class TablePipelines implements AutoCloseable {
+    final TestServers servers;
+    final Kafka base;
+    private final List<Runnable> stops = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private int topics;
+
+    TablePipelines(TestServers servers, Kafka base) {
+        this.servers = servers;
+        this.base = base;
+    }
+
+    /** Capture, target table, topic, produce and consume for one source table. */
+    Table capture(String schema, String name) {
+        Table t;
+        Kafka kafka = topic();
+        try (Handle src = servers.source.open("test"); Handle dst = servers.target.open("test")) {
+            t = Table.find(src, schema, name).orElseThrow();
+            Capture.of(t).install(src);
+            TargetTable.ensure(dst, t);
+            Pipeline.subscribe(dst, kafka.topic(), t, false, null, null);
+        }
+        Pipeline.createTopic(kafka, 3, (short) 1);
+        run(name, new ChangelogPublisher(new ChangelogPublisher.Config(servers.source, kafka, schema, name, 5000, 1000, 0, null, null)));
+        run(name, new EventConsumer(new EventConsumer.Config(servers.target, kafka, "g-" + kafka.topic(), 0)));
+        return t;
+    }
+
+    /** The next topic of this test's own. */
+    Kafka topic() {
+        return new Kafka(base.bootstrapServers(), base.topic() + "_" + topics++, base.overrides());
+    }
+
+    /** Runs a producer or a consumer until {@link #close}. */
+    void run(String name, Runnable r) {
+        Thread th = new Thread(r, "it-" + name);
+        th.setDaemon(true);
+        th.start();
+        threads.add(th);
+        stops.add(r instanceof ChangelogPublisher p ? p::stop : ((EventConsumer) r)::stop);
+    }
+
+    void converged(Table t, String when) {
+        long deadline = System.currentTimeMillis() + 30_000;
+        Object c = compare(t);
+        while (!(c instanceof Compare same && same.identical()) && System.currentTimeMillis() < deadline) {
+            Await.sleep(200);
+            c = compare(t);
+        }
+        assertTrue(c instanceof Compare same && same.identical(), t.display() + " " + when + ": " + c);
+    }
+
+    /** The comparison, or why there is none yet (a column the target does not have yet). */
+    Object compare(Table t) {
+        try {
+            return Compare.of(servers.source, servers.target, t);
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stops.forEach(Runnable::run);
+        for (Thread t : threads) {
+            t.join(20_000);
+        }
+    }
+}
