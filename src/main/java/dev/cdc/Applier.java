@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -113,7 +114,7 @@ public final class Applier {
      * the primary key columns this side assigns itself (two-way sync with --key), never written.
      */
     private record Target(Table table, java.util.Set<String> columns, java.util.Set<String> local,
-                          Map<List<String>, String> upserts, String delete) {
+                          Map<List<String>, String> upserts, Map<List<String>, String> claims, String delete) {
     }
 
     /** Two-way sync: the table of this side's row versions, and the columns rows are related by. */
@@ -502,7 +503,7 @@ public final class Applier {
             v.put("table", t.sqlName());
             v.put("pk_match", Sql.keyMatch(t.key(), "t", "k"));
             return new Target(t, java.util.Set.copyOf(t.columns()), java.util.Set.copyOf(local), new HashMap<>(),
-                    Sql.render("target/delete.sql", v));
+                    new HashMap<>(), Sql.render("target/delete.sql", v));
         });
     }
 
@@ -514,10 +515,7 @@ public final class Applier {
     private static String upsert(Target target, List<String> columns) {
         return target.upserts().computeIfAbsent(columns, cs -> {
             Table t = target.table();
-            List<String> set = t.definition().stream()
-                    .filter(c -> c.generated() == null && !target.local().contains(c.name())
-                            && (cs.contains(c.name()) || t.key().contains(c.name())))
-                    .map(Table.Column::name).toList();
+            List<String> set = written(target, cs);
             List<String> rest = new ArrayList<>(set);
             rest.removeAll(t.key());
             Map<String, String> v = new HashMap<>();
@@ -528,6 +526,51 @@ public final class Applier {
                     rest.stream().map(c -> Sql.ident(c) + " = EXCLUDED." + Sql.ident(c)).toList()));
             return Sql.render("target/upsert.sql", v);
         });
+    }
+
+    /** The columns an upsert of rows that have {@code columns} writes (see {@link #upsert}). */
+    private static List<String> written(Target target, List<String> columns) {
+        Table t = target.table();
+        return t.definition().stream()
+                .filter(c -> c.generated() == null && !target.local().contains(c.name())
+                        && (columns.contains(c.name()) || t.key().contains(c.name())))
+                .map(Table.Column::name).toList();
+    }
+
+    /** Two-way sync: the insert of rows that have {@code columns} whose key has no row yet (claim_rows.sql). */
+    private static String claim(Target target, List<String> columns) {
+        return target.claims().computeIfAbsent(columns, cs -> {
+            Table t = target.table();
+            List<String> set = written(target, cs);
+            Map<String, String> v = new HashMap<>();
+            v.put("table", t.sqlName());
+            v.put("columns", Sql.idents(set));
+            v.put("r_columns", Sql.keyList(set, "(r.p)"));
+            v.put("r_pk", Sql.keyList(t.key(), "(r.p)"));
+            v.put("pk", Sql.idents(t.key()));
+            v.put("r_match", Sql.keyMatch(t.key(), "(r.p)", "t"));
+            return Sql.render("target/claim_rows.sql", v);
+        });
+    }
+
+    /**
+     * Two-way sync: inserts the incoming rows at {@code absent} (places in {@code list} whose key had
+     * no row) unless a local writer inserted the key meanwhile (claim_rows.sql waits for one that has
+     * not committed yet); returns the places of the rows it inserted.
+     */
+    private Set<Integer> claim(Handle tx, Target target, List<ChangeEvent> list, List<Integer> absent) {
+        Map<List<String>, List<Integer>> byColumns = new LinkedHashMap<>();
+        for (int i : absent) {
+            byColumns.computeIfAbsent(list.get(i).columns(), c -> new ArrayList<>()).add(i);
+        }
+        Set<Integer> claimed = new java.util.HashSet<>();
+        for (var g : byColumns.entrySet()) {
+            StringJoiner rows = new StringJoiner(",", "[", "]");
+            g.getValue().forEach(i -> rows.add(list.get(i).after()));
+            tx.createQuery(claim(target, g.getKey())).bind("rows", rows.toString()).mapTo(Integer.class)
+                    .forEach(ord -> claimed.add(g.getValue().get(ord - 1)));
+        }
+        return claimed;
     }
 
     /** The target table an event names ("schema.table"); a missing one is a {@link Failure}. */
@@ -559,9 +602,22 @@ public final class Applier {
         List<ChangeEvent> kept = new ArrayList<>(changes.size());
         for (var entry : byTable.entrySet()) {
             List<ChangeEvent> list = entry.getValue();
-            Map<String, String> sql = twoWaySql(target(tx, entry.getKey()).table());
+            Target target = target(tx, entry.getKey());
+            Map<String, String> sql = twoWaySql(target.table());
             String keys = keys(list);
-            tx.createQuery(Sql.render("target/lock_rows.sql", sql)).bind("keys", keys).mapTo(Integer.class).list();
+            // rows first, then versions: the writers' order
+            String lockRows = Sql.render("target/lock_rows.sql", sql);
+            Set<Integer> existing = new java.util.HashSet<>(tx.createQuery(lockRows).bind("keys", keys).mapTo(Integer.class).list());
+            List<Integer> absent = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i).after() != null && !existing.contains(i + 1)) {
+                    absent.add(i);
+                }
+            }
+            Set<Integer> claimed = claim(tx, target, list, absent);
+            if (claimed.size() < absent.size()) { // inserted here meanwhile, and committed: lock those too
+                tx.createQuery(lockRows).bind("keys", keys).mapTo(Integer.class).list();
+            }
             long[] localVersion = new long[list.size()];
             String[] localOrigin = new String[list.size()];
             for (Map<String, Object> r : tx.createQuery(Sql.render("target/read_versions.sql", sql)).bind("keys", keys)
@@ -582,6 +638,10 @@ public final class Applier {
                 } else if (e.version() >= 0) {
                     lost.add(i);
                 }
+            }
+            List<ChangeEvent> unclaim = lost.stream().filter(claimed::contains).map(list::get).toList();
+            if (!unclaim.isEmpty()) { // inserted above, and lost against a local delete: gone again
+                tx.createUpdate(target.delete()).bind("keys", keys(unclaim)).execute();
             }
             if (!lost.isEmpty()) {
                 logConflicts(tx, sql, lost.stream().map(list::get).toList(),

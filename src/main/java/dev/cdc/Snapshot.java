@@ -30,7 +30,8 @@ public final class Snapshot {
         for (boolean first : new boolean[] {true, false}) {
             Map<String, String> v = capture.sql();
             v.put("after", first ? "true" : "(" + v.get("pk_n") + ") > (" + v.get("pk_k") + ")");
-            sql.put(first, new String[] {Sql.render("source/snapshot_bounds.sql", v), Sql.render("source/snapshot_chunk.sql", v)});
+            sql.put(first, new String[] {Sql.render("source/snapshot_bounds.sql", v), Sql.render(capture.origin() == null
+                    ? "source/snapshot_chunk.sql" : "source/snapshot_chunk_two_way.sql", v)});
         }
         Progress progress = new Progress(progressMillis);
         String after = "{}";
@@ -50,7 +51,8 @@ public final class Snapshot {
             String upto = next.get(end - 1).key();
             String chunk = sql.get(first)[1];
             int copied = h.inTransaction(tx -> {
-                int n = tx.createQuery(chunk).bind("after", from).bind("upto", upto).mapTo(Integer.class).findOne().orElse(0);
+                int n = tx.createQuery(chunk).bind("after", from).bind("upto", upto).mapTo(Integer.class).list().stream()
+                        .mapToInt(Integer::intValue).sum(); // one changelog row, or (two-way) one per version
                 tx.createQuery("SELECT pg_notify(:channel, '')").bind("channel", capture.channel()).mapTo(String.class).one();
                 return n;
             });

@@ -25,22 +25,7 @@ class TwoWayIT {
 
     @Test
     void both_sides_converge_without_echo_and_conflicts_are_counted() throws Exception {
-        servers = TestServers.get();
-        kafka = servers.reset();
-        for (Db db : sides()) {
-            try (Handle h = db.open("cdc-test")) {
-                h.execute("DROP SCHEMA IF EXISTS twoway CASCADE");
-                h.execute("CREATE SCHEMA twoway");
-                h.execute("CREATE TABLE " + TABLE + " (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), home text NOT NULL, "
-                        + "n integer NOT NULL DEFAULT 0, note text)");
-            }
-        }
-        CliTest.Run setup = CliTest.run(OperationsIT.line("setup", servers.sourceArgs(), servers.targetArgs(),
-                List.of("--two-way", "--table", TABLE, "--side-names", "legacy,service", "--topic", kafka.topic())));
-        assertEquals(0, setup.code(), setup.out() + setup.err());
-        for (String side : List.of("legacy", "service")) {
-            Pipeline.createTopic(new Kafka(kafka.bootstrapServers(), kafka.topic() + ".from-" + side, Map.of()), 3, (short) 1);
-        }
+        accounts();
         Procs p = new Procs();
         List<Writer> writers = new ArrayList<>();
         try {
@@ -227,6 +212,91 @@ class TwoWayIT {
     }
 
     /** Waits until both sides together recorded at least {@code n} conflicts. */
+    /**
+     * Before: one new key inserted on both sides at once, the service's insert not yet committed
+     * when its consume applied legacy's: the apply waited for it, then overwrote it unseen, and the
+     * sides parted (legacy took the service's later row, the service kept legacy's).
+     */
+    @Test
+    void one_new_key_inserted_on_both_sides_at_once_converges_with_one_conflict() throws Exception {
+        accounts();
+        String key = "5f0c7a52-2a4e-4c39-9d0e-9b1f3c2b7a10";
+        Procs p = new Procs();
+        try {
+            p.produceA = p.produce(servers.source, "legacy");
+            p.produceB = p.produce(servers.target, "service");
+            p.consumeA = p.consume(servers.source, "legacy"); // the service's consume starts later
+            try (Handle h = servers.source.open("cdc-test")) {
+                h.execute("INSERT INTO " + TABLE + " (id, home, note) VALUES (CAST(? AS uuid), 'legacy', 'from legacy')", key);
+            }
+            Await.until("legacy's insert published", 30_000, () -> count(servers.source, "published > 0", "cdc.capture") == 1);
+            try (Handle service = servers.target.open("cdc-test")) {
+                service.begin(); // the service's insert of the same key, later, not committed yet
+                service.execute("INSERT INTO " + TABLE + " (id, home, note) VALUES (CAST(? AS uuid), 'service', 'from service')", key);
+                p.consumeB = p.consume(servers.target, "service");
+                Await.until("the service's consume waiting for that insert", 60_000, () -> count(servers.target,
+                        "application_name = 'cdc-consume' AND wait_event_type = 'Lock'", "pg_stat_activity") == 1);
+                service.commit();
+            }
+            converge(p);
+            awaitConflicts(p, 1);
+            for (Db db : sides()) {
+                assertEquals(1, count(db, "note = 'from service'"), "the later insert wins on both sides");
+            }
+
+            // Rows copied by a snapshot keep their version. Legacy's clock an hour ahead: a row's
+            // version there is in the service's future. Copied again (cdc snapshot) with its version,
+            // the service's next change of it gets a later one; copied without, it would get the
+            // service's clock, be taken as older on legacy, and the sides would part.
+            try (Handle h = servers.source.open("cdc-test")) {
+                h.execute("INSERT INTO " + TABLE + " (id, home, note) VALUES (gen_random_uuid(), 'legacy', 'ahead')");
+            }
+            converge(p);
+            long ahead;
+            try (Handle h = servers.source.open("cdc-test")) {
+                ahead = h.createQuery("UPDATE twoway.accounts_cdc_versions v SET cdc_version = cdc_version + 3600000000 "
+                        + "FROM " + TABLE + " a WHERE a.id = v.id AND a.note = 'ahead' RETURNING v.cdc_version")
+                        .mapTo(Long.class).one();
+            }
+            CliTest.Run snapshot = CliTest.run(OperationsIT.line("snapshot", servers.sourceArgs(), List.of("--table", TABLE)));
+            assertEquals(0, snapshot.code(), snapshot.out() + snapshot.err());
+            Await.until("the service knowing the copied row's version", 60_000, () -> count(servers.target,
+                    "cdc_version = " + ahead, "twoway.accounts_cdc_versions") == 1);
+            try (Handle h = servers.target.open("cdc-test")) {
+                h.execute("UPDATE " + TABLE + " SET note = 'changed on the service after the copy' WHERE note = 'ahead'");
+            }
+            converge(p);
+            for (Db db : sides()) {
+                assertEquals(1, count(db, "note = 'changed on the service after the copy'"), "the later change wins");
+            }
+            p.terminateAll();
+            assertEquals(1, conflicts(servers.source) + conflicts(servers.target), "one conflict, recorded once");
+            assertEquals(1, conflicts(servers.target), "on the side whose change won");
+        } finally {
+            p.closeAll();
+        }
+    }
+
+    /** The accounts table on both sides, set up for two-way sync, and its two topics. */
+    void accounts() throws Exception {
+        servers = TestServers.get();
+        kafka = servers.reset();
+        for (Db db : sides()) {
+            try (Handle h = db.open("cdc-test")) {
+                h.execute("DROP SCHEMA IF EXISTS twoway CASCADE");
+                h.execute("CREATE SCHEMA twoway");
+                h.execute("CREATE TABLE " + TABLE + " (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), home text NOT NULL, "
+                        + "n integer NOT NULL DEFAULT 0, note text)");
+            }
+        }
+        CliTest.Run setup = CliTest.run(OperationsIT.line("setup", servers.sourceArgs(), servers.targetArgs(),
+                List.of("--two-way", "--table", TABLE, "--side-names", "legacy,service", "--topic", kafka.topic())));
+        assertEquals(0, setup.code(), setup.out() + setup.err());
+        for (String side : List.of("legacy", "service")) {
+            Pipeline.createTopic(new Kafka(kafka.bootstrapServers(), kafka.topic() + ".from-" + side, Map.of()), 3, (short) 1);
+        }
+    }
+
     void awaitConflicts(Procs p, long n) {
         Await.until(n + " conflicts recorded", 60_000, () -> {
             p.check();
