@@ -165,18 +165,22 @@ public final class Applier {
         topicId = id;
     }
 
+    /**
+     * Whether an offset stored with {@code storedTopicId} was in another topic of the same name than
+     * the one Kafka has now (deleted and created again since): no offset in this one. An id unknown
+     * on either side (stored before ids were, or Kafka not asked) counts as the same topic.
+     */
+    private boolean otherTopic(String storedTopicId) {
+        return storedTopicId != null && topicId != null && !storedTopicId.equals(topicId);
+    }
+
     /** The stored next offset of every partition of the topic that has one. */
     public Map<Integer, Long> storedOffsets(Handle h) {
         Map<Integer, Long> m = new HashMap<>();
         java.util.Set<String> others = new java.util.TreeSet<>();
         h.createQuery(Sql.load("target/read_offsets.sql")).bind("group_id", group).bind("topic", topic)
-                .map((rs, ctx) -> {
-                    String stored = rs.getString("topic_id");
-                    if (stored != null && topicId != null && !stored.equals(topicId)) {
-                        return others.add(stored);
-                    }
-                    return m.put(rs.getInt("partition"), rs.getLong("next_offset"));
-                }).list();
+                .map((rs, ctx) -> otherTopic(rs.getString("topic_id")) ? others.add(rs.getString("topic_id"))
+                        : m.put(rs.getInt("partition"), rs.getLong("next_offset"))).list();
         if (!others.isEmpty()) {
             log.warn("topic {} is not the one whose offsets {} stored (its id is {}, theirs {}): it was deleted and created "
                     + "again; reading it from its start, skipping events applied before", topic, group, topicId, others);
@@ -350,14 +354,15 @@ public final class Applier {
 
     private Map<Integer, Stored> lock(Handle tx, List<Integer> partitions) {
         Map<Integer, Stored> stored = new HashMap<>();
-        tx.createQuery(Sql.load("target/lock_offsets.sql")).bind("group_id", group).bind("topic", topic).bind("topic_id", topicId)
+        tx.createQuery(Sql.load("target/lock_offsets.sql")).bind("group_id", group).bind("topic", topic)
                 .bindArray("partitions", Integer.class, partitions)
                 .map((rs, ctx) -> stored.put(rs.getInt("partition"), stored(rs))).list();
         return stored;
     }
 
-    private static Stored stored(java.sql.ResultSet rs) throws java.sql.SQLException {
-        Stored s = new Stored(rs.getLong("next_offset"), rs.getString("epoch"), rs.getLong("window_id"),
+    private Stored stored(java.sql.ResultSet rs) throws java.sql.SQLException {
+        long next = otherTopic(rs.getString("topic_id")) ? -1 : rs.getLong("next_offset"); // -1: nothing applied
+        Stored s = new Stored(next, rs.getString("epoch"), rs.getLong("window_id"),
                 rs.getLong("seq"), rs.getInt("idx"));
         try {
             ChangeEvent.JSON.readTree(rs.getString("sources")).fields().forEachRemaining(f -> s.positions.put(f.getKey(),

@@ -103,10 +103,15 @@ public record Capture(Table table, String changelogSchema, String changelogName,
     /** The number of this capture in cdc.capture; a capture installed by a cdc before it had one must be set up again. */
     public int requireLockId() {
         if (lockId == null) {
-            throw Failure.precondition("capture of " + table.display() + " was installed by an older cdc; run cdc setup --table "
-                    + table.display() + " again to upgrade it (the cursor is kept)");
+            throw installedByOlderCdc();
         }
         return lockId;
+    }
+
+    /** This capture lacks what the current cdc installs: cdc setup must run again. */
+    public Failure installedByOlderCdc() {
+        return Failure.precondition("capture of " + table.display() + " was installed by an older cdc; run cdc setup --table "
+                + table.display() + " again to upgrade it (the cursor is kept)");
     }
 
     /** The LISTEN/NOTIFY channel the triggers signal on (pg_notify refuses one of 64 bytes or more). */
@@ -139,9 +144,6 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         v.put("member", "(TG_RELID = " + v.get("root") + " OR EXISTS (SELECT FROM pg_partition_ancestors(TG_RELID) a WHERE a.relid = "
                 + v.get("root") + "))");
         v.put("member_check", "");
-        v.put("enable_always", origin != null ? "" : java.util.stream.Stream.of("insert", "update", "delete", "truncate")
-                .map(t -> "ALTER TABLE " + table.sqlName() + " ENABLE ALWAYS TRIGGER cdc_capture_" + t + ";\n")
-                .collect(Collectors.joining()));
         v.put("columns_lit", Sql.literal(table.definitionJson()));
         String n = alias("n");
         String o = alias("o");
@@ -244,21 +246,19 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         h.useTransaction(tx -> {
             boolean existed = Table.find(tx, changelogSchema, changelogName).isPresent();
             tx.execute(Sql.load("source/install.sql"));
-            int id = tx.createQuery(Sql.render("source/register.sql", Map.of(
-                    "schema_lit", Sql.literal(table.schema()), "table_lit", Sql.literal(table.name()),
-                    "changelog_schema_lit", Sql.literal(changelogSchema), "changelog_name_lit", Sql.literal(changelogName))))
-                    .mapTo(Integer.class).one();
+            int id = tx.createQuery(Sql.render("source/register.sql", sql())).mapTo(Integer.class).one();
             Map<String, String> sql = withLockId(id).sql();
             if (partitioned) {
-                sql.put("member_check", "    IF NOT " + sql.get("member") + " THEN\n"
-                        + "        RETURN NULL; -- a partition detached since: its changes are no longer the table's\n"
-                        + "    END IF;\n");
+                sql.put("member_check", Sql.render("source/member_check.sql", sql));
             }
             tx.execute(Sql.render("source/capture.sql", sql));
+            if (origin == null) {
+                tx.execute(Sql.render("source/fire_always.sql", sql));
+            }
             if (partitioned) {
                 tx.execute(Sql.render("source/partitioned.sql", sql));
                 // partitions new since an earlier setup bring their rows (a first setup's snapshot copies them all)
-                int equipped = tx.createQuery("SELECT " + sql.get("fn_partitions") + "(:copy)").bind("copy", existed)
+                int equipped = tx.createQuery(Sql.render("source/equip_partitions.sql", sql)).bind("copy", existed)
                         .mapTo(Integer.class).one();
                 done.add("partitioned table " + table.display() + ": " + equipped + " partition(s) given the capture triggers"
                         + (existed && equipped > 0 ? ", their rows copied into the changelog" : ""));

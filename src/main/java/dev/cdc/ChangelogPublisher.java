@@ -140,8 +140,7 @@ public final class ChangelogPublisher implements Runnable {
         try (Handle h = cfg.source().open("cdc-produce")) {
             Capture c = Capture.load(h, cfg.source(), cfg.schema(), cfg.table());
             if (Table.find(h, c.changelogSchema(), c.retainedName()).isEmpty() || c.lockId() == null) {
-                throw Failure.precondition("capture of " + c.table().display() + " was installed by an older cdc; "
-                        + "run cdc setup --table " + c.table().display() + " again to upgrade it (the cursor is kept)");
+                throw c.installedByOlderCdc();
             }
             List<String> missing = h.createQuery(Sql.render("source/missing_rights.sql", c.sql())).mapTo(String.class).list();
             if (!missing.isEmpty()) {
@@ -358,10 +357,12 @@ public final class ChangelogPublisher implements Runnable {
                 .mapToMap().findOne();
         opened.ifPresent(r -> cursor = cursor.open(((Number) r.get("window_id")).longValue(),
                 (String) r.get("cur_snap"), ((Number) r.get("cur_max_seq")).longValue()));
-        if (opened.isPresent() && capture.table().definition().stream().anyMatch(c -> c.enumType() != null)) {
+        if (opened.isPresent() && capture.table().definition().stream().anyMatch(c -> c.enumType() != null)
+                && !Table.find(db, cfg.schema(), cfg.table()).map(Table::definition).equals(
+                        java.util.Optional.of(capture.table().definition()))) {
             // A label added to an enum (ALTER TYPE ... ADD VALUE) commits before any row that uses it:
             // read after the window opened, the labels include every one its rows can hold, and a
-            // changed list is announced before the window's first change.
+            // changed definition is read in full and announced before the window's first change.
             refreshDefinition(List.of());
         }
         return opened.isPresent();

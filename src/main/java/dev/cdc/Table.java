@@ -38,6 +38,8 @@ public record Table(String schema, String name, List<Column> definition, List<St
         return settings(definition.stream().filter(c -> key.contains(c.name())).map(Column::type).toList());
     }
 
+    private static final String INTERVAL_STYLE = "IntervalStyle = 'postgres'";
+
     /**
      * The session settings the text of this table's rows depends on (the capture triggers fix them
      * for their own run, so that no writer's session changes what arrives): those of the key, and
@@ -46,17 +48,15 @@ public record Table(String schema, String name, List<Column> definition, List<St
      */
     public List<String> rowSettings() {
         List<String> types = definition.stream().map(Column::type).toList();
-        List<String> settings = new java.util.ArrayList<>(settings(types));
+        java.util.Set<String> settings = new java.util.LinkedHashSet<>(settings(types));
         if (types.stream().anyMatch(t -> t.startsWith("money"))) {
             settings.add("lc_monetary = 'C'");
         }
         if (types.stream().anyMatch(t -> t.contains("range"))) {
             settings.add("DateStyle = 'ISO, MDY'");
-            if (!settings.contains("IntervalStyle = 'postgres'")) {
-                settings.add("IntervalStyle = 'postgres'");
-            }
+            settings.add(INTERVAL_STYLE); // an interval range too
         }
-        return settings;
+        return List.copyOf(settings);
     }
 
     private static List<String> settings(List<String> types) {
@@ -65,7 +65,7 @@ public record Table(String schema, String name, List<Column> definition, List<St
             settings.add("TimeZone = 'UTC'");
         }
         if (types.stream().anyMatch(t -> t.startsWith("interval"))) {
-            settings.add("IntervalStyle = 'postgres'");
+            settings.add(INTERVAL_STYLE);
         }
         if (types.stream().anyMatch(t -> t.startsWith("real") || t.startsWith("double precision"))) {
             settings.add("extra_float_digits = 1");

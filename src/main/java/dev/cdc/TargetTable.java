@@ -71,10 +71,10 @@ public final class TargetTable {
     }
 
     /**
-     * The same, for columns announced on a topic ({@code fromTopic}), which anyone who may write to
-     * the topic could have crafted: a type must be a type name the target knows (it is never run as
-     * SQL otherwise), and a generated column's expression, which the target would run, is refused
-     * unless {@code generatedExpressions} (the operator trusts the topic).
+     * The same, also for columns announced on a topic, which anyone who may write to the topic could
+     * have crafted: a type must be a type name the target knows (it is never run as SQL otherwise),
+     * and a generated column's expression, which the target would run, is refused unless
+     * {@code generatedExpressions} (the source's own definition, or a topic the operator trusts).
      */
     public static List<String> addColumns(Handle target, Table existing, List<Table.Column> source, boolean generatedExpressions) {
         for (Table.Column c : source) {
@@ -136,19 +136,21 @@ public final class TargetTable {
      * and the pattern leaves nothing but digits between parentheses); else consume stops, naming it.
      */
     private static void requireTypeName(Handle target, Table.Column c) {
-        boolean known = TYPE_NAME.matcher(c.type()).matches()
-                && target.createQuery("SELECT to_regtype(:t) IS NOT NULL").bind("t", c.type()).mapTo(Boolean.class).one();
+        boolean known = TYPE_NAME.matcher(c.type()).matches() && typeExists(target, c.type());
         if (!known) {
             throw Failure.badEvent("column " + c.name() + " was announced with type '" + c.type() + "', which is not a type "
                     + "the target knows; nothing was changed", null);
         }
     }
 
+    /** Whether the target resolves a type name (to_regtype parses a type name and nothing else). */
+    private static boolean typeExists(Handle target, String type) {
+        return target.createQuery("SELECT to_regtype(:t) IS NOT NULL").bind("t", type).mapTo(Boolean.class).one();
+    }
+
     /** Creates an enum type the source uses, or adds the labels the target's copy lacks. */
     private static void createEnum(Handle target, Table.Column c) {
-        boolean exists = target.createQuery("SELECT to_regtype(:t) IS NOT NULL").bind("t", c.enumType())
-                .mapTo(Boolean.class).one();
-        if (!exists) {
+        if (!typeExists(target, c.enumType())) {
             target.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(c.enumSchema()));
             target.execute("CREATE TYPE " + c.enumType() + " AS ENUM ("
                     + c.enumLabels().stream().map(Sql::literal).collect(Collectors.joining(", ")) + ")");

@@ -8,7 +8,7 @@
 -- two_way_delete (empty, or for two-way sync the files of those names: the statement's version,
 -- see two_way.sql), ${wake_lock} (the advisory
 -- lock a busy producer holds), $member_check (empty, or for a partitioned table: return when the
--- trigger's table is no longer one of its partitions, see partitioned.sql), ${fn_settings} (see Capture.keySettings: fixes the session settings
+-- trigger's table is no longer one of its partitions: member_check.sql), ${fn_settings} (see Capture.rowSettings: fixes the session settings
 -- that would make a key's JSON text depend on the writer, e.g. TimeZone for a timestamptz key).
 --
 -- Statement-level triggers with transition tables write a whole statement's changes as one
@@ -148,11 +148,7 @@ CREATE TRIGGER cdc_capture_delete AFTER DELETE ON ${table}
     REFERENCING OLD TABLE AS cdc_old FOR EACH STATEMENT EXECUTE FUNCTION ${fn_delete}();
 CREATE TRIGGER cdc_capture_truncate AFTER TRUNCATE ON ${table}
     FOR EACH STATEMENT EXECUTE FUNCTION ${fn_truncate}();
--- Writers with session_replication_role = replica (bulk loaders, logical replication workers)
--- skip ordinary triggers: a one-way capture's fire ALWAYS, so their changes are captured too. A
--- two-way side keeps ordinary ones: the other side's changes are applied as a replica, and must
--- not be captured and sent back.
-${enable_always}
+-- (A one-way capture's triggers then fire ALWAYS: fire_always.sql.)
 -- cdc setup makes the target table match these columns, so they count as announced.
 INSERT INTO cdc.capture (table_schema, table_name, changelog_schema, changelog_name, topic, columns, origin, key_columns)
 VALUES (${schema_lit}, ${table_lit}, ${changelog_schema_lit}, ${changelog_name_lit}, ${topic_lit}, ${columns_lit}, ${origin_lit},

@@ -60,7 +60,8 @@ class BrokerFailureIT {
                          List.of("--group", group, "--progress-interval", "1")))) {
                 writer.start();
                 Await.until("changes flowing", 60_000, () -> servers.applied(group) > 300);
-                LocalKafka leader = cluster.get(mostLeaders(kafka) - 1);
+                int leading = mostLeaders(kafka);
+                LocalKafka leader = cluster.stream().filter(k -> k.nodeId() == leading).findFirst().orElseThrow();
                 leader.kill();
                 long atKill = servers.published();
                 Await.until("publishing again after the leader was killed", 60_000, () -> servers.published() > atKill + 300);
