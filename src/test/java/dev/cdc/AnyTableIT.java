@@ -4,6 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cdc.base.Failure;
+import dev.cdc.base.Json;
+import dev.cdc.db.Db;
+import dev.cdc.db.Sql;
+import dev.cdc.db.Table;
+import dev.cdc.event.ChangeEvent;
+import dev.cdc.kafka.Kafka;
+import dev.cdc.source.Capture;
+import dev.cdc.target.Applier;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -295,7 +304,7 @@ class AnyTableIT {
         converged(t, "after inserts");
         java.util.Map<String, Integer> partitionOf = new java.util.HashMap<>();
         TopicContents.read(kafka).byPartition().forEach((p, events) -> events.forEach(e -> partitionOf.put(
-                ApplierPlanTest.json(e.key()).toString(), p)));
+                json(e.key()).toString(), p)));
         assertEquals(600, partitionOf.size());
         assertEquals(3, new java.util.HashSet<>(partitionOf.values()).size());
 
@@ -315,7 +324,7 @@ class AnyTableIT {
                     .mapTo(String.class).list();
             assertEquals(600 - inOne, leftUtc.size());
             for (String k : leftUtc) {
-                Integer p = partitionOf.get(ApplierPlanTest.json(k).toString());
+                Integer p = partitionOf.get(json(k).toString());
                 assertTrue(p != null && p != 1, k + " is keyed to partition " + p);
             }
             assertEquals(left.size(), leftUtc.size());
@@ -460,5 +469,13 @@ class AnyTableIT {
         }
         CliTest.Run gone = CliTest.run(line("produce", source(), broker(), List.of("--table", a)));
         assertEquals(Failure.PRECONDITION, gone.code(), gone.err());
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String text) {
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -2,6 +2,9 @@ package dev.cdc;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.cdc.db.Db;
+import dev.cdc.db.Table;
+import dev.cdc.ops.Compare;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;

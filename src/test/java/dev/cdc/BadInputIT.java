@@ -4,6 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cdc.base.Failure;
+import dev.cdc.base.Json;
+import dev.cdc.consume.EventConsumer;
+import dev.cdc.db.Table;
+import dev.cdc.event.ChangeEvent;
+import dev.cdc.kafka.Kafka;
+import dev.cdc.kafka.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,7 +177,7 @@ class BadInputIT {
     /** Sends the values to a topic of their own (one partition); returns the topic's options. */
     List<String> topicWith(String suffix, String... values) throws Exception {
         Kafka k = new Kafka(kafka.bootstrapServers(), kafka.topic() + suffix, kafka.overrides());
-        Pipeline.createTopic(k, 1, (short) 1);
+        Topics.create(k, 1, (short) 1);
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -208,7 +215,7 @@ class BadInputIT {
         String[] types = {"integer DEFAULT nextval('public.probe')", "text; DROP TABLE public.victim; --",
                 "int) ; DROP TABLE public.victim; --", "nosuchtype"};
         for (int i = 0; i < types.length; i++) {
-            String columns = "[{\"name\":\"evil\",\"type\":" + ChangeEvent.JSON.writeValueAsString(types[i]) + ",\"notNull\":false}]";
+            String columns = "[{\"name\":\"evil\",\"type\":" + Json.MAPPER.writeValueAsString(types[i]) + ",\"notNull\":false}]";
             CliTest.Run typed = cdc("consume", target(), topicWith("_type" + i,
                     ChangeEvent.encodeSchema("public.employees", columns, "e", 1, 1, "1", 0)));
             assertEquals(Failure.BAD_EVENT, typed.code(), typed.err());

@@ -3,6 +3,8 @@ package dev.cdc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cdc.bench.Bench;
+import dev.cdc.kafka.Kafka;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -3,6 +3,8 @@ package dev.cdc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cdc.kafka.Kafka;
+import dev.cdc.kafka.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,7 +32,7 @@ class BoundedChangelogIT {
         CliTest.Run setup = CliTest.run(AnyTableIT.line("setup", servers.sourceArgs(), servers.targetArgs(),
                 List.of("--topic", kafka.topic())));
         assertEquals(0, setup.code(), setup.err());
-        Pipeline.createTopic(kafka, 3, (short) 1);
+        Topics.create(kafka, 3, (short) 1);
     }
 
     String[] produce(String... more) {

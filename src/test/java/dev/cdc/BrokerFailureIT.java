@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cdc.embedded.LocalKafka;
+import dev.cdc.kafka.Kafka;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;

@@ -3,6 +3,10 @@ package dev.cdc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cdc.db.Db;
+import dev.cdc.demo.Workload;
+import dev.cdc.kafka.Kafka;
+import dev.cdc.kafka.Topics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,8 +62,8 @@ class ConsolidateIT {
             assertEquals(0, setup.code(), setup.out() + setup.err());
             assertTrue(setup.out().contains("feeds " + INTO + ", one row per source and key (source_name, emp_id"), setup.out());
         }
-        Pipeline.createTopic(kafka, 3, (short) 1);
-        Pipeline.createTopic(new Kafka(kafka.bootstrapServers(), topicOf("north"), Map.of()), 2, (short) 1);
+        Topics.create(kafka, 3, (short) 1);
+        Topics.create(new Kafka(kafka.bootstrapServers(), topicOf("north"), Map.of()), 2, (short) 1);
         List<String> broker = List.of("--bootstrap-servers", kafka.bootstrapServers(), "--progress-interval", "1");
         Map<String, CdcProcess> producers = new LinkedHashMap<>();
         List<Workload> writers = new ArrayList<>();

@@ -3,6 +3,12 @@ package dev.cdc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cdc.consume.EventConsumer;
+import dev.cdc.demo.Workload;
+import dev.cdc.kafka.Kafka;
+import dev.cdc.kafka.Topics;
+import dev.cdc.setup.Setup;
+import dev.cdc.source.ChangelogPublisher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,8 +32,8 @@ class CrashIT {
         servers = TestServers.get();
         kafka = servers.reset();
         group = "g-" + kafka.topic();
-        Pipeline.setup(servers.source, servers.target);
-        Pipeline.createTopic(kafka, 3, (short) 1);
+        Setup.demo(servers.source, servers.target);
+        Topics.create(kafka, 3, (short) 1);
     }
 
     String[] produceArgs() {

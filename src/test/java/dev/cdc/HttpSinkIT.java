@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.cdc.base.Failure;
+import dev.cdc.base.Json;
+import dev.cdc.kafka.Kafka;
+import dev.cdc.kafka.Topics;
+import dev.cdc.setup.Setup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +50,7 @@ class HttpSinkIT {
         List<JsonNode> events() {
             try {
                 List<JsonNode> out = new ArrayList<>();
-                ChangeEvent.JSON.readTree(body).forEach(out::add);
+                Json.MAPPER.readTree(body).forEach(out::add);
                 return out;
             } catch (IOException e) {
                 throw new AssertionError("not a JSON array: " + body, e);
@@ -57,8 +62,8 @@ class HttpSinkIT {
     void start() throws Exception {
         servers = TestServers.get();
         kafka = servers.reset();
-        Pipeline.setup(servers.source, servers.target);
-        Pipeline.createTopic(kafka, 3, (short) 1);
+        Setup.demo(servers.source, servers.target);
+        Topics.create(kafka, 3, (short) 1);
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/events", ex -> {
             Request r = new Request(ex.getRequestHeaders().getFirst("Authorization"),

@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cdc.base.Failure;
+import dev.cdc.base.Json;
+import dev.cdc.db.Db;
+import dev.cdc.demo.Workload;
+import dev.cdc.kafka.Kafka;
+import dev.cdc.kafka.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -29,7 +35,7 @@ class OperationsIT {
         group = "g-" + kafka.topic();
         CliTest.Run setup = CliTest.run(line("setup", servers.sourceArgs(), servers.targetArgs(), List.of("--topic", kafka.topic())));
         assertEquals(0, setup.code(), setup.err());
-        Pipeline.createTopic(kafka, 3, (short) 1);
+        Topics.create(kafka, 3, (short) 1);
     }
 
     List<String> broker() {
@@ -48,7 +54,7 @@ class OperationsIT {
         CliTest.Run s = CliTest.run(line("status", servers.sourceArgs(), servers.targetArgs(), broker(),
                 List.of("--group", group, "--json"), List.of(more)));
         assertEquals(expectedCode, s.code(), s.out() + s.err());
-        return ChangeEvent.JSON.readTree(s.out()).get("tables").get(0);
+        return Json.MAPPER.readTree(s.out()).get("tables").get(0);
     }
 
     void insert(int rows) {
@@ -109,7 +115,7 @@ class OperationsIT {
         assertEquals(Failure.UNREACHABLE, down.code(), down.err());
         assertTrue(down.err().contains("target database"), down.err());
         assertTrue(!down.out().contains("hunter2") && !down.err().contains("hunter2"), down.out() + down.err());
-        JsonNode partial = ChangeEvent.JSON.readTree(down.out()).get("tables").get(0);
+        JsonNode partial = Json.MAPPER.readTree(down.out()).get("tables").get(0);
         assertEquals(0, partial.get("backlog").asLong());
         assertNull(partial.get("partitions").get(0).get("lag").numberValue(), "lag unknown without the target");
     }

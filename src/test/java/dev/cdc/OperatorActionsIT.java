@@ -3,6 +3,9 @@ package dev.cdc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cdc.base.Failure;
+import dev.cdc.kafka.Kafka;
+import dev.cdc.kafka.Topics;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -32,7 +35,7 @@ class OperatorActionsIT {
         CliTest.Run setup = CliTest.run(OperationsIT.line("setup", servers.sourceArgs(), servers.targetArgs(),
                 List.of("--topic", kafka.topic())));
         assertEquals(0, setup.code(), setup.err());
-        Pipeline.createTopic(kafka, 3, (short) 1);
+        Topics.create(kafka, 3, (short) 1);
     }
 
     String[] produce(String... more) {
@@ -112,7 +115,7 @@ class OperatorActionsIT {
         }
         Await.until("the topic is created again", 30_000, () -> {
             try {
-                Pipeline.createTopic(kafka, 3, (short) 1);
+                Topics.create(kafka, 3, (short) 1);
                 return true;
             } catch (RuntimeException e) {
                 return false; // still being deleted

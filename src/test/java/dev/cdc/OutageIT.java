@@ -3,6 +3,12 @@ package dev.cdc;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.cdc.db.Db;
+import dev.cdc.demo.Pipeline;
+import dev.cdc.kafka.Kafka;
+import dev.cdc.kafka.Topics;
+import dev.cdc.ops.Compare;
+import dev.cdc.setup.Setup;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -24,8 +30,8 @@ class OutageIT {
         servers = TestServers.get();
         assumeFalse(servers.docker, "stops and starts the embedded servers");
         kafka = servers.reset();
-        Pipeline.setup(servers.source, servers.target);
-        Pipeline.createTopic(kafka, 3, (short) 1);
+        Setup.demo(servers.source, servers.target);
+        Topics.create(kafka, 3, (short) 1);
     }
 
     @Test

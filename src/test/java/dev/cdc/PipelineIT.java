@@ -3,6 +3,12 @@ package dev.cdc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cdc.demo.Pipeline;
+import dev.cdc.event.ChangeEvent;
+import dev.cdc.kafka.Kafka;
+import dev.cdc.kafka.Topics;
+import dev.cdc.ops.Compare;
+import dev.cdc.setup.Setup;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,8 +33,8 @@ class PipelineIT {
     void servers() throws Exception {
         servers = TestServers.get();
         kafka = servers.reset();
-        Pipeline.setup(servers.source, servers.target);
-        Pipeline.createTopic(kafka, 3, (short) 1);
+        Setup.demo(servers.source, servers.target);
+        Topics.create(kafka, 3, (short) 1);
     }
 
     Pipeline pipeline() {

@@ -4,6 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cdc.base.Failure;
+import dev.cdc.db.Db;
+import dev.cdc.db.Sql;
+import dev.cdc.db.Table;
+import dev.cdc.source.Capture;
+import dev.cdc.source.Snapshot;
+import dev.cdc.target.TargetTable;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AfterEach;

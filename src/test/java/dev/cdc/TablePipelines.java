@@ -2,6 +2,15 @@ package dev.cdc;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cdc.consume.EventConsumer;
+import dev.cdc.db.Table;
+import dev.cdc.kafka.Kafka;
+import dev.cdc.kafka.Topics;
+import dev.cdc.ops.Compare;
+import dev.cdc.setup.Setup;
+import dev.cdc.source.Capture;
+import dev.cdc.source.ChangelogPublisher;
+import dev.cdc.target.TargetTable;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -31,9 +40,9 @@ final class TablePipelines implements AutoCloseable {
             t = Table.find(src, schema, name).orElseThrow();
             Capture.of(t).install(src);
             TargetTable.ensure(dst, t);
-            Pipeline.subscribe(dst, kafka.topic(), t, false, null, null);
+            Setup.subscribe(dst, kafka.topic(), t, false, null, null);
         }
-        Pipeline.createTopic(kafka, 3, (short) 1);
+        Topics.create(kafka, 3, (short) 1);
         run(name, new ChangelogPublisher(new ChangelogPublisher.Config(servers.source, kafka, schema, name, 5000, 1000, 0, null, null)));
         run(name, new EventConsumer(new EventConsumer.Config(servers.target, kafka, "g-" + kafka.topic(), 0)));
         return t;

@@ -1,8 +1,10 @@
 package dev.cdc;
 
+import dev.cdc.db.Db;
 import dev.cdc.embedded.LocalKafka;
 import dev.cdc.embedded.LocalPostgres;
 import dev.cdc.embedded.Ports;
+import dev.cdc.kafka.Kafka;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

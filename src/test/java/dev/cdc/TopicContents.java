@@ -1,5 +1,7 @@
 package dev.cdc;
 
+import dev.cdc.event.ChangeEvent;
+import dev.cdc.kafka.Kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,6 +3,10 @@ package dev.cdc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cdc.base.Failure;
+import dev.cdc.db.Db;
+import dev.cdc.kafka.Kafka;
+import dev.cdc.kafka.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -150,7 +154,7 @@ class TwoWayIT {
         assertEquals(0, setup.code(), setup.out() + setup.err());
         assertTrue(setup.out().contains("rows are related by (uid), id is this side's own"), setup.out());
         for (String side : List.of("legacy", "service")) {
-            Pipeline.createTopic(new Kafka(kafka.bootstrapServers(), kafka.topic() + ".from-" + side, Map.of()), 3, (short) 1);
+            Topics.create(new Kafka(kafka.bootstrapServers(), kafka.topic() + ".from-" + side, Map.of()), 3, (short) 1);
         }
         Procs p = new Procs("tw_producer", "tw_consumer");
         List<Writer> writers = new ArrayList<>();
@@ -293,7 +297,7 @@ class TwoWayIT {
                 List.of("--two-way", "--table", TABLE, "--side-names", "legacy,service", "--topic", kafka.topic())));
         assertEquals(0, setup.code(), setup.out() + setup.err());
         for (String side : List.of("legacy", "service")) {
-            Pipeline.createTopic(new Kafka(kafka.bootstrapServers(), kafka.topic() + ".from-" + side, Map.of()), 3, (short) 1);
+            Topics.create(new Kafka(kafka.bootstrapServers(), kafka.topic() + ".from-" + side, Map.of()), 3, (short) 1);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.cdc.cli;
 
-import dev.cdc.Bench;
-import dev.cdc.Failure;
+import dev.cdc.base.Failure;
+import dev.cdc.bench.Bench;
 import dev.cdc.embedded.Sandbox;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        exitCodeListHeading = ExitCodes.HEADING,
-        exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE,
-            ExitCodes.DIFFERENCE},
+        exitCodeListHeading = Failure.Help.HEADING,
+        exitCodeList = {Failure.Help.OK, Failure.Help.BUG, Failure.Help.USAGE, Failure.Help.PRECONDITION, Failure.Help.UNREACHABLE,
+            Failure.Help.DIFFERENCE},
         header = "Measure throughput, latency, drain rate, write cost, memory and CPU.",
         description = {
             "Starts a source and a target PostgreSQL and a Kafka broker on this machine (or, with --no-embedded, uses the configured servers: it creates and drops tables there), runs setup and topic, starts produce and consume as separate JVMs, and runs: burst (100,000 inserts, 50,000 updates, 20,000 deletes in 100-row transactions; time until the target equals the source), paced (single-row transactions at 200/s and 1,000/s for 30 s; commit-to-visible latency), backlog (1,000,000 changes written while produce and consume are stopped; time to drain), write cost (200,000-row INSERT, UPDATE, DELETE and 1-row insert transactions from 4 clients, with and without capture), and the peak RSS and CPU time of produce and consume.",

@@ -1,14 +1,14 @@
 package dev.cdc.cli;
 
-import dev.cdc.Db;
-import dev.cdc.Failure;
+import dev.cdc.base.Failure;
+import dev.cdc.db.Db;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 @Command(name = "cdc", mixinStandardHelpOptions = true, version = "cdc 0.1.0",
         header = "Trigger-based change data capture: keeps PostgreSQL tables in sync through Kafka.",
@@ -22,9 +22,9 @@ import picocli.CommandLine.ScopeType;
         subcommands = {SetupCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class, SnapshotCommand.class, TeardownCommand.class, StatusCommand.class,
             SelftestCommand.class, DemoCommand.class, SandboxCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
-        exitCodeListHeading = ExitCodes.HEADING,
-        exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE,
-            ExitCodes.DIFFERENCE, ExitCodes.BAD_EVENT, ExitCodes.BEHIND})
+        exitCodeListHeading = Failure.Help.HEADING,
+        exitCodeList = {Failure.Help.OK, Failure.Help.BUG, Failure.Help.USAGE, Failure.Help.PRECONDITION, Failure.Help.UNREACHABLE,
+            Failure.Help.DIFFERENCE, Failure.Help.BAD_EVENT, Failure.Help.BEHIND})
 public final class CdcCommand implements Runnable {
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,

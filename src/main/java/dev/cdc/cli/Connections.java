@@ -1,9 +1,9 @@
 package dev.cdc.cli;
 
-import dev.cdc.Capture;
-import dev.cdc.Db;
-import dev.cdc.Failure;
-import dev.cdc.Kafka;
+import dev.cdc.base.Failure;
+import dev.cdc.db.Db;
+import dev.cdc.kafka.Kafka;
+import dev.cdc.source.Capture;
 import java.util.Map;
 import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Option;

@@ -1,12 +1,11 @@
 package dev.cdc.cli;
 
-import dev.cdc.Capture;
-import dev.cdc.ChangeEvent;
-import dev.cdc.Db;
-import dev.cdc.HttpSink;
-import dev.cdc.EventConsumer;
-import dev.cdc.Failure;
-import dev.cdc.Table;
+import dev.cdc.base.Failure;
+import dev.cdc.consume.EventConsumer;
+import dev.cdc.db.Db;
+import dev.cdc.db.Table;
+import dev.cdc.sink.HttpSink;
+import dev.cdc.source.Capture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,8 +15,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "consume", mixinStandardHelpOptions = true, sortOptions = false,
-        exitCodeListHeading = ExitCodes.HEADING,
-        exitCodeList = {ExitCodes.STOPPED, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE, ExitCodes.BAD_EVENT},
+        exitCodeListHeading = Failure.Help.HEADING,
+        exitCodeList = {Failure.Help.STOPPED, Failure.Help.BUG, Failure.Help.USAGE, Failure.Help.PRECONDITION, Failure.Help.UNREACHABLE, Failure.Help.BAD_EVENT},
         header = "Apply the change events to the target (or post them to an HTTP endpoint), until Ctrl-C or SIGTERM.",
         description = {
             "Reads the topics of the captured tables (as cdc setup recorded them on the target, or --table, or --topic) in a consumer group and applies each batch of events in one target transaction: per row only the last change counts, then one DELETE and one INSERT ... ON CONFLICT statement. The next Kafka offset of every partition is stored in the target (cdc.applied_offsets) in the same transaction, so a crash at any instant neither skips nor repeats a change; replays and duplicates change nothing. A message that is not a valid event, or an event the target rejects, stops it (exit 6) with topic, partition, offset and reason, or with --on-error dlq goes to a dead-letter topic. Survives restarts of the database and the broker. Several consumers in one group share the partitions.",
@@ -88,7 +87,7 @@ public final class ConsumeCommand implements Callable<Integer> {
 
     @Option(names = "--consolidate-into", paramLabel = "SCHEMA.TABLE",
             description = "Apply the events of several sources (each cdc produce with its --source-name) into this one table, "
-                    + "whose key is " + ChangeEvent.SOURCE_COLUMN + " plus the source's key: equal keys of different sources "
+                    + "whose key is " + Table.SOURCE_COLUMN + " plus the source's key: equal keys of different sources "
                     + "are different rows, and a delete or truncate on one source removes only its rows. Reads the topics "
                     + "that feed it (cdc setup --consolidate-into recorded them), or --topic. Not needed when cdc setup "
                     + "recorded the table as consolidated: consume applies those topics so anyway.")

@@ -1,11 +1,13 @@
 package dev.cdc.cli;
 
-import dev.cdc.Compare;
-import dev.cdc.Failure;
-import dev.cdc.Pipeline;
-import dev.cdc.Table;
-import dev.cdc.Workload;
+import dev.cdc.base.Failure;
+import dev.cdc.db.Table;
+import dev.cdc.demo.Pipeline;
+import dev.cdc.demo.Workload;
 import dev.cdc.embedded.Sandbox;
+import dev.cdc.kafka.Topics;
+import dev.cdc.ops.Compare;
+import dev.cdc.setup.Setup;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.jdbi.v3.core.Handle;
@@ -15,8 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        exitCodeListHeading = ExitCodes.HEADING,
-        exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.DIFFERENCE},
+        exitCodeListHeading = Failure.Help.HEADING,
+        exitCodeList = {Failure.Help.OK, Failure.Help.BUG, Failure.Help.USAGE, Failure.Help.PRECONDITION, Failure.Help.DIFFERENCE},
         header = "Watch it work: local servers, a stream of changes, both sides catching up, a verification.",
         description = {
             "Starts a source and a target PostgreSQL and a Kafka broker on this machine (no Docker), runs setup, topic, produce and consume, drives inserts, updates and deletes into the source's employees table from several writers, prints both sides every second, and ends by checking that source and target are identical, row by row. Exits 0 when they are, 5 when not. Everything is removed at the end."})
@@ -44,9 +46,9 @@ public final class DemoCommand implements Callable<Integer> {
         try (Sandbox s = Sandbox.start(Sandbox.home().resolve("demo"), 0, 0, 0, true)) {
             out.printf("  source  %s%n  target  %s%n  kafka   %s   (ready in %.1f s)%n%n", s.source().url(),
                     s.target().url(), s.kafka("employee_cdc").bootstrapServers(), (System.nanoTime() - t0) / 1e9);
-            Pipeline.setup(s.source(), s.target()).forEach(l -> out.println("  " + l));
+            Setup.demo(s.source(), s.target()).forEach(l -> out.println("  " + l));
             var kafka = s.kafka("employee_cdc");
-            out.println("  " + Pipeline.createTopic(kafka, 3, (short) 1));
+            out.println("  " + Topics.create(kafka, 3, (short) 1));
             out.printf("%nWriting about %,d changes/s from %d writers for %d s; produce and consume are running.%n%n",
                     rate, writers, seconds);
             out.println("  time   written   published   applied   source rows   target rows");

@@ -1,7 +1,7 @@
 package dev.cdc.cli;
 
-import dev.cdc.Failure;
-import dev.cdc.HttpSink;
+import dev.cdc.base.Failure;
+import dev.cdc.sink.HttpSink;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.cdc.cli;
 
-import dev.cdc.Shutdown;
+import dev.cdc.base.Shutdown;
 
 /** Runs produce or consume in the foreground until a signal asks it to stop. */
 final class Loops {

@@ -1,7 +1,7 @@
 package dev.cdc.cli;
 
-import dev.cdc.Failure;
-import dev.cdc.Metrics;
+import dev.cdc.base.Failure;
+import dev.cdc.base.Metrics;
 import picocli.CommandLine.Option;
 
 /** {@code --metrics-port}, for the long-running commands. */

@@ -1,9 +1,10 @@
 package dev.cdc.cli;
 
-import dev.cdc.Capture;
-import dev.cdc.ChangelogPublisher;
-import dev.cdc.Db;
-import dev.cdc.Failure;
+import dev.cdc.base.Failure;
+import dev.cdc.db.Db;
+import dev.cdc.event.SourceName;
+import dev.cdc.source.Capture;
+import dev.cdc.source.ChangelogPublisher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,8 +14,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false,
-        exitCodeListHeading = ExitCodes.HEADING,
-        exitCodeList = {ExitCodes.STOPPED, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE},
+        exitCodeListHeading = Failure.Help.HEADING,
+        exitCodeList = {Failure.Help.STOPPED, Failure.Help.BUG, Failure.Help.USAGE, Failure.Help.PRECONDITION, Failure.Help.UNREACHABLE},
         header = "Publish the changelog to Kafka, until Ctrl-C or SIGTERM.",
         description = {
             "Reads the changelog in commit order, window by window (a window holds the transactions that committed between two snapshots, so a transaction that commits late is never skipped), and publishes one event per change to the table's topic, keyed by primary key, with an idempotent producer (acks=all). The cursor lives in the source (cdc.capture) and moves only after Kafka acknowledged the events; published rows are then removed from the changelog (or kept for --retain), and the changelog is vacuumed every few seconds so that it stays a few pages long under constant load. Wakes on LISTEN/NOTIFY. Every captured table is published (each on a thread of its own), or those named with --table. A second produce for the same table waits as a standby and takes over when the first stops. Survives restarts of the database and the broker. On Ctrl-C it finishes the batch in hand, stores its cursor and exits 0."})
@@ -61,7 +62,7 @@ public final class ProduceCommand implements Callable<Integer> {
             throw Failure.usage("--batch-size and --poll-interval must be positive");
         }
         if (sourceName != null) {
-            dev.cdc.ChangeEvent.requireSourceName(sourceName, "--source-name");
+            SourceName.require(sourceName, "--source-name");
         }
         Db db = source.db();
         List<Capture> captures = new ArrayList<>();

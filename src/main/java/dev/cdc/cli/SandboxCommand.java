@@ -1,6 +1,7 @@
 package dev.cdc.cli;
 
-import dev.cdc.Shutdown;
+import dev.cdc.base.Failure;
+import dev.cdc.base.Shutdown;
 import dev.cdc.embedded.Sandbox;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -12,8 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "sandbox", mixinStandardHelpOptions = true, sortOptions = false,
-        exitCodeListHeading = ExitCodes.HEADING,
-        exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION},
+        exitCodeListHeading = Failure.Help.HEADING,
+        exitCodeList = {Failure.Help.OK, Failure.Help.BUG, Failure.Help.USAGE, Failure.Help.PRECONDITION},
         header = "Run a source and a target PostgreSQL and a Kafka broker here, until Ctrl-C.",
         description = {
             "Starts the three servers on this machine (no Docker), on the ports the other commands use by default, prints their settings as export lines, and keeps them up until Ctrl-C. Then, in other terminals: cdc setup; cdc topic; cdc produce; cdc consume. Data is thrown away at the end."})

@@ -1,7 +1,8 @@
 package dev.cdc.cli;
 
-import dev.cdc.Pipeline;
-import dev.cdc.TwoWaySync;
+import dev.cdc.base.Failure;
+import dev.cdc.setup.Setup;
+import dev.cdc.setup.TwoWaySync;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -12,8 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "setup", mixinStandardHelpOptions = true, sortOptions = false,
-        exitCodeListHeading = ExitCodes.HEADING,
-        exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE},
+        exitCodeListHeading = Failure.Help.HEADING,
+        exitCodeList = {Failure.Help.OK, Failure.Help.BUG, Failure.Help.USAGE, Failure.Help.PRECONDITION, Failure.Help.UNREACHABLE},
         header = "Install capture of tables on the source, and the tables on the target.",
         description = {
             "With --table: for each existing source table, a changelog (<table>_cdc) and the triggers that record every INSERT, UPDATE and DELETE into it; on the target, the table created from the source's definition (columns, types, NOT NULL, primary key, enum types) when it does not exist, or checked when it does (another shape is an error, exit 3), and which topic feeds it. Then the rows a newly captured table already has are copied into its changelog (the snapshot; see cdc snapshot), so that they reach the target too.",
@@ -86,21 +87,21 @@ public final class SetupCommand implements Callable<Integer> {
     public Integer call() {
         if (twoWay) {
             if (sideNames.size() != 2) {
-                throw dev.cdc.Failure.usage("--side-names takes two names, the source's and the target's");
+                throw dev.cdc.base.Failure.usage("--side-names takes two names, the source's and the target's");
             }
             if (consolidateInto != null || changelog != null) {
-                throw dev.cdc.Failure.usage("--two-way does not go with --consolidate-into or --changelog");
+                throw dev.cdc.base.Failure.usage("--two-way does not go with --consolidate-into or --changelog");
             }
             TwoWaySync.setup(source.db(), target.db(), new TwoWaySync.Request(tables, topic, sideNames.get(0),
-                    sideNames.get(1), key, !noSnapshot, new Pipeline.Roles(producerRoles, consumerRoles)))
+                    sideNames.get(1), key, !noSnapshot, new Setup.Roles(producerRoles, consumerRoles)))
                     .forEach(spec.commandLine().getOut()::println);
             return 0;
         }
         if (key != null) {
-            throw dev.cdc.Failure.usage("--key goes with --two-way (one-way sync relates rows by the primary key)");
+            throw dev.cdc.base.Failure.usage("--key goes with --two-way (one-way sync relates rows by the primary key)");
         }
-        for (String line : Pipeline.setup(source.db(), target.db(), tables, changelog, topic, !noSnapshot,
-                new Pipeline.Roles(producerRoles, consumerRoles), consolidateInto)) {
+        for (String line : Setup.run(source.db(), target.db(), new Setup.Request(tables, changelog, topic,
+                !noSnapshot, new Setup.Roles(producerRoles, consumerRoles), consolidateInto))) {
             spec.commandLine().getOut().println(line);
         }
         return 0;

@@ -1,8 +1,8 @@
 package dev.cdc.cli;
 
-import dev.cdc.ChangeEvent;
-import dev.cdc.Failure;
-import dev.cdc.Status;
+import dev.cdc.base.Failure;
+import dev.cdc.base.Json;
+import dev.cdc.ops.Status;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
-        exitCodeListHeading = ExitCodes.HEADING,
-        exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE,
-            ExitCodes.BEHIND},
+        exitCodeListHeading = Failure.Help.HEADING,
+        exitCodeList = {Failure.Help.OK, Failure.Help.BUG, Failure.Help.USAGE, Failure.Help.PRECONDITION, Failure.Help.UNREACHABLE,
+            Failure.Help.BEHIND},
         header = "Show where every captured table stands: source backlog, producer, topic, consumer lag.",
         description = {
             "For each captured table: the changelog's backlog (changes not yet published) and the age of the oldest, the producer publishing it (the session holding its lock) and when it last published; for each partition of its topic the end offset, the offset the target applied up to (stored with the rows, the truth), the lag between them, when a batch was last applied, and the offset the group committed to Kafka (informative). A component that cannot be reached is reported, the others are still shown, and the exit code is non-zero."})
@@ -49,7 +49,7 @@ public final class StatusCommand implements Callable<Integer> {
         Status.Report report = Status.read(source.db(), target.db(), broker.kafka(), group, tables);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(ChangeEvent.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
         } else {
             print(out, report);
         }

@@ -1,7 +1,8 @@
 package dev.cdc.cli;
 
-import dev.cdc.Capture;
-import dev.cdc.Db;
+import dev.cdc.base.Failure;
+import dev.cdc.db.Db;
+import dev.cdc.source.Capture;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jdbi.v3.core.Handle;
@@ -12,8 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "teardown", mixinStandardHelpOptions = true, sortOptions = false,
-        exitCodeListHeading = ExitCodes.HEADING,
-        exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE},
+        exitCodeListHeading = Failure.Help.HEADING,
+        exitCodeList = {Failure.Help.OK, Failure.Help.BUG, Failure.Help.USAGE, Failure.Help.PRECONDITION, Failure.Help.UNREACHABLE},
         header = "Remove capture from tables on the source; their data stays.",
         description = {
             "Drops the capture triggers, their functions, the changelog (with any changes not yet published) and the cursor of each table, in one transaction per table. The tables and their rows are untouched, and so are the target, the topics and the events already in them. Stop cdc produce for these tables first."})

@@ -1,10 +1,9 @@
 package dev.cdc.cli;
 
-import dev.cdc.Capture;
-import dev.cdc.Failure;
-import dev.cdc.Pipeline;
-import dev.cdc.Table;
-import dev.cdc.Topics;
+import dev.cdc.base.Failure;
+import dev.cdc.db.Table;
+import dev.cdc.kafka.Topics;
+import dev.cdc.source.Capture;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,8 +16,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "topic", mixinStandardHelpOptions = true, sortOptions = false,
-        exitCodeListHeading = ExitCodes.HEADING,
-        exitCodeList = {ExitCodes.OK, ExitCodes.BUG, ExitCodes.USAGE, ExitCodes.PRECONDITION, ExitCodes.UNREACHABLE},
+        exitCodeListHeading = Failure.Help.HEADING,
+        exitCodeList = {Failure.Help.OK, Failure.Help.BUG, Failure.Help.USAGE, Failure.Help.PRECONDITION, Failure.Help.UNREACHABLE},
         header = "Create, list, describe, alter or delete Kafka topics.",
         description = {
             "Without a subcommand: creates the topic of the change events (the demo's, the --table's default, or --topic) through the Kafka admin API, as 'cdc topic create' does. If it exists with the same number of partitions and replication factor, that is success; with another shape, an error (exit 3). Events are keyed by primary key, so all changes of a row stay in one partition, in order: do not change the number of partitions of a topic in use."},
@@ -43,12 +42,12 @@ public final class TopicCommand implements Callable<Integer> {
         if (delete) {
             delete(kafka, spec.commandLine().getOut());
         } else {
-            spec.commandLine().getOut().println(Pipeline.createTopic(kafka, shape.partitions, shape.replication()));
+            spec.commandLine().getOut().println(Topics.create(kafka, shape.partitions, shape.replication()));
         }
         return 0;
     }
 
-    private static void delete(dev.cdc.Kafka kafka, PrintWriter out) {
+    private static void delete(dev.cdc.kafka.Kafka kafka, PrintWriter out) {
         Topics.delete(kafka);
         out.println("topic " + kafka.topic() + " deleted");
     }
@@ -60,7 +59,7 @@ public final class TopicCommand implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "The topic.")
         String name;
 
-        dev.cdc.Kafka kafka() {
+        dev.cdc.kafka.Kafka kafka() {
             return broker.named(name);
         }
     }
@@ -97,7 +96,7 @@ public final class TopicCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             var kafka = name == null ? broker.kafka() : broker.named(name);
-            spec.commandLine().getOut().println(Pipeline.createTopic(kafka, shape.partitions, shape.replication()));
+            spec.commandLine().getOut().println(Topics.create(kafka, shape.partitions, shape.replication()));
             return 0;
         }
     }

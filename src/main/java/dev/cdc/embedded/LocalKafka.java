@@ -1,6 +1,6 @@
 package dev.cdc.embedded;
 
-import dev.cdc.Failure;
+import dev.cdc.base.Failure;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -161,7 +161,7 @@ public final class LocalKafka implements AutoCloseable {
         p.setProperty("share.coordinator.state.topic.replication.factor", Integer.toString(replication));
         p.setProperty("share.coordinator.state.topic.min.isr", minIsr);
         p.setProperty("group.initial.rebalance.delay.ms", "0");
-        p.setProperty("message.max.bytes", String.valueOf(dev.cdc.Kafka.MAX_EVENT_BYTES));
+        p.setProperty("message.max.bytes", String.valueOf(dev.cdc.kafka.Kafka.MAX_EVENT_BYTES));
         try (var out = Files.newOutputStream(props)) {
             p.store(out, "written by cdc for a local broker");
         }

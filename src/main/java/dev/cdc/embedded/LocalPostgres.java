@@ -1,6 +1,6 @@
 package dev.cdc.embedded;
 
-import dev.cdc.Db;
+import dev.cdc.db.Db;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;

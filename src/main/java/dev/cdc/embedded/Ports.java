@@ -1,6 +1,6 @@
 package dev.cdc.embedded;
 
-import dev.cdc.Failure;
+import dev.cdc.base.Failure;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,7 +1,7 @@
 package dev.cdc.embedded;
 
-import dev.cdc.Db;
-import dev.cdc.Kafka;
+import dev.cdc.db.Db;
+import dev.cdc.kafka.Kafka;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -43,7 +43,7 @@ public final class Sandbox implements AutoCloseable {
         FileLock lock = ch.tryLock();
         if (lock == null) {
             ch.close();
-            throw dev.cdc.Failure.precondition("another cdc process is using the local servers in " + dir
+            throw dev.cdc.base.Failure.precondition("another cdc process is using the local servers in " + dir
                     + " (set CDC_HOME to use another directory)");
         }
         Sandbox s = new Sandbox(dir, ch, lock);

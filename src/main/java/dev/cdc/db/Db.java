@@ -1,0 +1,193 @@
+package dev.cdc.db;
+
+import dev.cdc.base.Failure;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.ConnectionException;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * One PostgreSQL database the tool talks to (the source or the target): where it is, how to log
+ * in, and how to say in one line what went wrong with it. The password is never printed.
+ */
+public final class Db {
+    private static final Pattern SECRET_PARAM = Pattern.compile("(?i)((?:password|sslpassword)=)[^&]*");
+
+    private final String role;
+    private final String url;
+    private final String user;
+    private final String password;
+
+    public Db(String role, String url, String user, String password) {
+        this.role = role;
+        this.url = url;
+        this.user = user;
+        this.password = password;
+    }
+
+    public String role() {
+        return role;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    /** The password, for a child process's environment; never for printing. */
+    public String password() {
+        return password;
+    }
+
+    /** "source database jdbc:postgresql://host:5433/db", with any password in the URL masked. */
+    public String where() {
+        return role + " database " + mask(url);
+    }
+
+    public static String mask(String url) {
+        return SECRET_PARAM.matcher(url).replaceAll("$1***");
+    }
+
+    /** A new JDBC connection; a failure becomes a {@link Failure} naming this database. */
+    public Connection connect(String applicationName) {
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw Failure.usage("not a PostgreSQL JDBC URL for the " + role + " database: " + mask(url)
+                    + " (expected jdbc:postgresql://host:port/database)");
+        }
+        Properties p = new Properties();
+        if (user != null && !user.isEmpty()) {
+            p.setProperty("user", user);
+        }
+        if (password != null && !password.isEmpty()) {
+            p.setProperty("password", password);
+        }
+        p.setProperty("ApplicationName", applicationName);
+        p.setProperty("connectTimeout", "10");
+        p.setProperty("socketTimeout", "300");
+        p.setProperty("tcpKeepAlive", "true");
+        try {
+            Connection c = DriverManager.getConnection(url, p);
+            try (var s = c.createStatement()) {
+                s.execute(Sql.load("session.sql"));
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            return c;
+        } catch (SQLException e) {
+            throw explain(e);
+        }
+    }
+
+    /** A Jdbi handle on a new connection; closing the handle closes the connection. */
+    public Handle open(String applicationName) {
+        Connection c = connect(applicationName);
+        return Jdbi.create(() -> c).open();
+    }
+
+    /** Runs {@code work} on a new connection; an error becomes a {@link Failure} saying what failed, and where. */
+    public <T> T run(String doing, java.util.function.Function<Handle, T> work) {
+        try (Handle h = open("cdc-" + doing)) {
+            return work.apply(h);
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw failed(doing, e);
+        }
+    }
+
+    /** Whether the server of {@code h} is at least that version ({@code 150000}: PostgreSQL 15). */
+    public static boolean serverAtLeast(Handle h, int versionNum) {
+        return h.createQuery("SELECT current_setting('server_version_num')::int >= :v").bind("v", versionNum)
+                .mapTo(Boolean.class).one();
+    }
+
+    /** Whether the session's user is a superuser (who alone may create event triggers). */
+    public static boolean isSuperuser(Handle h) {
+        return h.createQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").mapTo(Boolean.class).one();
+    }
+
+    /** The user lacks rights cdc needs here: what is missing, and the setup option that grants it. */
+    public Failure lacksRights(String what) {
+        return Failure.precondition("user '" + user + "' on the " + where() + ": " + what + " (cdc setup --"
+                + (role.equals("source") ? "producer" : "consumer") + "-role " + user
+                + " grants what cdc needs; see the README's Rights)");
+    }
+
+    /** SQLSTATE of "permission denied". */
+    public static final String INSUFFICIENT_PRIVILEGE = "42501";
+
+    /** Turns a connection-level error into one line naming this database; anything else as is. */
+    public RuntimeException explain(Throwable e) {
+        String state = sqlState(e);
+        if (INSUFFICIENT_PRIVILEGE.equals(state)) {
+            return lacksRights(rootMessage(e));
+        }
+        if ("28P01".equals(state) || "28000".equals(state)) {
+            return Failure.unreachable("cannot log in to the " + where() + " as user '" + user + "': "
+                    + "authentication failed", e);
+        }
+        if ("3D000".equals(state)) {
+            return Failure.unreachable("the " + where() + " does not exist", e);
+        }
+        if (isTransient(e)) {
+            return Failure.unreachable("cannot reach the " + where() + ": " + rootMessage(e), e);
+        }
+        return e instanceof RuntimeException r ? r : new IllegalStateException(e);
+    }
+
+    /** An error while doing something on this database, as one line. */
+    public Failure failed(String doing, Throwable e) {
+        RuntimeException r = explain(e);
+        return r instanceof Failure f ? f
+                : Failure.precondition(doing + " on the " + where() + " failed: " + rootMessage(e));
+    }
+
+    /** The SQLState of the first SQLException in the cause chain, or null. */
+    public static String sqlState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null) {
+                return s.getSQLState();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * True for errors that go away by themselves: the server restarting, a dropped connection, a
+     * refused connection, too many clients, a serialization failure or a deadlock.
+     */
+    public static boolean isTransient(Throwable e) {
+        String state = sqlState(e);
+        if (state != null) {
+            return state.startsWith("08") || state.startsWith("57P") || state.equals("53300")
+                    || state.equals("40001") || state.equals("40P01");
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof SocketException
+                    || t instanceof UnknownHostException || t instanceof ConnectionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+}

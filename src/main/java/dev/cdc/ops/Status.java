@@ -1,0 +1,207 @@
+package dev.cdc.ops;
+
+import dev.cdc.base.Failure;
+import dev.cdc.db.Db;
+import dev.cdc.db.Sql;
+import dev.cdc.kafka.Kafka;
+import dev.cdc.source.Capture;
+import dev.cdc.target.Applier;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * {@code cdc status}: where every captured table stands, read from the three places that know —
+ * the source (changelog backlog, cursor, the producer holding the table's lock), Kafka (each
+ * partition's end offset, the group's committed offsets) and the target (what the group applied,
+ * which is the truth: the target stores its offsets with the rows). A component that cannot be
+ * reached is a problem in the report; the others are still read.
+ */
+public final class Status {
+    private Status() {
+    }
+
+    /** The session publishing a table: the one holding its producer lock. */
+    public record Producer(int pid, String host, String since) {
+    }
+
+    /**
+     * One partition of a table's topic: its end offset, the next offset the target will apply
+     * (null: nothing applied yet), how many events it still has to apply (null: the target could
+     * not be read), when it last applied a batch, and the offset the group committed to Kafka
+     * (informative).
+     */
+    public record Partition(int partition, long endOffset, Long appliedOffset, Long lag, String lastApplied,
+                            Double lastAppliedSecondsAgo, Long kafkaCommitted) {
+    }
+
+    /**
+     * One captured table: the changelog's backlog (events not yet published) and the age of its
+     * oldest, the cursor's window, the events published since install and when last, the producer,
+     * and the topic's partitions. A value is null when its component could not be read.
+     */
+    public record Table(String table, String changelog, String topic, Long backlog, Double oldestUnpublishedSeconds,
+                        Long window, Long published, String lastPublished, Double lastPublishedSecondsAgo,
+                        Producer producer,
+                        List<Partition> partitions, Long topicLag) {
+        /** Events committed on the source and not yet applied on the target, as far as known. */
+        public long lag() {
+            return (backlog == null ? 0 : backlog) + (topicLag == null ? 0 : topicLag);
+        }
+    }
+
+    /** Something that could not be read, and the exit code it stands for. */
+    public record Problem(String message, @com.fasterxml.jackson.annotation.JsonIgnore int exitCode) {
+        static Problem of(Failure f) {
+            return new Problem(f.getMessage(), f.exitCode());
+        }
+    }
+
+    /** The tables, and what could not be read. */
+    public record Report(String group, List<Table> tables, List<Problem> problems) {
+    }
+
+    /** Reads the status of every captured table (or of {@code only}, "schema.table" names). */
+    public static Report read(Db source, Db target, Kafka broker, String group, List<String> only) {
+        List<Problem> problems = new ArrayList<>();
+        Map<String, Capture> captures = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> cursors = new HashMap<>();
+        Map<String, Capture.Backlog> backlogs = new HashMap<>();
+        try (Handle h = source.open("cdc-status")) {
+            for (Capture c : Capture.all(h, source)) {
+                captures.put(c.table().display(), c);
+                backlogs.put(c.table().display(), c.backlog(h));
+            }
+            for (Map<String, Object> r : h.createQuery(Sql.load("source/status.sql")).mapToMap().list()) {
+                cursors.put(r.get("table_schema") + "." + r.get("table_name"), r);
+            }
+        } catch (Failure e) {
+            problems.add(Problem.of(e));
+        }
+        Map<String, String> topics = new LinkedHashMap<>(); // table -> topic
+        captures.forEach((name, c) -> topics.put(name, c.topic()));
+        Map<String, Map<Integer, Map<String, Object>>> applied = null;
+        try (Handle h = target.open("cdc-status")) {
+            Applier.requireSetup(h, target);
+            applied = new HashMap<>();
+            for (Map<String, Object> r : h.createQuery(Sql.load("target/status.sql")).bind("group_id", group).mapToMap().list()) {
+                String topic = (String) r.get("topic");
+                applied.computeIfAbsent(topic, t -> new HashMap<>()).put(((Number) r.get("partition")).intValue(), r);
+            }
+            if (captures.isEmpty()) { // the source could not say: the target knows the topics
+                h.createQuery(Sql.load("target/list_subscriptions.sql")).mapToMap().list().forEach(r ->
+                        topics.put(r.get("table_schema") + "." + r.get("table_name"), (String) r.get("topic")));
+            }
+        } catch (Failure e) {
+            problems.add(Problem.of(e));
+        }
+        if (!only.isEmpty()) {
+            List<String> wanted = only.stream().map(n -> String.join(".", dev.cdc.db.Table.parseName(n))).toList();
+            for (String w : wanted) {
+                if (!topics.containsKey(w) && problems.isEmpty()) {
+                    problems.add(Problem.of(Failure.precondition("table " + w + " is not captured (run: cdc setup --table " + w + ")")));
+                }
+            }
+            topics.keySet().retainAll(wanted);
+        }
+        Map<String, List<Partition>> partitions = partitions(broker, group, topics.values(), applied, problems);
+        List<Table> tables = new ArrayList<>();
+        topics.forEach((name, topic) -> {
+            Capture c = captures.get(name);
+            Map<String, Object> r = cursors.get(name);
+            Capture.Backlog b = backlogs.get(name);
+            List<Partition> ps = partitions.get(topic);
+            tables.add(new Table(name, c == null ? null : c.changelogDisplay(), topic,
+                    b == null ? null : b.events(), b == null ? null : b.oldestSeconds(),
+                    r == null ? null : ((Number) r.get("window_id")).longValue(),
+                    r == null ? null : ((Number) r.get("published")).longValue(),
+                    r == null ? null : time(r.get("published_at")),
+                    r == null ? null : secondsBetween(r.get("published_at"), r.get("now")),
+                    r == null || r.get("producer_pid") == null ? null : new Producer(((Number) r.get("producer_pid")).intValue(),
+                            (String) r.get("producer_host"), time(r.get("producer_since"))),
+                    ps, ps == null || ps.stream().anyMatch(p -> p.lag() == null) ? null
+                            : ps.stream().mapToLong(Partition::lag).sum()));
+        });
+        return new Report(group, tables, problems);
+    }
+
+    /**
+     * Each topic's partitions with Kafka's and the target's offsets ({@code applied} null: the target
+     * could not be read); null for a topic Kafka could not describe.
+     */
+    private static Map<String, List<Partition>> partitions(Kafka broker, String group, java.util.Collection<String> topics,
+                                                           Map<String, Map<Integer, Map<String, Object>>> applied,
+                                                           List<Problem> problems) {
+        Map<String, List<Partition>> out = new HashMap<>();
+        if (topics.isEmpty()) {
+            return out;
+        }
+        try (Admin admin = broker.admin()) {
+            Map<String, TopicDescription> described = new HashMap<>();
+            for (String topic : topics) {
+                new Kafka(broker.bootstrapServers(), topic, broker.overrides()).findTopic(admin).ifPresentOrElse(
+                        d -> described.put(topic, d),
+                        () -> problems.add(Problem.of(Failure.precondition("topic '" + topic + "' does not exist on Kafka at "
+                                + broker.bootstrapServers() + " (create it with: cdc topic)"))));
+            }
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            described.forEach((t, d) -> d.partitions().forEach(p -> {
+                latest.put(new TopicPartition(t, p.partition()), OffsetSpec.latest());
+                earliest.put(new TopicPartition(t, p.partition()), OffsetSpec.earliest());
+            }));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = broker.await(admin.listOffsets(latest).all());
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = broker.await(admin.listOffsets(earliest).all());
+            Map<TopicPartition, OffsetAndMetadata> committed = broker.await(
+                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+            described.forEach((t, d) -> {
+                List<Partition> list = new ArrayList<>();
+                for (var p : d.partitions()) {
+                    TopicPartition tp = new TopicPartition(t, p.partition());
+                    long end = ends.get(tp).offset();
+                    Map<String, Object> a = applied == null ? null : applied.getOrDefault(t, Map.of()).get(p.partition());
+                    Long next = a == null || ((Number) a.get("next_offset")).longValue() < 0 ? null
+                            : ((Number) a.get("next_offset")).longValue();
+                    long from = next != null ? next : starts.get(tp).offset();
+                    OffsetAndMetadata c = committed.get(tp);
+                    list.add(new Partition(p.partition(), end, next, applied == null ? null : Math.max(0, end - from),
+                            a == null ? null : time(a.get("updated_at")),
+                            a == null ? null : secondsBetween(a.get("updated_at"), a.get("now")),
+                            c == null ? null : c.offset()));
+                }
+                out.put(t, list);
+            });
+        } catch (Failure e) {
+            problems.add(Problem.of(e));
+        }
+        return out;
+    }
+
+    private static String time(Object t) {
+        if (t == null) {
+            return null;
+        }
+        if (t instanceof java.sql.Timestamp ts) {
+            return ts.toInstant().truncatedTo(ChronoUnit.MILLIS).toString();
+        }
+        return t instanceof OffsetDateTime o ? o.toInstant().truncatedTo(ChronoUnit.MILLIS).toString() : t.toString();
+    }
+
+    private static Double secondsBetween(Object from, Object to) {
+        if (!(from instanceof java.sql.Timestamp a) || !(to instanceof java.sql.Timestamp b)) {
+            return null;
+        }
+        return (b.getTime() - a.getTime()) / 1000.0;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.cdc.setup;
+
+import dev.cdc.base.Failure;
+import dev.cdc.db.Db;
+import dev.cdc.db.Sql;
+import dev.cdc.db.Table;
+import dev.cdc.source.Capture;
+import dev.cdc.source.Snapshot;
+import dev.cdc.target.TargetTable;
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * {@code cdc setup} (one-way): capture on the source, and on the target the tables, the
+ * bookkeeping and which topic feeds which table. Two-way sync is {@link TwoWaySync}.
+ */
+public final class Setup {
+    public static final String EMPLOYEES = "employees";
+
+    private Setup() {
+    }
+
+    /** Installs the employees table and its capture on the source, the table and bookkeeping on the target. */
+    public static List<String> demo(Db source, Db target) {
+        return run(source, target, new Request(List.of(), null, null, true, Roles.NONE, null));
+    }
+
+    /** Roles to grant what cdc produce (on the source) and cdc consume (on the target) need. */
+    public record Roles(List<String> producers, List<String> consumers) {
+        public static final Roles NONE = new Roles(List.of(), List.of());
+    }
+
+    /**
+     * What cdc setup was asked: the tables ("schema.table"; none: the employees demo), the
+     * changelog's and the topic's names (null: the defaults), whether existing rows are copied, the
+     * roles to grant, and the consolidated table (null: none).
+     */
+    public record Request(List<String> tables, String changelog, String topic, boolean snapshot, Roles roles,
+                          String consolidateInto) {
+    }
+
+    /**
+     * Installs capture for the named tables ("schema.table"; none: the employees demo, table
+     * included) on the source, and on the target the tables (created from the source's definition
+     * when missing), the bookkeeping, and which topic feeds which table. A null changelog or topic
+     * takes the default name; a name can only be given for one table. With {@code snapshot}, the
+     * rows a newly captured table already has are copied into its changelog, last. With
+     * {@code consolidateInto} ("schema.table"), the target gets that one table instead, for the rows
+     * of every source (see {@link Table#consolidated}).
+     */
+    public static List<String> run(Db source, Db target, Request request) {
+        List<String> tables = request.tables();
+        String changelog = request.changelog();
+        String topic = request.topic();
+        String consolidateInto = request.consolidateInto();
+        Roles roles = request.roles();
+        boolean demo = tables.isEmpty();
+        if (tables.size() > 1 && (changelog != null || topic != null)) {
+            throw Failure.usage("--changelog and --topic name one table's changelog and topic; give one --table with them");
+        }
+        List<String> done = new ArrayList<>();
+        List<Capture> captures = new ArrayList<>();
+        List<Capture> fresh = new ArrayList<>();
+        try (Handle h = source.open("cdc-setup")) {
+            if (demo) {
+                done.add("source: " + createEmployees(h));
+            }
+            List<Table> found = new ArrayList<>();
+            for (String name : demo ? List.of("public." + EMPLOYEES) : tables) {
+                String[] n = Table.parseName(name);
+                found.add(Table.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
+                        "table " + n[0] + "." + n[1] + " does not exist on the " + source.where())));
+            }
+            if (consolidateInto != null && found.size() > 1) {
+                throw Failure.usage("--consolidate-into names the table of one captured table's rows; give one --table with it");
+            }
+            if (!demo || consolidateInto != null) { // a target table of another shape stops setup before anything is installed
+                checkTargets(target, found.stream().map(t -> targetShape(t, consolidateInto)).toList());
+            }
+            for (Table t : found) {
+                String installed = installedChangelog(h, t, changelog);
+                Capture c = Capture.of(t, installed, topic);
+                c.install(h).forEach(s -> done.add("source: " + s));
+                for (String role : roles.producers()) {
+                    c.grantProducer(h, role);
+                    done.add("source: role " + role + " may produce and read the status of " + c.table().display());
+                }
+                captures.add(c);
+                if (installed == null) {
+                    fresh.add(c);
+                }
+            }
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw source.failed("setup", e);
+        }
+        try (Handle h = target.open("cdc-setup")) {
+            boolean had = h.createQuery("SELECT to_regclass('cdc.subscriptions') IS NOT NULL").mapTo(Boolean.class).one();
+            h.execute(Sql.load("target/install.sql"));
+            for (Capture c : captures) {
+                Table into = targetShape(c.table(), consolidateInto);
+                done.add("target: " + (demo && consolidateInto == null ? createEmployees(h) : TargetTable.ensure(h, into)));
+                subscribe(h, c.topic(), into, consolidateInto != null, null, null);
+                done.add("target: topic " + c.topic() + " feeds " + into.display() + (consolidateInto == null ? ""
+                        : ", one row per source and key (" + String.join(", ", into.key())
+                        + "; each producer names its source with --source-name)"));
+                for (String role : roles.consumers()) {
+                    TargetTable.grantConsumer(h, into, role);
+                    done.add("target: role " + role + " may consume into " + into.display());
+                }
+            }
+            done.add("target: " + (had ? "bookkeeping tables cdc.applied_offsets and cdc.subscriptions already there, kept"
+                    : "bookkeeping tables cdc.applied_offsets and cdc.subscriptions created"));
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw target.failed("setup", e);
+        }
+        if (request.snapshot() && !fresh.isEmpty()) {
+            done.addAll(snapshot(source, fresh, 5000));
+        }
+        return done;
+    }
+
+    /**
+     * Records on the target that {@code topic} feeds {@code table} (subscribe.sql); for the other
+     * side of a two-way sync, with the table of versions and the key columns (JSON), else nulls.
+     */
+    public static void subscribe(Handle h, String topic, Table table, boolean consolidated, String versions, String keyColumns) {
+        h.createUpdate(Sql.load("target/subscribe.sql")).bind("topic", topic).bind("schema", table.schema())
+                .bind("table", table.name()).bind("consolidated", consolidated).bind("versions", versions)
+                .bind("key_columns", keyColumns).execute();
+    }
+
+    /** Copies the rows the tables already have into their changelogs; one line per table. */
+    public static List<String> snapshot(Db source, List<Capture> captures, long progressMillis) {
+        List<String> done = new ArrayList<>();
+        try (Handle h = source.open("cdc-snapshot")) {
+            for (Capture c : captures) {
+                long rows = Snapshot.run(h, c, progressMillis);
+                done.add("source: snapshot of " + c.table().display() + ": " + String.format("%,d", rows)
+                        + " existing rows copied into " + c.changelogDisplay() + " (cdc produce publishes them)");
+            }
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw source.failed("snapshot", e);
+        }
+        return done;
+    }
+
+    /** The target table the rows of a source table go to: its copy, or the consolidated table. */
+    private static Table targetShape(Table source, String consolidateInto) {
+        return consolidateInto == null ? source : source.consolidated(Table.parseName(consolidateInto));
+    }
+
+    private static void checkTargets(Db target, List<Table> tables) {
+        try (Handle h = target.open("cdc-setup")) {
+            tables.forEach(t -> TargetTable.check(h, t));
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw target.failed("setup", e);
+        }
+    }
+
+    /** A table captured already keeps its changelog; asking for another one is an error. */
+    private static String installedChangelog(Handle h, Table t, String asked) {
+        String have = Capture.find(h, t.schema(), t.name()).map(Capture::changelogName).orElse(null);
+        if (have != null && asked != null && !asked.equals(have)) {
+            throw Failure.usage(t.display() + " is captured already, into changelog " + have
+                    + "; to use another one, remove capture first (cdc teardown --table " + t.display() + ")");
+        }
+        return have != null ? have : asked;
+    }
+
+    private static String createEmployees(Handle h) {
+        boolean had = Table.find(h, "public", EMPLOYEES).isPresent();
+        h.execute(Sql.load("employees.sql"));
+        return had ? "table public.employees already exists, kept as is" : "table public.employees created";
+    }
+}

@@ -1,0 +1,249 @@
+package dev.cdc.setup;
+
+import dev.cdc.base.Failure;
+import dev.cdc.base.Json;
+import dev.cdc.db.Db;
+import dev.cdc.db.Sql;
+import dev.cdc.db.Table;
+import dev.cdc.event.SourceName;
+import dev.cdc.source.Capture;
+import dev.cdc.target.Applier;
+import dev.cdc.target.TargetTable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * {@code cdc setup --two-way}: keeps tables in sync in both directions between two databases,
+ * side a (where the tables exist) and side b. Each side captures its table, publishes to a topic
+ * of its own ({@code <topic>.from-<side name>}) and applies the other side's topic; row versions
+ * resolve conflicts (see {@code sql/source/two_way.sql} and {@link Applier}).
+ *
+ * <p>Rows are related across sides by the primary key, or by {@code key}: columns both sides share
+ * (a UUID, say) while each side assigns its own primary key (a serial id). Those columns must be
+ * NOT NULL and unique on both sides, and the other primary key columns filled by the table itself
+ * (a default or an identity): they are this side's own, never written across.
+ */
+public final class TwoWaySync {
+    private TwoWaySync() {
+    }
+
+    /**
+     * What was asked: the tables ("schema.table"), the base name of the topics (null: the
+     * table's default topic), the sides' names, the columns rows are related by (null: the primary
+     * key), whether a's existing rows are copied to b, and the roles to grant on both sides.
+     */
+    public record Request(List<String> tables, String topic, String nameA, String nameB, List<String> key,
+                          boolean snapshot, Setup.Roles roles) {
+    }
+
+    /** Sets up two-way sync of the tables between {@code a} and {@code b}; returns what it did, a line per step. */
+    public static List<String> setup(Db a, Db b, Request r) {
+        if (r.tables().isEmpty()) {
+            throw Failure.usage("--two-way needs --table: the tables to keep in sync (the employees demo has no "
+                    + "column both sides could relate rows by)");
+        }
+        if (r.tables().size() > 1 && r.topic() != null) {
+            throw Failure.usage("--topic names one table's topics; give one --table with it");
+        }
+        for (String name : List.of(r.nameA(), r.nameB())) {
+            SourceName.require(name, "a side's name");
+        }
+        if (r.nameA().equals(r.nameB())) {
+            throw Failure.usage("the two sides need different names, not both '" + r.nameA() + "'");
+        }
+        // everything is checked on both sides before anything is installed
+        List<Table> found = a.run("setup", h -> {
+            List<Table> tables = new ArrayList<>();
+            for (String name : r.tables()) {
+                String[] n = Table.parseName(name);
+                Table t = Table.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
+                        "table " + n[0] + "." + n[1] + " does not exist on the " + a.where()));
+                checkKey(h, t, r.key(), a);
+                tables.add(t);
+            }
+            return tables;
+        });
+        b.run("setup", h -> {
+            found.forEach(t -> checkOther(h, t, r.key(), b));
+            return null;
+        });
+        List<String> done = new ArrayList<>();
+        List<Capture> fresh = new ArrayList<>();
+        for (Table t : found) {
+            List<String> key = r.key() != null ? r.key() : t.key();
+            String base = r.topic() != null ? r.topic() : Capture.defaultTopic(t.schema(), t.name());
+            Table onB = b.run("setup", h -> {
+                done.add("target: " + (r.key() == null ? TargetTable.ensure(h, t) : addShared(h, t, key)));
+                return find(h, t);
+            });
+            Table onA = a.run("setup", h -> {
+                String added = addShared(h, onB, key);
+                if (!added.endsWith("kept as is")) {
+                    done.add("source: " + added);
+                }
+                return find(h, t);
+            });
+            Capture ca = a.run("setup", h -> capture(h, onA, key, base, r.nameA(), "source", r.roles(), fresh, done));
+            Capture cb = b.run("setup", h -> capture(h, onB, key, base, r.nameB(), "target", r.roles(), null, done));
+            a.run("setup", h -> subscribe(h, cb, ca, "source", r.roles(), done));
+            b.run("setup", h -> subscribe(h, ca, cb, "target", r.roles(), done));
+            done.add("create the topics " + ca.topic() + " and " + cb.topic()
+                    + " (cdc topic create NAME), then run a cdc produce and a cdc consume for each side");
+        }
+        if (r.snapshot() && !fresh.isEmpty()) {
+            done.addAll(Setup.snapshot(a, fresh, 5000));
+        }
+        return done;
+    }
+
+    /**
+     * With --key: the columns exist, are NOT NULL and unique (so that ON CONFLICT can find a row by
+     * them), and the table fills its other primary key columns by itself.
+     */
+    private static void checkKey(Handle h, Table t, List<String> key, Db db) {
+        if (key == null) {
+            return;
+        }
+        String where = " of " + t.display() + " on the " + db.where();
+        for (String c : key) {
+            Table.Column col = t.definition().stream().filter(d -> d.name().equals(c)).findFirst().orElseThrow(
+                    () -> Failure.precondition("--key: there is no column " + c + where));
+            if (!col.notNull()) {
+                throw Failure.precondition("--key: column " + c + where + " may be NULL; the columns that relate rows must "
+                        + "be NOT NULL (ALTER TABLE " + t.sqlName() + " ALTER COLUMN " + Sql.ident(c) + " SET NOT NULL)");
+            }
+        }
+        Set<String> wanted = Set.copyOf(key);
+        boolean unique = h.createQuery(Sql.load("catalog/unique_keys.sql")).bind("schema", t.schema()).bind("name", t.name())
+                .mapTo(String.class).stream().anyMatch(cols -> Set.copyOf(Json.stringList(cols)).equals(wanted));
+        if (!unique) {
+            throw Failure.precondition("--key: no unique index on (" + String.join(", ", key) + ")" + where
+                    + "; the columns that relate rows must be unique (CREATE UNIQUE INDEX ON " + t.sqlName() + " ("
+                    + Sql.idents(key) + "))");
+        }
+        List<String> filled = h.createQuery(Sql.load("catalog/self_filled.sql")).bind("schema", t.schema())
+                .bind("name", t.name()).mapTo(String.class).list();
+        for (String c : local(t, key)) {
+            if (!filled.contains(c)) {
+                throw Failure.precondition("--key: primary key column " + c + where + " has no default; with --key each "
+                        + "side assigns its own primary key (make it an identity or serial column)");
+            }
+        }
+    }
+
+    /**
+     * Side b: its table, when it exists, can take a's rows (with --key it must exist, with its own
+     * primary key, and the columns both share must have the same types).
+     */
+    private static void checkOther(Handle h, Table a, List<String> key, Db b) {
+        if (key == null) {
+            TargetTable.check(h, a);
+            return;
+        }
+        Table there = Table.find(h, a.schema(), a.name()).orElseThrow(() -> Failure.precondition("--key: table "
+                + a.display() + " does not exist on the " + b.where() + "; with --key each side has its own primary "
+                + "key, so create it there first (with a unique, NOT NULL " + String.join(", ", key) + ")"));
+        checkKey(h, there, key, b);
+        List<String> problems = new ArrayList<>(TargetTable.differences(shared(a, key), shared(there, key)));
+        // each side's own key columns are in its events, and left out where they are applied
+        for (Table[] pair : new Table[][] {{a, there}, {there, a}}) {
+            for (String c : local(pair[0], key)) {
+                if (!pair[1].columns().contains(c)) {
+                    problems.add("primary key column " + c + " of the " + (pair[0] == a ? "source" : "target")
+                            + " is missing on the " + (pair[0] == a ? "target" : "source")
+                            + " (the primary key columns outside --key must have the same names on both sides)");
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw Failure.precondition("table " + a.display() + " on the " + b.where() + " cannot take the rows of the other "
+                    + "side: " + String.join("; ", problems));
+        }
+    }
+
+    /** The primary key columns outside {@code key}: each side's own. */
+    private static List<String> local(Table t, List<String> key) {
+        return t.key().stream().filter(c -> !key.contains(c)).toList();
+    }
+
+    /** The table as both sides share it: keyed by {@code key}, without the columns each side assigns itself. */
+    private static Table shared(Table t, List<String> key) {
+        List<String> local = local(t, key);
+        return new Table(t.schema(), t.name(), t.definition().stream().filter(c -> !local.contains(c.name())).toList(), key);
+    }
+
+    /** Adds to this side's table the shared columns of the other side's that it lacks. */
+    private static String addShared(Handle h, Table other, List<String> key) {
+        Table here = find(h, other);
+        List<String> added = TargetTable.addColumns(h, here, shared(other, key).definition());
+        return "table " + here.display() + (added.isEmpty() ? " already exists with a compatible shape, kept as is"
+                : ": added the other side's column(s) " + String.join(", ", added));
+    }
+
+    private static Table find(Handle h, Table t) {
+        return Table.find(h, t.schema(), t.name()).orElseThrow();
+    }
+
+    /**
+     * One side's capture, keyed by {@code key}, and the rights of the producer roles; added to
+     * {@code fresh} (when given) if newly installed.
+     */
+    private static Capture capture(Handle h, Table t, List<String> key, String baseTopic, String name, String side,
+                                   Setup.Roles roles, List<Capture> fresh, List<String> done) {
+        var installed = Capture.find(h, t.schema(), t.name());
+        if (installed.isPresent() && installed.get().origin() != null && !installed.get().table().key().equals(key)) {
+            throw Failure.usage(t.display() + " on the " + side + " is in two-way sync already, its rows related by ("
+                    + String.join(", ", installed.get().table().key()) + "); to relate them otherwise, remove capture "
+                    + "first (cdc teardown --table " + t.display() + ", on both sides)");
+        }
+        Capture c = Capture.of(t.keyedBy(key), installed.map(Capture::changelogName).orElse(null),
+                baseTopic + ".from-" + name, name);
+        c.install(h).forEach(l -> done.add(side + ": " + l));
+        if (fresh != null && installed.isEmpty()) {
+            fresh.add(c);
+        }
+        for (String role : roles.producers()) {
+            c.grantProducer(h, role);
+            done.add(side + ": role " + role + " may produce and read the status of " + t.display());
+        }
+        done.add(side + ": this side is '" + name + "'; its changes go to topic " + c.topic() + ", its rows' versions are in "
+                + c.changelogSchema() + "." + c.versionsName() + (local(t, key).isEmpty() ? ""
+                : "; rows are related by (" + String.join(", ", key) + "), " + String.join(", ", local(t, key))
+                + " is this side's own"));
+        return c;
+    }
+
+    /**
+     * On one side: the bookkeeping, that the other side's topic feeds the table (two-way, by its
+     * key), and the rights of the consumer roles.
+     */
+    private static Void subscribe(Handle h, Capture other, Capture here, String side, Setup.Roles roles,
+                                  List<String> done) {
+        h.execute(Sql.load("target/install.sql"));
+        Table t = here.table();
+        Setup.subscribe(h, other.topic(), t, false, here.versions(), Json.write(t.key()));
+        done.add(side + ": topic " + other.topic() + " (the changes of '" + other.origin() + "') feeds "
+                + t.display() + "; conflicts are recorded in cdc.conflicts");
+        boolean pg15 = Db.serverAtLeast(h, 150000);
+        for (String role : roles.consumers()) {
+            TargetTable.grantConsumer(h, t, role);
+            Map<String, String> v = new HashMap<>();
+            v.put("role", Sql.ident(role));
+            v.put("role_lit", Sql.literal(role));
+            v.put("versions", here.versions());
+            v.put("table_lit", Sql.literal(t.sqlName()));
+            h.execute(Sql.render("target/grant_two_way.sql", v));
+            if (pg15) {
+                h.execute(Sql.render("target/grant_replica.sql", v));
+            }
+            done.add(side + ": role " + role + " may consume into " + t.display() + (pg15 ? ""
+                    : " (it must be a superuser to apply without echo: before PostgreSQL 15, only a superuser may set "
+                    + "session_replication_role)"));
+        }
+        return null;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.cdc.sink;
+
+import dev.cdc.base.Failure;
+import dev.cdc.db.Db;
+import dev.cdc.target.Applier;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The target database as a sink: each batch is applied in one transaction with its offsets (see
+ * {@link Applier}), so the target's offsets are the truth and a batch is never applied twice.
+ */
+public final class DatabaseSink implements Sink {
+    private final Db target;
+    private final Applier applier;
+    private Handle db;
+
+    public DatabaseSink(Db target, Applier applier) {
+        this.target = target;
+        this.applier = applier;
+    }
+
+    @Override
+    public Applier.Result deliver(Map<TopicPartition, List<Applier.Decoded>> batch) {
+        try {
+            return applier.apply(handle(), batch);
+        } catch (RuntimeException e) {
+            // away (retried), or a right the consumer lacks: not the events' fault, no dead-letter topic
+            RuntimeException explained = e instanceof Failure ? e : target.explain(e);
+            if (explained instanceof Failure f) {
+                if (f.exitCode() == Failure.UNREACHABLE) {
+                    close();
+                }
+                throw f;
+            }
+            throw Failure.badEvent("the " + target.where() + " rejected a batch of " + Sink.describe(batch)
+                    + ": " + Db.rootMessage(e), e);
+        }
+    }
+
+    @Override
+    public Map<Integer, Long> storedOffsets() {
+        try {
+            return applier.storedOffsets(handle());
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void topicIs(String topicId) {
+        applier.topicIs(topicId);
+    }
+
+    private Handle handle() {
+        if (db == null) {
+            db = target.open("cdc-consume");
+            applier.forgetTables();
+        }
+        return db;
+    }
+
+    @Override
+    public String where() {
+        return "the " + target.where();
+    }
+
+    @Override
+    public void close() {
+        if (db != null) {
+            try {
+                db.close();
+            } catch (RuntimeException ignored) {
+                // gone already
+            }
+            db = null;
+        }
+    }
+}
