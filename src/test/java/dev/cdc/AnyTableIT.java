@@ -11,6 +11,9 @@ import dev.cdc.db.Sql;
 import dev.cdc.db.Table;
 import dev.cdc.event.ChangeEvent;
 import dev.cdc.kafka.Kafka;
+import dev.cdc.postgres.PostgresTarget;
+import dev.cdc.sink.Decoded;
+import dev.cdc.sink.Delivered;
 import dev.cdc.source.Capture;
 import dev.cdc.target.Applier;
 import java.util.ArrayList;
@@ -308,13 +311,13 @@ class AnyTableIT {
         assertEquals(600, partitionOf.size());
         assertEquals(3, new java.util.HashSet<>(partitionOf.values()).size());
 
-        Applier applier = new Applier("one-partition", kafka.topic(), false);
+        Applier applier = new Applier(new PostgresTarget(), "one-partition", kafka.topic(), false, false);
         var record = new org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>(kafka.topic(), 1, 0, null,
                 ChangeEvent.encodeTruncate("anytable.tk", 3, "epoch", 1, 1, "1", 0).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try (Handle dst = servers.target.open("test")) {
             dst.execute("SET TimeZone = 'Asia/Kolkata'");
-            Applier.Result r = applier.apply(dst, java.util.Map.of(new org.apache.kafka.common.TopicPartition(kafka.topic(), 1),
-                    List.of(new Applier.Decoded(record, ChangeEvent.decode(record.value())))));
+            Delivered r = applier.apply(dst, java.util.Map.of(new org.apache.kafka.common.TopicPartition(kafka.topic(), 1),
+                    List.of(new Decoded(record, ChangeEvent.decode(record.value())))));
             long inOne = partitionOf.values().stream().filter(p -> p == 1).count();
             assertEquals(inOne, r.rows(), "rows deleted");
             List<String> left = dst.createQuery("SELECT json_build_object('region', region, 'at', at)::text FROM anytable.tk")

@@ -2,6 +2,7 @@ package dev.cdc.cli;
 
 import dev.cdc.base.Failure;
 import dev.cdc.consume.EventConsumer;
+import dev.cdc.consume.Feeds;
 import dev.cdc.db.Db;
 import dev.cdc.db.Table;
 import dev.cdc.sink.HttpSink;
@@ -120,23 +121,23 @@ public final class ConsumeCommand implements Callable<Integer> {
                     : "give --consolidate-into or --table, not both");
         }
         String groupId = group != null ? group : toHttp ? "cdc-http" : "cdc-apply";
-        List<EventConsumer.Subscription> topics;
+        List<Feeds.Feed> topics;
         if (broker.explicitTopic() != null) {
-            topics = List.of(new EventConsumer.Subscription(broker.explicitTopic(), consolidateInto, consolidateInto != null));
+            topics = List.of(new Feeds.Feed(broker.explicitTopic(), consolidateInto, consolidateInto != null));
         } else if (toHttp) { // no target database to say which topics: the tables' default topics, or the demo's
             topics = (tables.isEmpty() ? List.of(broker.kafka().topic())
                     : tables.stream().map(Table::parseName).map(n -> Capture.defaultTopic(n[0], n[1])).toList())
-                    .stream().map(t -> new EventConsumer.Subscription(t, null, false)).toList();
+                    .stream().map(t -> new Feeds.Feed(t, null, false)).toList();
         } else {
             try (Handle h = db.open("cdc-consume")) {
                 List<String> only = consolidateInto != null ? List.of(consolidateInto) : tables;
-                topics = EventConsumer.subscriptions(h, db, only.stream().map(Table::parseName).toList()).stream()
-                        .map(s -> consolidateInto != null ? new EventConsumer.Subscription(s.topic(), consolidateInto, true) : s)
+                topics = Feeds.list(h, db, only.stream().map(Table::parseName).toList()).stream()
+                        .map(s -> consolidateInto != null ? new Feeds.Feed(s.topic(), consolidateInto, true) : s)
                         .toList();
             }
         }
         List<EventConsumer> consumers = new ArrayList<>();
-        for (EventConsumer.Subscription sub : topics) {
+        for (Feeds.Feed sub : topics) {
             String topic = sub.topic();
             String deadLetters = onError == OnError.fail ? null : dlqTopic != null ? dlqTopic : topic + ".dlq";
             var cfg = new EventConsumer.Config(db, broker.kafka(topic), groupId, progressSeconds * 1000, deadLetters, batching,

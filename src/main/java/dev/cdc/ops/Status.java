@@ -3,9 +3,9 @@ package dev.cdc.ops;
 import dev.cdc.base.Failure;
 import dev.cdc.db.Db;
 import dev.cdc.db.Sql;
+import dev.cdc.engine.Engines;
 import dev.cdc.kafka.Kafka;
 import dev.cdc.source.Capture;
-import dev.cdc.target.Applier;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -93,7 +93,7 @@ public final class Status {
         captures.forEach((name, c) -> topics.put(name, c.topic()));
         Map<String, Map<Integer, Map<String, Object>>> applied = null;
         try (Handle h = target.open("cdc-status")) {
-            Applier.requireSetup(h, target);
+            Engines.target(target).requireSetup(h, target);
             applied = new HashMap<>();
             for (Map<String, Object> r : h.createQuery(Sql.load("target/status.sql")).bind("group_id", group).mapToMap().list()) {
                 String topic = (String) r.get("topic");

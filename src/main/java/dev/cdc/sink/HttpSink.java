@@ -6,7 +6,6 @@ import dev.cdc.base.Failure;
 import dev.cdc.base.Json;
 import dev.cdc.db.Db;
 import dev.cdc.event.ChangeEvent;
-import dev.cdc.target.Applier;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -73,23 +72,23 @@ public final class HttpSink implements Sink {
     }
 
     @Override
-    public Applier.Result deliver(Map<TopicPartition, List<Applier.Decoded>> batch) {
+    public Delivered deliver(Map<TopicPartition, List<Decoded>> batch) {
         List<String> events = new ArrayList<>();
         for (var e : batch.entrySet()) {
-            for (Applier.Decoded d : e.getValue()) {
+            for (Decoded d : e.getValue()) {
                 if (d.event() != null) {
                     events.add(withId(d, e.getKey().partition()));
                 }
             }
         }
         if (events.isEmpty()) {
-            return new Applier.Result(0, 0, 0, Map.of());
+            return new Delivered(0, 0, 0, Map.of());
         }
         String body = cfg.prefix() + String.join(cfg.separator(), events) + cfg.suffix();
         HttpResponse<String> response = post(body, batch);
         int status = response.statusCode();
         if (status / 100 == 2) {
-            return new Applier.Result(events.size(), 0, events.size(), Map.of());
+            return new Delivered(events.size(), 0, events.size(), Map.of());
         }
         if (status == 401 && cfg.auth() instanceof OAuth2) {
             token = null; // expired or revoked early: fetch another one and send again
@@ -103,7 +102,7 @@ public final class HttpSink implements Sink {
     }
 
     /** The event as on the topic, with "id": the change's position, the same every time it is read or published. */
-    static String withId(Applier.Decoded d, int partition) {
+    static String withId(Decoded d, int partition) {
         try {
             ObjectNode node = (ObjectNode) Json.MAPPER.readTree(d.record().value());
             ChangeEvent e = d.event();
@@ -117,7 +116,7 @@ public final class HttpSink implements Sink {
         }
     }
 
-    private HttpResponse<String> post(String body, Map<TopicPartition, List<Applier.Decoded>> batch) {
+    private HttpResponse<String> post(String body, Map<TopicPartition, List<Decoded>> batch) {
         HttpRequest.Builder b = HttpRequest.newBuilder(cfg.url()).timeout(cfg.timeout())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));

@@ -1,13 +1,12 @@
 package dev.cdc.sink;
 
 import dev.cdc.base.Failure;
-import dev.cdc.target.Applier;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Where {@code cdc consume} delivers events: the target database ({@link DatabaseSink}) or an HTTP
+ * Where {@code cdc consume} delivers events: the target database ({@code dev.cdc.target.DatabaseSink}) or an HTTP
  * endpoint ({@link HttpSink}). The consumer reads, batches, retries and sends rejected events to a
  * dead-letter topic; the sink delivers a batch and says where each partition is to be read from.
  */
@@ -18,7 +17,7 @@ public interface Sink extends AutoCloseable {
      * events the sink refuses are a {@link Failure} with {@link Failure#BAD_EVENT}; anything else
      * stops consume.
      */
-    Applier.Result deliver(Map<TopicPartition, List<Applier.Decoded>> batch);
+    Delivered deliver(Map<TopicPartition, List<Decoded>> batch);
 
     /**
      * The next offset of each partition, as the sink stored it with what it delivered (a partition
@@ -36,7 +35,7 @@ public interface Sink extends AutoCloseable {
     }
 
     /** A batch for messages: "topic T partition 2 offsets 0-24, partition 1 offsets 0-42". */
-    static String describe(Map<TopicPartition, List<Applier.Decoded>> batch) {
+    static String describe(Map<TopicPartition, List<Decoded>> batch) {
         StringBuilder w = new StringBuilder();
         batch.forEach((tp, list) -> w.append(w.length() == 0 ? "topic " + tp.topic() + " " : ", ").append("partition ")
                 .append(tp.partition()).append(" offsets ").append(list.get(0).record().offset()).append("-")

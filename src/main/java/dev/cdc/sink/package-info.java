@@ -1,6 +1,7 @@
 /**
- * Where {@code cdc consume} delivers a batch: the {@link dev.cdc.sink.Sink} contract and its two
- * implementations, the target database (through {@code target}) and an HTTP endpoint. Uses
- * {@code base}, {@code db}, {@code event}, {@code kafka} and {@code target}.
+ * Where {@code cdc consume} delivers a batch: the {@link dev.cdc.sink.Sink} contract, its types
+ * (a {@link dev.cdc.sink.Decoded} record in, {@link dev.cdc.sink.Delivered} out) and the HTTP
+ * endpoint sink; the database sink implements it in {@code target}. Uses {@code base}, {@code db}
+ * and {@code event}.
  */
 package dev.cdc.sink;

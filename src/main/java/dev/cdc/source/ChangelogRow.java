@@ -2,8 +2,8 @@ package dev.cdc.source;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.cdc.base.Json;
+import dev.cdc.event.EventKey;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,41 +49,11 @@ public record ChangelogRow(long seq, String txid, char op, long tsMs, int n, Str
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             expect(t, JsonToken.START_OBJECT);
             int start = (int) p.currentTokenLocation().getCharOffset();
-            keyFields(p, keyColumns, key);
+            EventKey.fields(p, keyColumns, key);
             int end = (int) p.currentTokenLocation().getCharOffset() + 1;
             out.accept(index++, keyObject(keyColumns, key), data.substring(start, end));
         }
         return index;
-    }
-
-    /** Reads the fields of the object the parser is at into {@code key}, in key column order. */
-    private static void keyFields(JsonParser p, List<String> keyColumns, String[] key) throws IOException {
-        java.util.Arrays.fill(key, null);
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            int k = keyColumns.indexOf(p.currentName());
-            p.nextToken();
-            if (k >= 0) {
-                key[k] = canonical(p);
-            } else {
-                p.skipChildren();
-            }
-        }
-    }
-
-    /**
-     * The key of a row given as a JSON object (PostgreSQL's row_to_json of the row or of its key
-     * columns), written exactly as {@link #forEach} writes it: the same row has the same key.
-     */
-    public static String keyOf(List<String> keyColumns, String rowObject) {
-        ChangelogRow r = new ChangelogRow(0, "", 'I', 0, 1, rowObject, -1);
-        try (JsonParser p = Json.MAPPER.createParser(rowObject)) {
-            r.expect(p.nextToken(), JsonToken.START_OBJECT);
-            String[] key = new String[keyColumns.size()];
-            keyFields(p, keyColumns, key);
-            return r.keyObject(keyColumns, key);
-        } catch (IOException e) {
-            throw r.malformed("is not valid JSON: " + e.getMessage());
-        }
     }
 
     /** The column names of this row's first change (I and U; all of a row's changes have the same). */
@@ -114,7 +84,7 @@ public record ChangelogRow(long seq, String txid, char op, long tsMs, int n, Str
             expect(p.nextToken(), JsonToken.START_ARRAY);
             List<String> values = new ArrayList<>(n);
             while (p.nextToken() != JsonToken.END_ARRAY) {
-                values.add(canonical(p));
+                values.add(EventKey.canonical(p));
             }
             columns.put(name, values);
         }
@@ -129,31 +99,14 @@ public record ChangelogRow(long seq, String txid, char op, long tsMs, int n, Str
         return columns.values().stream().mapToInt(List::size).max().orElse(0);
     }
 
-    /** One JSON value as text that depends only on the value (not on spacing or escapes). */
-    private static String canonical(JsonParser p) throws IOException {
-        return switch (p.currentToken()) {
-            case VALUE_STRING -> {
-                StringBuilder b = new StringBuilder().append('"');
-                JsonStringEncoder.getInstance().quoteAsString(p.getText(), b);
-                yield b.append('"').toString();
-            }
-            case START_OBJECT, START_ARRAY -> Json.MAPPER.writeValueAsString(Json.MAPPER.readTree(p));
-            default -> p.getText();
-        };
-    }
-
+    /** The key object; a change without a key column is a malformed row. */
     private String keyObject(List<String> keyColumns, String[] values) {
-        StringBuilder b = new StringBuilder(16 * values.length).append('{');
-        for (int k = 0; k < values.length; k++) {
-            if (values[k] == null) {
-                throw malformed("has a change without key column " + keyColumns.get(k)
-                        + " (was the primary key changed? run cdc setup again)");
-            }
-            b.append(k == 0 ? "\"" : ",\"");
-            JsonStringEncoder.getInstance().quoteAsString(keyColumns.get(k), b);
-            b.append("\":").append(values[k]);
+        String missing = EventKey.missing(keyColumns, values);
+        if (missing != null) {
+            throw malformed("has a change without key column " + missing
+                    + " (was the primary key changed? run cdc setup again)");
         }
-        return b.append('}').toString();
+        return EventKey.object(keyColumns, values);
     }
 
     private void expect(JsonToken actual, JsonToken expected) {

@@ -1,7 +1,10 @@
 /**
- * The target side of {@code cdc consume} for a database: the plan of a batch (what to write,
- * what was applied already), the offsets stored with the rows, the upserts and deletes
- * ({@code sql/target/}), two-way conflict resolution, and the target tables created from the
- * source's definition. Uses {@code base}, {@code db}, {@code event} and {@code kafka}.
+ * Applying events to a target database, the part that is the same for every engine: the
+ * {@link dev.cdc.target.DatabaseSink}, the {@link dev.cdc.target.Applier} that runs a batch in one
+ * transaction, and the {@link dev.cdc.target.ApplyPlan} (what a batch writes, what was applied
+ * already). What differs per database is behind {@link dev.cdc.target.TargetEngine}: the
+ * {@link dev.cdc.target.OffsetStore}, the {@link dev.cdc.target.RowWriter} and the two-way
+ * {@link dev.cdc.target.ConflictResolver} (PostgreSQL's are in {@code dev.cdc.postgres}). Uses
+ * {@code sink}, {@code event}, {@code db} and {@code base}.
  */
 package dev.cdc.target;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cdc.event.EventKey;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,7 @@ class ChangelogRowTest {
         List<String> keys = new java.util.ArrayList<>();
         new ChangelogRow(1, "1", 'I', 0, 1, "[{\"b\":\"x\\u00fc\\\"y\",\"v\":[1, 2],\"a\":1.50}]", -1)
                 .forEach(List.of("a", "b"), (i, key, row) -> keys.add(key));
-        assertEquals(keys.get(0), ChangelogRow.keyOf(List.of("a", "b"), "{\"a\" : 1.50, \"b\" : \"xü\\\"y\"}"));
+        assertEquals(keys.get(0), EventKey.of(List.of("a", "b"), "{\"a\" : 1.50, \"b\" : \"xü\\\"y\"}"));
         assertEquals("{\"a\":1.50,\"b\":\"xü\\\"y\"}", keys.get(0));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cdc.base.Json;
 import dev.cdc.event.ChangeEvent;
+import dev.cdc.sink.Decoded;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,14 +21,14 @@ class ApplierPlanTest {
     static final TopicPartition P0 = new TopicPartition("t", 0);
     static final TopicPartition P1 = new TopicPartition("t", 1);
 
-    static Applier.Decoded event(TopicPartition tp, long offset, char op, int id, int salary, long window, long seq)
+    static Decoded event(TopicPartition tp, long offset, char op, int id, int salary, long window, long seq)
             throws Exception {
         String key = "{\"emp_id\": " + id + "}";
         String data = op == 'D' ? key : "{\"emp_id\": " + id + ", \"salary\": " + salary + "}";
         String v = ChangeEvent.encode(op, "public.employees", key, data, "E", window, seq, 0, "1", 0);
         var r = new ConsumerRecord<>(tp.topic(), tp.partition(), offset, key.getBytes(StandardCharsets.UTF_8),
                 v.getBytes(StandardCharsets.UTF_8));
-        return new Applier.Decoded(r, ChangeEvent.decode(r.value()));
+        return new Decoded(r, ChangeEvent.decode(r.value()));
     }
 
     static com.fasterxml.jackson.databind.JsonNode json(String text) {
@@ -38,22 +39,22 @@ class ApplierPlanTest {
         }
     }
 
-    static Map<Integer, Applier.Stored> fresh(int... partitions) {
-        Map<Integer, Applier.Stored> m = new HashMap<>();
+    static Map<Integer, ApplyPlan.Stored> fresh(int... partitions) {
+        Map<Integer, ApplyPlan.Stored> m = new HashMap<>();
         for (int p : partitions) {
-            m.put(p, new Applier.Stored(-1, null, 0, 0, 0));
+            m.put(p, new ApplyPlan.Stored(-1, null, 0, 0, 0));
         }
         return m;
     }
 
     @Test
     void the_last_change_of_each_row_wins() throws Exception {
-        Map<TopicPartition, List<Applier.Decoded>> batch = new LinkedHashMap<>();
+        Map<TopicPartition, List<Decoded>> batch = new LinkedHashMap<>();
         batch.put(P0, List.of(event(P0, 0, 'I', 1, 10, 1, 1), event(P0, 1, 'U', 1, 11, 1, 2),
                 event(P0, 2, 'I', 2, 20, 1, 3), event(P0, 3, 'D', 1, 0, 2, 4), event(P0, 4, 'I', 1, 12, 2, 5)));
         batch.put(P1, List.of(event(P1, 0, 'I', 3, 30, 1, 6), event(P1, 1, 'D', 3, 0, 1, 7)));
         var stored = fresh(0, 1);
-        Applier.Plan plan = Applier.plan(batch, stored, new HashMap<>());
+        ApplyPlan plan = ApplyPlan.of(batch, stored, new HashMap<>());
         assertEquals(7, plan.events());
         assertEquals(0, plan.skipped());
         List<String> got = new ArrayList<>();
@@ -66,10 +67,10 @@ class ApplierPlanTest {
 
     @Test
     void records_below_the_stored_offset_were_applied_already() throws Exception {
-        Map<TopicPartition, List<Applier.Decoded>> batch = Map.of(P0,
+        Map<TopicPartition, List<Decoded>> batch = Map.of(P0,
                 List.of(event(P0, 5, 'I', 1, 10, 1, 1), event(P0, 6, 'I', 2, 20, 1, 2), event(P0, 7, 'I', 3, 30, 1, 3)));
-        var stored = Map.of(0, new Applier.Stored(7, "E", 1, 2, 0));
-        Applier.Plan plan = Applier.plan(batch, stored, new HashMap<>());
+        var stored = Map.of(0, new ApplyPlan.Stored(7, "E", 1, 2, 0));
+        ApplyPlan plan = ApplyPlan.of(batch, stored, new HashMap<>());
         assertEquals(1, plan.events());
         assertEquals(2, plan.skipped());
         assertEquals(3, json(plan.changes().get(0).key()).get("emp_id").asInt());
@@ -79,10 +80,10 @@ class ApplierPlanTest {
     @Test
     void a_republished_event_is_skipped_by_its_position() throws Exception {
         // the producer crashed after Kafka acknowledged seqs 1-2 and republished them
-        Map<TopicPartition, List<Applier.Decoded>> batch = Map.of(P0, List.of(
+        Map<TopicPartition, List<Decoded>> batch = Map.of(P0, List.of(
                 event(P0, 2, 'I', 1, 10, 1, 1), event(P0, 3, 'U', 1, 11, 1, 2), event(P0, 4, 'U', 1, 12, 1, 3)));
-        var stored = Map.of(0, new Applier.Stored(2, "E", 1, 2, 0));
-        Applier.Plan plan = Applier.plan(batch, stored, new HashMap<>());
+        var stored = Map.of(0, new ApplyPlan.Stored(2, "E", 1, 2, 0));
+        ApplyPlan plan = ApplyPlan.of(batch, stored, new HashMap<>());
         assertEquals(1, plan.events());
         assertEquals(2, plan.skipped());
         assertEquals(12, json(plan.changes().get(0).after()).get("salary").asInt());
@@ -91,32 +92,32 @@ class ApplierPlanTest {
 
     @Test
     void reading_past_a_gap_seeks_back_and_applies_nothing_of_that_partition() throws Exception {
-        Map<TopicPartition, List<Applier.Decoded>> batch = new LinkedHashMap<>();
+        Map<TopicPartition, List<Decoded>> batch = new LinkedHashMap<>();
         batch.put(P0, List.of(event(P0, 10, 'I', 1, 10, 1, 1)));
         batch.put(P1, List.of(event(P1, 0, 'I', 2, 20, 1, 2)));
-        var stored = new HashMap<>(Map.of(0, new Applier.Stored(4, "E", 0, 0, 0), 1, new Applier.Stored(-1, null, 0, 0, 0)));
+        var stored = new HashMap<>(Map.of(0, new ApplyPlan.Stored(4, "E", 0, 0, 0), 1, new ApplyPlan.Stored(-1, null, 0, 0, 0)));
         Map<TopicPartition, Long> soughtBack = new HashMap<>();
-        Applier.Plan plan = Applier.plan(batch, stored, soughtBack);
+        ApplyPlan plan = ApplyPlan.of(batch, stored, soughtBack);
         assertEquals(Map.of(P0, 4L), plan.seeks());
         assertEquals(1, plan.changes().size());
         assertEquals(2, json(plan.changes().get(0).key()).get("emp_id").asInt());
         assertTrue(!stored.get(0).touched);
 
         // sought back, the same gap again: nothing lies in it (transaction markers), so it is crossed
-        Map<TopicPartition, List<Applier.Decoded>> again = Map.of(P0, List.of(event(P0, 10, 'I', 1, 10, 1, 1)));
-        Applier.Plan crossed = Applier.plan(again, new HashMap<>(Map.of(0, new Applier.Stored(4, "E", 0, 0, 0))), soughtBack);
+        Map<TopicPartition, List<Decoded>> again = Map.of(P0, List.of(event(P0, 10, 'I', 1, 10, 1, 1)));
+        ApplyPlan crossed = ApplyPlan.of(again, new HashMap<>(Map.of(0, new ApplyPlan.Stored(4, "E", 0, 0, 0))), soughtBack);
         assertTrue(crossed.seeks().isEmpty());
         assertEquals(1, crossed.events());
     }
 
-    static Applier.Decoded marker(TopicPartition tp, long offset, String value) throws Exception {
+    static Decoded marker(TopicPartition tp, long offset, String value) throws Exception {
         var r = new ConsumerRecord<byte[], byte[]>(tp.topic(), tp.partition(), offset, null, value.getBytes(StandardCharsets.UTF_8));
-        return new Applier.Decoded(r, ChangeEvent.decode(r.value()));
+        return new Decoded(r, ChangeEvent.decode(r.value()));
     }
 
     @Test
     void a_truncate_drops_the_partitions_earlier_changes_and_keeps_the_later_ones() throws Exception {
-        Map<TopicPartition, List<Applier.Decoded>> batch = new LinkedHashMap<>();
+        Map<TopicPartition, List<Decoded>> batch = new LinkedHashMap<>();
         batch.put(P0, List.of(event(P0, 0, 'I', 1, 10, 1, 1), event(P0, 1, 'I', 2, 20, 1, 2),
                 marker(P0, 2, ChangeEvent.encodeTruncate("public.employees", 2, "E", 1, 3, "1", 0)),
                 event(P0, 3, 'I', 2, 21, 1, 4)));
@@ -125,8 +126,8 @@ class ApplierPlanTest {
                         "E", 1, 2, "1", 0)),
                 event(P1, 2, 'I', 4, 40, 1, 5)));
         var stored = fresh(0, 1);
-        Applier.Plan plan = Applier.plan(batch, stored, new HashMap<>());
-        assertEquals(List.of(new Applier.Truncate("public.employees", 2, null, new java.util.TreeSet<>(List.of(0)))), plan.truncates());
+        ApplyPlan plan = ApplyPlan.of(batch, stored, new HashMap<>());
+        assertEquals(List.of(new ApplyPlan.Truncate("public.employees", 2, null, new java.util.TreeSet<>(List.of(0)))), plan.truncates());
         List<String> got = new ArrayList<>();
         plan.changes().forEach(e -> got.add(json(e.key()).get("emp_id") + ":" + json(e.after()).get("salary")));
         assertEquals(List.of("2:21", "3:30", "4:40"), got, "only what came after the truncate in its partition");
@@ -135,15 +136,15 @@ class ApplierPlanTest {
         assertEquals(3, stored.get(1).nextOffset);
 
         // applied already (republished after a crash): the truncate is skipped like any change
-        Map<TopicPartition, List<Applier.Decoded>> again = Map.of(P0, List.of(
+        Map<TopicPartition, List<Decoded>> again = Map.of(P0, List.of(
                 marker(P0, 7, ChangeEvent.encodeTruncate("public.employees", 2, "E", 1, 3, "1", 0))));
-        Applier.Plan skipped = Applier.plan(again, new HashMap<>(Map.of(0, new Applier.Stored(7, "E", 1, 4, 0))), new HashMap<>());
+        ApplyPlan skipped = ApplyPlan.of(again, new HashMap<>(Map.of(0, new ApplyPlan.Stored(7, "E", 1, 4, 0))), new HashMap<>());
         assertTrue(skipped.truncates().isEmpty());
         assertEquals(1, skipped.skipped());
     }
 
     /** An event of the source named {@code source} (its own epoch), consolidated or not. */
-    static Applier.Decoded named(String source, boolean consolidate, TopicPartition tp, long offset, char op, int id,
+    static Decoded named(String source, boolean consolidate, TopicPartition tp, long offset, char op, int id,
                                  long seq) throws Exception {
         String key = "{\"emp_id\": " + id + "}";
         String v = op == 'T' ? ChangeEvent.encodeTruncate("public.employees", 1, source, "E" + source, 1, seq, "1", 0)
@@ -152,20 +153,20 @@ class ApplierPlanTest {
         var r = new ConsumerRecord<>(tp.topic(), tp.partition(), offset, key.getBytes(StandardCharsets.UTF_8),
                 v.getBytes(StandardCharsets.UTF_8));
         ChangeEvent e = ChangeEvent.decode(r.value());
-        return new Applier.Decoded(r, consolidate ? e.consolidated("public.all_employees") : e);
+        return new Decoded(r, consolidate ? e.consolidated("public.all_employees") : e);
     }
 
     @Test
     void positions_are_kept_per_source_when_sources_share_a_partition() throws Exception {
         // sources a and b write to one topic; a's producer crashed after Kafka acknowledged seqs 1-2,
         // so they come again after b's events: still applied already
-        Map<TopicPartition, List<Applier.Decoded>> batch = Map.of(P0, List.of(
+        Map<TopicPartition, List<Decoded>> batch = Map.of(P0, List.of(
                 named("a", false, P0, 0, 'I', 1, 1), named("a", false, P0, 1, 'U', 1, 2),
                 named("b", false, P0, 2, 'I', 7, 1),
                 named("a", false, P0, 3, 'I', 1, 1), named("a", false, P0, 4, 'U', 1, 2), named("a", false, P0, 5, 'D', 1, 3),
                 named("b", false, P0, 6, 'I', 7, 1)));
         var stored = fresh(0);
-        Applier.Plan plan = Applier.plan(batch, stored, new HashMap<>());
+        ApplyPlan plan = ApplyPlan.of(batch, stored, new HashMap<>());
         assertEquals(4, plan.events());
         assertEquals(3, plan.skipped());
         assertEquals(3, stored.get(0).position("a").seq);
@@ -175,11 +176,11 @@ class ApplierPlanTest {
 
     @Test
     void a_consolidated_truncate_deletes_only_its_sources_rows() throws Exception {
-        Map<TopicPartition, List<Applier.Decoded>> batch = Map.of(P0, List.of(
+        Map<TopicPartition, List<Decoded>> batch = Map.of(P0, List.of(
                 named("a", true, P0, 0, 'I', 1, 1), named("b", true, P0, 1, 'I', 1, 1),
                 named("a", true, P0, 2, 'T', 0, 2), named("b", true, P0, 3, 'U', 2, 2)));
-        Applier.Plan plan = Applier.plan(batch, fresh(0), new HashMap<>(), true);
-        assertEquals(List.of(new Applier.Truncate("public.all_employees", 1, "a", new java.util.TreeSet<>(List.of(0)))),
+        ApplyPlan plan = ApplyPlan.of(batch, fresh(0), new HashMap<>(), true);
+        assertEquals(List.of(new ApplyPlan.Truncate("public.all_employees", 1, "a", new java.util.TreeSet<>(List.of(0)))),
                 plan.truncates());
         List<String> got = new ArrayList<>();
         plan.changes().forEach(e -> got.add(json(e.key()).get("source_name").asText() + ":" + json(e.key()).get("emp_id")

@@ -1,4 +1,4 @@
-package dev.cdc.target;
+package dev.cdc.postgres;
 
 import dev.cdc.base.Failure;
 import dev.cdc.db.Sql;

@@ -1,8 +1,10 @@
-package dev.cdc.sink;
+package dev.cdc.target;
 
 import dev.cdc.base.Failure;
 import dev.cdc.db.Db;
-import dev.cdc.target.Applier;
+import dev.cdc.sink.Decoded;
+import dev.cdc.sink.Delivered;
+import dev.cdc.sink.Sink;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -23,7 +25,7 @@ public final class DatabaseSink implements Sink {
     }
 
     @Override
-    public Applier.Result deliver(Map<TopicPartition, List<Applier.Decoded>> batch) {
+    public Delivered deliver(Map<TopicPartition, List<Decoded>> batch) {
         try {
             return applier.apply(handle(), batch);
         } catch (RuntimeException e) {

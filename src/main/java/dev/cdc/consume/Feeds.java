@@ -1,0 +1,48 @@
+package dev.cdc.consume;
+
+import dev.cdc.base.Failure;
+import dev.cdc.db.Db;
+import dev.cdc.db.Sql;
+import dev.cdc.engine.Engines;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/** The topics cdc consume applies, as cdc setup recorded them on the target (cdc.subscriptions). */
+public final class Feeds {
+    private Feeds() {
+    }
+
+    /** A topic to apply, the table it feeds ("schema.table"), and whether that table is consolidated. */
+    public record Feed(String topic, String table, boolean consolidated) {
+    }
+
+    /**
+     * The topics to apply: all of them, or those that feed the tables given as {schema, name}.
+     * Missing bookkeeping or a table no topic feeds is a {@link Failure}.
+     */
+    public static List<Feed> list(Handle h, Db target, List<String[]> tables) {
+        Engines.target(target).requireSetup(h, target);
+        List<Map<String, Object>> rows = h.createQuery(Sql.load("target/list_subscriptions.sql")).mapToMap().list();
+        if (rows.isEmpty()) {
+            throw Failure.precondition("no topic is recorded on the " + target.where() + " (run: cdc setup)");
+        }
+        List<Feed> all = rows.stream().map(r -> new Feed((String) r.get("topic"),
+                r.get("table_schema") + "." + r.get("table_name"), (Boolean) r.get("consolidated"))).toList();
+        if (tables.isEmpty()) {
+            return all;
+        }
+        List<Feed> chosen = new ArrayList<>();
+        for (String[] t : tables) {
+            List<Feed> feeding = all.stream().filter(s -> s.table().equals(t[0] + "." + t[1])).toList();
+            if (feeding.isEmpty()) {
+                throw Failure.precondition("no topic feeds " + t[0] + "." + t[1] + " on the " + target.where()
+                        + " (run: cdc setup --table " + t[0] + "." + t[1] + ", or cdc setup --consolidate-into "
+                        + t[0] + "." + t[1] + " for a consolidated table)");
+            }
+            chosen.addAll(feeding);
+        }
+        return chosen;
+    }
+}

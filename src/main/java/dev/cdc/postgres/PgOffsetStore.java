@@ -1,0 +1,126 @@
+package dev.cdc.postgres;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cdc.base.Json;
+import dev.cdc.db.Sql;
+import dev.cdc.target.ApplyPlan;
+import dev.cdc.target.OffsetStore;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The offsets of a group in a topic, in {@code cdc.applied_offsets} of the target (sql/target/):
+ * a row per partition with the next offset, the topic's id, the position of the last event of a
+ * source without a name in columns, and those of named sources in {@code sources} (JSON).
+ */
+final class PgOffsetStore implements OffsetStore {
+    private static final Logger log = LoggerFactory.getLogger("cdc.consume");
+    private final String group;
+    private final String topic;
+    private volatile String topicId;
+
+    PgOffsetStore(String group, String topic) {
+        this.group = group;
+        this.topic = topic;
+    }
+
+    @Override
+    public void topicIs(String id) {
+        topicId = id;
+    }
+
+    /**
+     * Whether an offset stored with {@code storedTopicId} was in another topic of the same name than
+     * the one Kafka has now (deleted and created again since): no offset in this one. An id unknown
+     * on either side (stored before ids were, or Kafka not asked) counts as the same topic.
+     */
+    private boolean otherTopic(String storedTopicId) {
+        return storedTopicId != null && topicId != null && !storedTopicId.equals(topicId);
+    }
+
+    @Override
+    public Map<Integer, Long> storedOffsets(Handle h) {
+        Map<Integer, Long> m = new HashMap<>();
+        Set<String> others = new TreeSet<>();
+        h.createQuery(Sql.load("target/read_offsets.sql")).bind("group_id", group).bind("topic", topic)
+                .map((rs, ctx) -> otherTopic(rs.getString("topic_id")) ? others.add(rs.getString("topic_id"))
+                        : m.put(rs.getInt("partition"), rs.getLong("next_offset"))).list();
+        if (!others.isEmpty()) {
+            log.warn("topic {} is not the one whose offsets {} stored (its id is {}, theirs {}): it was deleted and created "
+                    + "again; reading it from its start, skipping events applied before", topic, group, topicId, others);
+        }
+        return m;
+    }
+
+    @Override
+    public Map<Integer, ApplyPlan.Stored> lock(Handle tx, List<Integer> partitions) {
+        Map<Integer, ApplyPlan.Stored> stored = read(tx, partitions);
+        if (stored.size() != partitions.size()) { // a partition's first batch: create its row, lock again
+            tx.createUpdate(Sql.load("target/ensure_offsets.sql")).bind("group_id", group).bind("topic", topic)
+                    .bindArray("partitions", Integer.class, partitions).execute();
+            stored = read(tx, partitions);
+        }
+        return stored;
+    }
+
+    private Map<Integer, ApplyPlan.Stored> read(Handle tx, List<Integer> partitions) {
+        Map<Integer, ApplyPlan.Stored> stored = new HashMap<>();
+        tx.createQuery(Sql.load("target/lock_offsets.sql")).bind("group_id", group).bind("topic", topic)
+                .bindArray("partitions", Integer.class, partitions)
+                .map((rs, ctx) -> stored.put(rs.getInt("partition"), stored(rs))).list();
+        return stored;
+    }
+
+    private ApplyPlan.Stored stored(ResultSet rs) throws SQLException {
+        long next = otherTopic(rs.getString("topic_id")) ? -1 : rs.getLong("next_offset"); // -1: nothing applied
+        ApplyPlan.Stored s = new ApplyPlan.Stored(next, rs.getString("epoch"), rs.getLong("window_id"),
+                rs.getLong("seq"), rs.getInt("idx"));
+        try {
+            Json.MAPPER.readTree(rs.getString("sources")).fields().forEachRemaining(f -> s.positions().put(f.getKey(),
+                    new ApplyPlan.Position(f.getValue().path("epoch").asText(), f.getValue().path("window").asLong(),
+                            f.getValue().path("seq").asLong(), f.getValue().path("index").asInt())));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cdc.applied_offsets.sources is not JSON", e);
+        }
+        return s;
+    }
+
+    @Override
+    public void save(Handle tx, Map<Integer, ApplyPlan.Stored> stored) {
+        ArrayNode rows = Json.MAPPER.createArrayNode();
+        stored.forEach((p, s) -> {
+            if (s.touched()) {
+                ObjectNode o = rows.addObject();
+                o.put("partition", p);
+                o.put("next_offset", s.nextOffset());
+                ObjectNode named = o.putObject("sources");
+                s.positions().forEach((source, at) -> {
+                    if (source.isEmpty()) { // a source without a name: in the columns, as before names existed
+                        o.put("epoch", at.epoch());
+                        o.put("window_id", at.window());
+                        o.put("seq", at.seq());
+                        o.put("idx", at.index());
+                    } else {
+                        named.putObject(source).put("epoch", at.epoch()).put("window", at.window()).put("seq", at.seq())
+                                .put("index", at.index());
+                    }
+                });
+                o.put("applied", s.applied());
+            }
+        });
+        if (!rows.isEmpty()) {
+            tx.createUpdate(Sql.load("target/save_offsets.sql")).bind("group_id", group).bind("topic", topic)
+                    .bind("topic_id", topicId).bind("offsets", Json.write(rows)).execute();
+        }
+    }
+}

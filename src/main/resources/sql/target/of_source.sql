@@ -1,0 +1,2 @@
+-- In a consolidated table: only the rows of one source.
+WHERE ${source_column} = :source
