@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cdc.consume.EventConsumer;
 import dev.cdc.demo.Workload;
+import dev.cdc.engine.Engines;
 import dev.cdc.kafka.Kafka;
 import dev.cdc.kafka.Topics;
 import dev.cdc.setup.Setup;
@@ -96,7 +97,7 @@ class CrashIT {
 
     @Test
     void consumer_killed_mid_stream_and_restarted() throws Exception {
-        ChangelogPublisher producer = new ChangelogPublisher(new ChangelogPublisher.Config(servers.source, kafka,
+        ChangelogPublisher producer = new ChangelogPublisher(Engines.source(servers.source), new ChangelogPublisher.Config(servers.source, kafka,
                 "public", "employees", 500, 1000, 0, null, null));
         Thread pt = background(producer);
         List<CdcProcess> consumers = new ArrayList<>();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cdc.consume.EventConsumer;
 import dev.cdc.db.Table;
+import dev.cdc.engine.Engines;
 import dev.cdc.kafka.Kafka;
 import dev.cdc.kafka.Topics;
 import dev.cdc.ops.Compare;
@@ -43,7 +44,7 @@ final class TablePipelines implements AutoCloseable {
             Setup.subscribe(dst, kafka.topic(), t, false, null, null);
         }
         Topics.create(kafka, 3, (short) 1);
-        run(name, new ChangelogPublisher(new ChangelogPublisher.Config(servers.source, kafka, schema, name, 5000, 1000, 0, null, null)));
+        run(name, new ChangelogPublisher(Engines.source(servers.source), new ChangelogPublisher.Config(servers.source, kafka, schema, name, 5000, 1000, 0, null, null)));
         run(name, new EventConsumer(new EventConsumer.Config(servers.target, kafka, "g-" + kafka.topic(), 0)));
         return t;
     }

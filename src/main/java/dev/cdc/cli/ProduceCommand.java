@@ -2,6 +2,7 @@ package dev.cdc.cli;
 
 import dev.cdc.base.Failure;
 import dev.cdc.db.Db;
+import dev.cdc.engine.Engines;
 import dev.cdc.event.SourceName;
 import dev.cdc.source.Capture;
 import dev.cdc.source.ChangelogPublisher;
@@ -75,7 +76,7 @@ public final class ProduceCommand implements Callable<Integer> {
         }
         List<ChangelogPublisher> publishers = new ArrayList<>();
         for (Capture c : captures) {
-            ChangelogPublisher p = new ChangelogPublisher(new ChangelogPublisher.Config(db, broker.kafka(c.topic()),
+            ChangelogPublisher p = new ChangelogPublisher(Engines.source(db), new ChangelogPublisher.Config(db, broker.kafka(c.topic()),
                     c.table().schema(), c.table().name(), batchSize, pollMillis, progressSeconds * 1000, retain,
                     sourceName != null ? sourceName : c.origin())); // a two-way side is named at setup
             p.preflight();

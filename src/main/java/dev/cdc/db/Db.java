@@ -60,10 +60,7 @@ public final class Db {
 
     /** A new JDBC connection; a failure becomes a {@link Failure} naming this database. */
     public Connection connect(String applicationName) {
-        if (!url.startsWith("jdbc:postgresql:")) {
-            throw Failure.usage("not a PostgreSQL JDBC URL for the " + role + " database: " + mask(url)
-                    + " (expected jdbc:postgresql://host:port/database)");
-        }
+        requirePostgresUrl();
         Properties p = new Properties();
         if (user != null && !user.isEmpty()) {
             p.setProperty("user", user);
@@ -86,6 +83,14 @@ public final class Db {
             return c;
         } catch (SQLException e) {
             throw explain(e);
+        }
+    }
+
+    /** The URL must be PostgreSQL's (jdbc:postgresql:), the one kind of database cdc speaks so far. */
+    public void requirePostgresUrl() {
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw Failure.usage("not a PostgreSQL JDBC URL for the " + role + " database: " + mask(url)
+                    + " (expected jdbc:postgresql://host:port/database)");
         }
     }
 

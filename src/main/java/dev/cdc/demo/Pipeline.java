@@ -2,6 +2,7 @@ package dev.cdc.demo;
 
 import dev.cdc.consume.EventConsumer;
 import dev.cdc.db.Db;
+import dev.cdc.engine.Engines;
 import dev.cdc.kafka.Kafka;
 import dev.cdc.setup.Setup;
 import dev.cdc.source.ChangelogPublisher;
@@ -22,7 +23,7 @@ public final class Pipeline implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     public Pipeline(Db source, Db target, Kafka kafka, String group, long progressMillis) {
-        publisher = new ChangelogPublisher(new ChangelogPublisher.Config(source, kafka, "public", Setup.EMPLOYEES,
+        publisher = new ChangelogPublisher(Engines.source(source), new ChangelogPublisher.Config(source, kafka, "public", Setup.EMPLOYEES,
                 5000, 1000, progressMillis, null, null));
         consumer = new EventConsumer(new EventConsumer.Config(target, kafka, group, progressMillis));
     }

@@ -1,8 +1,9 @@
 package dev.cdc.engine;
 
-import dev.cdc.base.Failure;
 import dev.cdc.db.Db;
+import dev.cdc.postgres.PostgresSource;
 import dev.cdc.postgres.PostgresTarget;
+import dev.cdc.source.SourceEngine;
 import dev.cdc.target.TargetEngine;
 
 /**
@@ -14,12 +15,19 @@ public final class Engines {
     private Engines() {
     }
 
+    /** The engine that captures changes on {@code source}. */
+    public static SourceEngine source(Db source) {
+        requirePostgres(source);
+        return new PostgresSource();
+    }
+
     /** The engine that applies events to {@code target}. */
     public static TargetEngine target(Db target) {
-        if (target.url().startsWith("jdbc:postgresql:")) {
-            return new PostgresTarget();
-        }
-        throw Failure.usage("not a PostgreSQL JDBC URL for the " + target.role() + " database: " + Db.mask(target.url())
-                + " (expected jdbc:postgresql://host:port/database)");
+        requirePostgres(target);
+        return new PostgresTarget();
+    }
+
+    private static void requirePostgres(Db db) {
+        db.requirePostgresUrl();
     }
 }

@@ -1,0 +1,41 @@
+package dev.cdc.postgres;
+
+import dev.cdc.db.Db;
+import dev.cdc.db.Sql;
+import dev.cdc.db.Table;
+import dev.cdc.source.Capture;
+import dev.cdc.source.Changelog;
+import dev.cdc.source.ChangelogPublisher;
+import dev.cdc.source.SourceEngine;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** PostgreSQL as a source: capture by the triggers of sql/source/, changelogs read by {@link PgChangelog}. */
+public final class PostgresSource implements SourceEngine {
+
+    @Override
+    public void preflight(Db source, String schema, String table) {
+        source.run("produce", h -> {
+            Capture c = Capture.load(h, source, schema, table);
+            if (Table.find(h, c.changelogSchema(), c.retainedName()).isEmpty() || c.lockId() == null) {
+                throw c.installedByOlderCdc();
+            }
+            List<String> missing = h.createQuery(Sql.render("source/missing_rights.sql", c.sql())).mapTo(String.class).list();
+            if (!missing.isEmpty()) {
+                throw source.lacksRights("lacks " + String.join(", ", missing));
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void acceptPartitions(Db source, String schema, String table, int partitions) {
+        source.run("produce", h -> h.createUpdate(Sql.load("source/accept_partitions.sql")).bind("partitions", partitions)
+                .bind("schema", schema).bind("table", table).execute());
+    }
+
+    @Override
+    public Changelog open(ChangelogPublisher.Config cfg, BooleanSupplier stopping) {
+        return new PgChangelog(cfg, stopping);
+    }
+}

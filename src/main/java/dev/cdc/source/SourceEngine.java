@@ -1,0 +1,22 @@
+package dev.cdc.source;
+
+import dev.cdc.db.Db;
+import java.util.function.BooleanSupplier;
+
+/** The database-specific half of {@code cdc produce}, which each kind of source database provides. */
+public interface SourceEngine {
+    /**
+     * Checks what produce needs on the source before it runs (capture installed and current, the
+     * rights to read and remove its changelog); each missing piece is a {@code Failure}.
+     */
+    void preflight(Db source, String schema, String table);
+
+    /** Records that the table's events are keyed for {@code partitions} from now on. */
+    void acceptPartitions(Db source, String schema, String table, int partitions);
+
+    /**
+     * Connects to the table's changelog and takes its producer lock, waiting as a standby while
+     * another producer holds it (until {@code stopping}: then a {@link ChangelogPublisher.StoppedException}).
+     */
+    Changelog open(ChangelogPublisher.Config cfg, BooleanSupplier stopping);
+}
