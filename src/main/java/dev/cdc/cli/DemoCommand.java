@@ -1,6 +1,7 @@
 package dev.cdc.cli;
 
 import dev.cdc.base.Failure;
+import dev.cdc.db.Sql;
 import dev.cdc.db.Table;
 import dev.cdc.demo.Pipeline;
 import dev.cdc.demo.Workload;
@@ -99,6 +100,6 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static long count(Handle h) {
-        return h.createQuery("SELECT count(*) FROM public.employees").mapTo(Long.class).one();
+        return h.createQuery(Sql.load("demo/count.sql")).mapTo(Long.class).one();
     }
 }

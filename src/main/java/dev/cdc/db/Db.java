@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
@@ -111,15 +112,34 @@ public final class Db {
         }
     }
 
+    /**
+     * Runs {@code work} on a connection the caller holds; an error is explained as in
+     * {@link #explain} (a right missing, the database away), anything else passes as it is.
+     */
+    public <T> T explaining(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (Failure f) {
+            throw f;
+        } catch (RuntimeException e) {
+            throw explain(e);
+        }
+    }
+
     /** Whether the server of {@code h} is at least that version ({@code 150000}: PostgreSQL 15). */
     public static boolean serverAtLeast(Handle h, int versionNum) {
-        return h.createQuery("SELECT current_setting('server_version_num')::int >= :v").bind("v", versionNum)
+        return h.createQuery(Sql.load("catalog/server_at_least.sql")).bind("v", versionNum)
                 .mapTo(Boolean.class).one();
     }
 
     /** Whether the session's user is a superuser (who alone may create event triggers). */
     public static boolean isSuperuser(Handle h) {
-        return h.createQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").mapTo(Boolean.class).one();
+        return h.createQuery(Sql.load("catalog/is_superuser.sql")).mapTo(Boolean.class).one();
+    }
+
+    /** Whether a table ("schema.name") exists. */
+    public static boolean relationExists(Handle h, String name) {
+        return h.createQuery(Sql.load("catalog/relation_exists.sql")).bind("name", name).mapTo(Boolean.class).one();
     }
 
     /** The user lacks rights cdc needs here: what is missing, and the setup option that grants it. */

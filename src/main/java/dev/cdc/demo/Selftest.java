@@ -2,6 +2,7 @@ package dev.cdc.demo;
 
 import dev.cdc.base.Failure;
 import dev.cdc.db.Db;
+import dev.cdc.db.Sql;
 import java.io.PrintWriter;
 import java.util.Objects;
 import java.util.UUID;
@@ -31,26 +32,25 @@ public final class Selftest {
             Integer id = null;
             try {
                 long t0 = System.nanoTime();
-                id = src.createQuery("INSERT INTO public.employees (first_name, last_name, dob, city, salary) "
-                                + "VALUES ('Selftest', :m, DATE '1990-01-31', 'Zürich', 1000.50) RETURNING emp_id")
+                id = src.createQuery(Sql.load("demo/insert_one.sql"))
                         .bind("m", marker).mapTo(Integer.class).one();
                 boolean ok = check("insert", src, dst, id, t0);
                 if (ok) {
                     t0 = System.nanoTime();
-                    src.createUpdate("UPDATE public.employees SET salary = salary + 1, city = 'São Paulo' WHERE emp_id = :id")
+                    src.createUpdate(Sql.load("demo/update_one.sql"))
                             .bind("id", id).execute();
                     ok = check("update", src, dst, id, t0);
                 }
                 if (ok) {
                     t0 = System.nanoTime();
-                    src.createUpdate("DELETE FROM public.employees WHERE emp_id = :id").bind("id", id).execute();
+                    src.createUpdate(Sql.load("demo/delete_one.sql")).bind("id", id).execute();
                     id = null;
                     ok = check("delete", src, dst, idOf(dst, marker), t0);
                 }
                 return ok;
             } finally {
                 if (id != null) {
-                    src.createUpdate("DELETE FROM public.employees WHERE emp_id = :id").bind("id", id).execute();
+                    src.createUpdate(Sql.load("demo/delete_one.sql")).bind("id", id).execute();
                 }
             }
         } catch (Failure f) {
@@ -61,7 +61,7 @@ public final class Selftest {
     }
 
     private static Integer idOf(Handle dst, String marker) {
-        return dst.createQuery("SELECT emp_id FROM public.employees WHERE last_name = :m").bind("m", marker)
+        return dst.createQuery(Sql.load("demo/id_of.sql")).bind("m", marker)
                 .mapTo(Integer.class).findOne().orElse(-1);
     }
 
@@ -93,7 +93,6 @@ public final class Selftest {
     }
 
     private static String row(Handle h, int id) {
-        return h.createQuery("SELECT ROW(emp_id, first_name, last_name, dob, city, salary)::text "
-                + "FROM public.employees WHERE emp_id = :id").bind("id", id).mapTo(String.class).findOne().orElse(null);
+        return h.createQuery(Sql.load("demo/row.sql")).bind("id", id).mapTo(String.class).findOne().orElse(null);
     }
 }

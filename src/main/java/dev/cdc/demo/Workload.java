@@ -1,6 +1,7 @@
 package dev.cdc.demo;
 
 import dev.cdc.db.Db;
+import dev.cdc.db.Sql;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -77,25 +78,24 @@ public final class Workload implements AutoCloseable {
         int inserts = 1 + rnd.nextInt(10);
         long n = 0;
         for (int i = 0; i < inserts; i++) {
-            n += tx.createUpdate("INSERT INTO public.employees (first_name, last_name, dob, city, salary) "
-                            + "VALUES (:f, :l, :d, :c, :s)")
+            n += tx.createUpdate(Sql.load("demo/insert.sql"))
                     .bind("f", "First" + rnd.nextInt(100_000)).bind("l", "Last" + rnd.nextInt(100_000))
                     .bind("d", java.time.LocalDate.of(1950 + rnd.nextInt(50), 1 + rnd.nextInt(12), 1 + rnd.nextInt(28)))
                     .bind("c", CITIES[rnd.nextInt(CITIES.length)]).bind("s", new java.math.BigDecimal(30000 + rnd.nextInt(170000)))
                     .execute();
         }
-        n += tx.createUpdate("UPDATE public.employees SET salary = salary + 100, city = :c WHERE emp_id = ANY(:ids)")
+        n += tx.createUpdate(Sql.load("demo/update_some.sql"))
                 .bind("c", CITIES[rnd.nextInt(CITIES.length)]).bindArray("ids", Integer.class, randomIds(tx, rnd, 5))
                 .execute();
         if (rnd.nextInt(3) == 0) {
-            n += tx.createUpdate("DELETE FROM public.employees WHERE emp_id = ANY(:ids)")
+            n += tx.createUpdate(Sql.load("demo/delete_some.sql"))
                     .bindArray("ids", Integer.class, randomIds(tx, rnd, 3)).execute();
         }
         return n;
     }
 
     private static List<Integer> randomIds(Handle tx, Random rnd, int count) {
-        int max = tx.createQuery("SELECT coalesce(max(emp_id), 0) FROM public.employees").mapTo(Integer.class).one();
+        int max = tx.createQuery(Sql.load("demo/max_id.sql")).mapTo(Integer.class).one();
         List<Integer> ids = new ArrayList<>();
         for (int i = 0; i < count && max > 0; i++) {
             ids.add(1 + rnd.nextInt(max));

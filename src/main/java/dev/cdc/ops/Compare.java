@@ -37,7 +37,7 @@ public record Compare(long sourceRows, long targetRows, long missing, long extra
         String cols = String.join(", ", table.columns().stream().map(c -> "t." + Sql.ident(c)).toList());
         Map<String, String> m = new HashMap<>();
         try (Handle h = db.open("cdc-compare")) {
-            h.createQuery("SELECT " + key + " AS k, md5(ROW(" + cols + ")::text) AS v FROM " + table.sqlName() + " t")
+            h.createQuery(Sql.render("ops/compare_rows.sql", Map.of("key", key, "columns", cols, "table", table.sqlName())))
                     .map((rs, ctx) -> m.put(rs.getString("k"), rs.getString("v"))).list();
         }
         return m;

@@ -42,7 +42,7 @@ public final class TargetTable {
             }
         }
         target.useTransaction(tx -> {
-            tx.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(source.schema()));
+            tx.execute(Sql.render("target/create_schema.sql", Map.of("schema", Sql.ident(source.schema()))));
             tx.execute(createTable(source));
         });
         return "table " + source.display() + " created from the source's definition";
@@ -53,7 +53,7 @@ public final class TargetTable {
         String columns = t.definition().stream()
                 .map(TargetTable::columnDefinition)
                 .collect(Collectors.joining(",\n    "));
-        return "CREATE TABLE " + t.sqlName() + " (\n    " + columns + ",\n    PRIMARY KEY (" + Sql.idents(t.key()) + ")\n)";
+        return Sql.render("target/create_table.sql", Map.of("table", t.sqlName(), "columns", columns, "pk", Sql.idents(t.key())));
     }
 
     /** Grants a role what cdc consume and cdc status need to apply into this table (grant_consume.sql). */
@@ -101,11 +101,11 @@ public final class TargetTable {
             requireTypeName(target, c);
             // a generated column computes its own value; another gets the value existing rows got
             String value = c.generated() != null || c.missing() == null ? null : target.createQuery(
-                    "SELECT r.v::text FROM json_to_record(json_build_object('v', CAST(:m AS json))) AS r(v " + c.type() + ")")
+                    Sql.render("target/missing_value.sql", Map.of("type", c.type())))
                     .bind("m", c.missing()).mapTo(String.class).one();
             boolean notNull = c.notNull() && (value != null || c.generated() != null);
-            target.execute("ALTER TABLE " + existing.sqlName() + " ADD COLUMN IF NOT EXISTS "
-                    + columnDefinition(c, value == null ? null : Sql.literal(value) + "::" + c.type(), notNull));
+            target.execute(Sql.render("target/add_column.sql", Map.of("table", existing.sqlName(), "column",
+                    columnDefinition(c, value == null ? null : Sql.literal(value) + "::" + c.type(), notNull))));
             log.info("added column {} {} to target table {}{}", c.name(), c.type(), existing.display(),
                     value == null ? "" : ", existing rows " + value);
             if (c.notNull() && !notNull) { // not known
@@ -148,25 +148,26 @@ public final class TargetTable {
 
     /** Whether the target resolves a type name (to_regtype parses a type name and nothing else). */
     private static boolean typeExists(Handle target, String type) {
-        return target.createQuery("SELECT to_regtype(:t) IS NOT NULL").bind("t", type).mapTo(Boolean.class).one();
+        return target.createQuery(Sql.load("catalog/type_exists.sql")).bind("t", type).mapTo(Boolean.class).one();
     }
 
     /** Creates an enum type the source uses, or adds the labels the target's copy lacks. */
     private static void createEnum(Handle target, Table.Column c) {
         if (!typeExists(target, c.enumType())) {
-            target.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(c.enumSchema()));
-            target.execute("CREATE TYPE " + c.enumType() + " AS ENUM ("
-                    + c.enumLabels().stream().map(Sql::literal).collect(Collectors.joining(", ")) + ")");
+            target.execute(Sql.render("target/create_schema.sql", Map.of("schema", Sql.ident(c.enumSchema()))));
+            target.execute(Sql.render("target/create_enum.sql", Map.of("type", c.enumType(),
+                    "labels", c.enumLabels().stream().map(Sql::literal).collect(Collectors.joining(", ")))));
             return;
         }
-        List<String> have = target.createQuery("SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = to_regtype(:t) "
-                + "ORDER BY e.enumsortorder").bind("t", c.enumType()).mapTo(String.class).list();
+        List<String> have = target.createQuery(Sql.load("catalog/enum_labels.sql")).bind("t", c.enumType()).mapTo(String.class).list();
         List<String> labels = c.enumLabels();
         for (int i = 0; i < labels.size(); i++) {
             if (!have.contains(labels.get(i))) { // in the source's order: before the next label the target has
                 String before = labels.subList(i + 1, labels.size()).stream().filter(have::contains).findFirst().orElse(null);
-                target.execute("ALTER TYPE " + c.enumType() + " ADD VALUE IF NOT EXISTS " + Sql.literal(labels.get(i))
-                        + (before == null ? "" : " BEFORE " + Sql.literal(before)));
+                target.execute(before == null
+                        ? Sql.render("target/add_enum_label.sql", Map.of("type", c.enumType(), "label", Sql.literal(labels.get(i))))
+                        : Sql.render("target/add_enum_label_before.sql", Map.of("type", c.enumType(),
+                                "label", Sql.literal(labels.get(i)), "before", Sql.literal(before))));
                 have = new ArrayList<>(have);
                 have.add(labels.get(i));
             }

@@ -50,78 +50,85 @@ public final class Setup {
      * of every source (see {@link Table#consolidated}).
      */
     public static List<String> run(Db source, Db target, Request request) {
-        List<String> tables = request.tables();
-        String changelog = request.changelog();
-        String topic = request.topic();
-        String consolidateInto = request.consolidateInto();
-        Roles roles = request.roles();
-        boolean demo = tables.isEmpty();
-        if (tables.size() > 1 && (changelog != null || topic != null)) {
+        if (request.tables().size() > 1 && (request.changelog() != null || request.topic() != null)) {
             throw Failure.usage("--changelog and --topic name one table's changelog and topic; give one --table with them");
         }
         List<String> done = new ArrayList<>();
-        List<Capture> captures = new ArrayList<>();
         List<Capture> fresh = new ArrayList<>();
-        try (Handle h = source.open("cdc-setup")) {
-            if (demo) {
-                done.add("source: " + createEmployees(h));
-            }
-            List<Table> found = new ArrayList<>();
-            for (String name : demo ? List.of("public." + EMPLOYEES) : tables) {
-                String[] n = Table.parseName(name);
-                found.add(Table.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
-                        "table " + n[0] + "." + n[1] + " does not exist on the " + source.where())));
-            }
-            if (consolidateInto != null && found.size() > 1) {
-                throw Failure.usage("--consolidate-into names the table of one captured table's rows; give one --table with it");
-            }
-            if (!demo || consolidateInto != null) { // a target table of another shape stops setup before anything is installed
-                checkTargets(target, found.stream().map(t -> targetShape(t, consolidateInto)).toList());
-            }
-            for (Table t : found) {
-                String installed = installedChangelog(h, t, changelog);
-                Capture c = Capture.of(t, installed, topic);
-                c.install(h).forEach(s -> done.add("source: " + s));
-                for (String role : roles.producers()) {
-                    c.grantProducer(h, role);
-                    done.add("source: role " + role + " may produce and read the status of " + c.table().display());
-                }
-                captures.add(c);
-                if (installed == null) {
-                    fresh.add(c);
-                }
-            }
-        } catch (Failure f) {
-            throw f;
-        } catch (RuntimeException e) {
-            throw source.failed("setup", e);
-        }
-        try (Handle h = target.open("cdc-setup")) {
-            boolean had = h.createQuery("SELECT to_regclass('cdc.subscriptions') IS NOT NULL").mapTo(Boolean.class).one();
-            h.execute(Sql.load("target/install.sql"));
-            for (Capture c : captures) {
-                Table into = targetShape(c.table(), consolidateInto);
-                done.add("target: " + (demo && consolidateInto == null ? createEmployees(h) : TargetTable.ensure(h, into)));
-                subscribe(h, c.topic(), into, consolidateInto != null, null, null);
-                done.add("target: topic " + c.topic() + " feeds " + into.display() + (consolidateInto == null ? ""
-                        : ", one row per source and key (" + String.join(", ", into.key())
-                        + "; each producer names its source with --source-name)"));
-                for (String role : roles.consumers()) {
-                    TargetTable.grantConsumer(h, into, role);
-                    done.add("target: role " + role + " may consume into " + into.display());
-                }
-            }
-            done.add("target: " + (had ? "bookkeeping tables cdc.applied_offsets and cdc.subscriptions already there, kept"
-                    : "bookkeeping tables cdc.applied_offsets and cdc.subscriptions created"));
-        } catch (Failure f) {
-            throw f;
-        } catch (RuntimeException e) {
-            throw target.failed("setup", e);
-        }
+        List<Capture> captures = source.run("setup", h -> captureOnSource(h, source, target, request, fresh, done));
+        target.run("setup", h -> {
+            prepareTarget(h, captures, request, done);
+            return null;
+        });
         if (request.snapshot() && !fresh.isEmpty()) {
             done.addAll(snapshot(source, fresh, 5000));
         }
         return done;
+    }
+
+    /**
+     * The source half of setup: the demo table when asked, then for each table its capture and the
+     * producer roles' rights; returns the captures, and adds to {@code fresh} those new since now.
+     */
+    private static List<Capture> captureOnSource(Handle h, Db source, Db target, Request request, List<Capture> fresh,
+                                                 List<String> done) {
+        boolean demo = request.tables().isEmpty();
+        String consolidateInto = request.consolidateInto();
+        if (demo) {
+            done.add("source: " + createEmployees(h));
+        }
+        List<Table> found = new ArrayList<>();
+        for (String name : demo ? List.of("public." + EMPLOYEES) : request.tables()) {
+            String[] n = Table.parseName(name);
+            found.add(Table.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
+                    "table " + n[0] + "." + n[1] + " does not exist on the " + source.where())));
+        }
+        if (consolidateInto != null && found.size() > 1) {
+            throw Failure.usage("--consolidate-into names the table of one captured table's rows; give one --table with it");
+        }
+        if (!demo || consolidateInto != null) { // a target table of another shape stops setup before anything is installed
+            target.run("setup", t -> {
+                found.forEach(table -> TargetTable.check(t, targetShape(table, consolidateInto)));
+                return null;
+            });
+        }
+        List<Capture> captures = new ArrayList<>();
+        for (Table t : found) {
+            String installed = installedChangelog(h, t, request.changelog());
+            Capture c = Capture.of(t, installed, request.topic());
+            c.install(h).forEach(s -> done.add("source: " + s));
+            for (String role : request.roles().producers()) {
+                c.grantProducer(h, role);
+                done.add("source: role " + role + " may produce and read the status of " + c.table().display());
+            }
+            captures.add(c);
+            if (installed == null) {
+                fresh.add(c);
+            }
+        }
+        return captures;
+    }
+
+    /** The target half of setup: the bookkeeping, each capture's table, its topic, and the consumer roles' rights. */
+    private static void prepareTarget(Handle h, List<Capture> captures, Request request, List<String> done) {
+        boolean demo = request.tables().isEmpty();
+        String consolidateInto = request.consolidateInto();
+        boolean had = Db.relationExists(h, "cdc.subscriptions");
+        h.execute(Sql.load("target/install.sql"));
+        for (Capture c : captures) {
+            Table into = targetShape(c.table(), consolidateInto);
+            done.add("target: " + (demo && consolidateInto == null ? createEmployees(h) : TargetTable.ensure(h, into)));
+            subscribe(h, c.topic(), into, consolidateInto != null, null, null);
+            done.add("target: topic " + c.topic() + " feeds " + into.display() + (consolidateInto == null ? ""
+                    : ", one row per source and key (" + String.join(", ", into.key())
+                    + "; each producer names its source with --source-name)"));
+            for (String role : request.roles().consumers()) {
+                TargetTable.grantConsumer(h, into, role);
+                done.add("target: role " + role + " may consume into " + into.display());
+            }
+        }
+        done.add("target: " + (had ? "bookkeeping tables cdc.applied_offsets and cdc.subscriptions already there, kept"
+                : "bookkeeping tables cdc.applied_offsets and cdc.subscriptions created"));
     }
 
     /**
@@ -137,33 +144,20 @@ public final class Setup {
     /** Copies the rows the tables already have into their changelogs; one line per table. */
     public static List<String> snapshot(Db source, List<Capture> captures, long progressMillis) {
         List<String> done = new ArrayList<>();
-        try (Handle h = source.open("cdc-snapshot")) {
+        source.run("snapshot", h -> {
             for (Capture c : captures) {
                 long rows = Snapshot.run(h, c, progressMillis);
                 done.add("source: snapshot of " + c.table().display() + ": " + String.format("%,d", rows)
                         + " existing rows copied into " + c.changelogDisplay() + " (cdc produce publishes them)");
             }
-        } catch (Failure f) {
-            throw f;
-        } catch (RuntimeException e) {
-            throw source.failed("snapshot", e);
-        }
+            return null;
+        });
         return done;
     }
 
     /** The target table the rows of a source table go to: its copy, or the consolidated table. */
     private static Table targetShape(Table source, String consolidateInto) {
         return consolidateInto == null ? source : source.consolidated(Table.parseName(consolidateInto));
-    }
-
-    private static void checkTargets(Db target, List<Table> tables) {
-        try (Handle h = target.open("cdc-setup")) {
-            tables.forEach(t -> TargetTable.check(h, t));
-        } catch (Failure f) {
-            throw f;
-        } catch (RuntimeException e) {
-            throw target.failed("setup", e);
-        }
     }
 
     /** A table captured already keeps its changelog; asking for another one is an error. */

@@ -314,7 +314,7 @@ public record Capture(Table table, String changelogSchema, String changelogName,
 
     /** The capture of a table, as installed on the source; a missing one is a {@link Failure}. */
     public static Capture load(Handle h, Db source, String schema, String name) {
-        return reading(source, () -> find(h, schema, name)).orElseThrow(() -> Failure.precondition("capture of " + schema + "." + name
+        return source.explaining(() -> find(h, schema, name)).orElseThrow(() -> Failure.precondition("capture of " + schema + "." + name
                 + " is not installed on the " + source.where() + " (run: cdc setup"
                 + (isDemo(schema, name) ? "" : " --table " + schema + "." + name) + ")"));
     }
@@ -336,7 +336,7 @@ public record Capture(Table table, String changelogSchema, String changelogName,
 
     /** Every table captured on the source; a source without capture is a {@link Failure}. */
     public static List<Capture> all(Handle h, Db source) {
-        List<Capture> all = reading(source, () -> installed(h) ? list(h, null, null) : List.<Capture>of());
+        List<Capture> all = source.explaining(() -> installed(h) ? list(h, null, null) : List.<Capture>of());
         if (all.isEmpty()) {
             throw Failure.precondition("capture is not installed on the " + source.where() + ": no table is captured (run: cdc setup)");
         }
@@ -358,18 +358,7 @@ public record Capture(Table table, String changelogSchema, String changelogName,
         return captures;
     }
 
-    /** Reads the captures; a right the user lacks is a {@link Failure} that says which. */
-    private static <T> T reading(Db source, java.util.function.Supplier<T> read) {
-        try {
-            return read.get();
-        } catch (Failure f) {
-            throw f;
-        } catch (RuntimeException e) {
-            throw source.explain(e);
-        }
-    }
-
     private static boolean installed(Handle h) {
-        return h.createQuery("SELECT to_regclass('cdc.capture') IS NOT NULL").mapTo(Boolean.class).one();
+        return Db.relationExists(h, "cdc.capture");
     }
 }

@@ -55,7 +55,7 @@ public final class Snapshot {
             int copied = h.inTransaction(tx -> {
                 int n = tx.createQuery(chunk).bind("after", from).bind("upto", upto).mapTo(Integer.class).list().stream()
                         .mapToInt(Integer::intValue).sum(); // one changelog row, or (two-way) one per version
-                tx.createQuery("SELECT pg_notify(:channel, '')").bind("channel", capture.channel()).mapTo(String.class).one();
+                tx.createQuery(Sql.load("source/notify.sql")).bind("channel", capture.channel()).mapTo(String.class).one();
                 return n;
             });
             progress.add(copied);

@@ -1,0 +1,1 @@
+SELECT emp_id FROM public.employees WHERE last_name = :m
