@@ -10,6 +10,8 @@ import dev.cdc.db.Db;
 import dev.cdc.db.Sql;
 import dev.cdc.db.Table;
 import dev.cdc.event.ChangeEvent;
+import dev.cdc.event.Position;
+import dev.cdc.event.Source;
 import dev.cdc.kafka.Kafka;
 import dev.cdc.postgres.PostgresTarget;
 import dev.cdc.sink.Decoded;
@@ -313,7 +315,7 @@ class AnyTableIT {
 
         Applier applier = new Applier(new PostgresTarget(), "one-partition", kafka.topic(), false, false);
         var record = new org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>(kafka.topic(), 1, 0, null,
-                ChangeEvent.encodeTruncate("anytable.tk", 3, "epoch", 1, 1, "1", 0).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                ChangeEvent.encodeTruncate("anytable.tk", 3, new Source(null, -1, new Position("epoch", 1, 1, 0), "1", 0)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try (Handle dst = servers.target.open("test")) {
             dst.execute("SET TimeZone = 'Asia/Kolkata'");
             Delivered r = applier.apply(dst, java.util.Map.of(new org.apache.kafka.common.TopicPartition(kafka.topic(), 1),

@@ -9,6 +9,8 @@ import dev.cdc.base.Json;
 import dev.cdc.consume.EventConsumer;
 import dev.cdc.db.Table;
 import dev.cdc.event.ChangeEvent;
+import dev.cdc.event.Position;
+import dev.cdc.event.Source;
 import dev.cdc.kafka.Kafka;
 import dev.cdc.kafka.Topics;
 import java.nio.charset.StandardCharsets;
@@ -149,7 +151,7 @@ class BadInputIT {
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int id = 1; id <= 6; id++) {
                 String v = ChangeEvent.encode('I', "public.employees", "{\"emp_id\": " + id + "}",
-                        "{\"emp_id\": " + id + ", \"first_name\": \"A\", \"last_name\": \"B\"}", "e", 1, id, 0, "1", 0);
+                        "{\"emp_id\": " + id + ", \"first_name\": \"A\", \"last_name\": \"B\"}", new Source(null, -1, new Position("e", 1, id, 0), "1", 0));
                 p.send(new ProducerRecord<>(kafka.topic(), ("k" + id).getBytes(StandardCharsets.UTF_8),
                         v.getBytes(StandardCharsets.UTF_8))).get();
                 if (id == 3) {
@@ -205,8 +207,8 @@ class BadInputIT {
             h.execute("CREATE SEQUENCE public.probe");
         }
         String good = ChangeEvent.encode('I', "public.employees", "{\"emp_id\": 1}",
-                "{\"emp_id\": 1, \"first_name\": \"A\", \"last_name\": \"B\"}", "e", 1, 1, 0, "1", 0);
-        String elsewhere = ChangeEvent.encode('D', "public.victim", "{\"id\": 1}", "{\"id\": [1]}", "e", 1, 2, 0, "1", 0);
+                "{\"emp_id\": 1, \"first_name\": \"A\", \"last_name\": \"B\"}", new Source(null, -1, new Position("e", 1, 1, 0), "1", 0));
+        String elsewhere = ChangeEvent.encode('D', "public.victim", "{\"id\": 1}", "{\"id\": [1]}", new Source(null, -1, new Position("e", 1, 2, 0), "1", 0));
         CliTest.Run other = cdc("consume", target(), topicWith("_other", good, elsewhere));
         assertEquals(Failure.BAD_EVENT, other.code(), other.err());
         assertTrue(other.err().contains("names table public.victim, which topic") && other.err().contains("does not feed"), other.err());
@@ -217,7 +219,7 @@ class BadInputIT {
         for (int i = 0; i < types.length; i++) {
             String columns = "[{\"name\":\"evil\",\"type\":" + Json.MAPPER.writeValueAsString(types[i]) + ",\"notNull\":false}]";
             CliTest.Run typed = cdc("consume", target(), topicWith("_type" + i,
-                    ChangeEvent.encodeSchema("public.employees", columns, "e", 1, 1, "1", 0)));
+                    ChangeEvent.encodeSchema("public.employees", columns, new Source(null, -1, new Position("e", 1, 1, 0), "1", 0))));
             assertEquals(Failure.BAD_EVENT, typed.code(), typed.err());
             assertTrue(typed.err().contains("not a type the target knows"), typed.err());
             assertOneLine(typed);
@@ -225,7 +227,7 @@ class BadInputIT {
         String generated = "[{\"name\":\"evil\",\"type\":\"bigint\",\"notNull\":false,"
                 + "\"generated\":\"GENERATED ALWAYS AS (emp_id * 2) STORED\"}]";
         CliTest.Run gen = cdc("consume", target(), topicWith("_generated",
-                ChangeEvent.encodeSchema("public.employees", generated, "e", 1, 1, "1", 0)));
+                ChangeEvent.encodeSchema("public.employees", generated, new Source(null, -1, new Position("e", 1, 1, 0), "1", 0))));
         assertEquals(Failure.PRECONDITION, gen.code(), gen.err());
         assertTrue(gen.err().contains("--generated-expressions") && gen.err().contains("cdc setup --table public.employees"),
                 gen.err());
@@ -246,7 +248,7 @@ class BadInputIT {
         assertEquals(0, cdc("topic", broker(), List.of("--partitions", "1")).code());
         String good1 = ChangeEvent.encode('I', "public.employees", "{\"emp_id\": 1}",
                 "{\"emp_id\": 1, \"first_name\": \"A\", \"last_name\": \"B\", \"dob\": null, \"city\": null, \"salary\": 1}",
-                "e", 1, 1, 0, "1", 0);
+                new Source(null, -1, new Position("e", 1, 1, 0), "1", 0));
         String good2 = good1.replace("\"emp_id\": 1", "\"emp_id\": 2").replace("\"seq\":1", "\"seq\":3");
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -283,7 +285,7 @@ class BadInputIT {
         for (int id = 1; id <= 6; id++) {
             values[id - 1] = ChangeEvent.encode('I', "public.employees", "{\"emp_id\": " + id + "}",
                     "{\"emp_id\": " + id + ", \"first_name\": \"A\", \"last_name\": \"B\", \"salary\": " + id + "}",
-                    "e", 1, id, 0, "1", 0);
+                    new Source(null, -1, new Position("e", 1, id, 0), "1", 0));
         }
         values[1] = "{\"op\":\"c\", this is not json";
         values[2] = values[2].replace("\"salary\": 3", "\"salary\": \"lots\"");

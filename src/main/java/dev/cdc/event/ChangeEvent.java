@@ -1,13 +1,8 @@
 package dev.cdc.event;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.cdc.base.Json;
 import dev.cdc.db.Table;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,9 +30,24 @@ import java.util.List;
  * sync, else absent and -1) is the change's version on its side, see {@code two_way.sql}. Decoded, {@code key} and
  * {@code after} stay JSON text, and {@code columns} are the names in {@code after}.
  */
-public record ChangeEvent(char op, String table, String key, String after, List<String> columns,
-                          String epoch, long window, long seq, int index, int partitions,
-                          List<Table.Column> definition, String sourceName, long version) {
+public record ChangeEvent(char op, String table, String key, String after, List<String> columns, Position position,
+                          int partitions, List<Table.Column> definition, String sourceName, long version) {
+
+    public String epoch() {
+        return position.epoch();
+    }
+
+    public long window() {
+        return position.window();
+    }
+
+    public long seq() {
+        return position.seq();
+    }
+
+    public int index() {
+        return position.index();
+    }
 
     /**
      * The JSON of one change, built from the text PostgreSQL produced (no parsing).
@@ -46,17 +56,7 @@ public record ChangeEvent(char op, String table, String key, String after, List<
      * @param key         the key object's JSON text
      * @param data        the row's JSON text (ignored for a delete)
      */
-    public static String encode(char changelogOp, String table, String key, String data,
-                                String epoch, long window, long seq, int index, String txid, long tsMs) {
-        return encode(changelogOp, table, key, data, null, -1, epoch, window, seq, index, txid, tsMs);
-    }
-
-    /**
-     * The JSON of one change of the source named {@code sourceName} (null: a source without a name),
-     * with its {@code version} (-1: none).
-     */
-    public static String encode(char changelogOp, String table, String key, String data, String sourceName, long version,
-                                String epoch, long window, long seq, int index, String txid, long tsMs) {
+    public static String encode(char changelogOp, String table, String key, String data, Source source) {
         char op = switch (changelogOp) {
             case 'I' -> 'c';
             case 'U' -> 'u';
@@ -65,31 +65,19 @@ public record ChangeEvent(char op, String table, String key, String after, List<
         };
         StringBuilder b = start(op, table, (data == null ? 0 : data.length()) + key.length());
         b.append(",\"key\":").append(key).append(",\"after\":").append(op == 'd' ? "null" : data);
-        return source(b, sourceName, version, epoch, window, seq, index, txid, tsMs);
+        return source(b, source);
     }
 
     /** The event that the table was truncated, for each of the topic's {@code partitions}. */
-    public static String encodeTruncate(String table, int partitions, String epoch, long window, long seq,
-                                        String txid, long tsMs) {
-        return encodeTruncate(table, partitions, null, epoch, window, seq, txid, tsMs);
-    }
-
-    public static String encodeTruncate(String table, int partitions, String sourceName, String epoch, long window,
-                                        long seq, String txid, long tsMs) {
+    public static String encodeTruncate(String table, int partitions, Source source) {
         StringBuilder b = start('t', table, 0).append(",\"partitions\":").append(partitions);
-        return source(b, sourceName, -1, epoch, window, seq, 0, txid, tsMs);
+        return source(b, source);
     }
 
     /** The event that announces the table's columns ({@link Table#definitionJson}). */
-    public static String encodeSchema(String table, String columnsJson, String epoch, long window, long seq,
-                                      String txid, long tsMs) {
-        return encodeSchema(table, columnsJson, null, epoch, window, seq, txid, tsMs);
-    }
-
-    public static String encodeSchema(String table, String columnsJson, String sourceName, String epoch, long window,
-                                      long seq, String txid, long tsMs) {
+    public static String encodeSchema(String table, String columnsJson, Source source) {
         StringBuilder b = start('s', table, columnsJson.length()).append(",\"columns\":").append(columnsJson);
-        return source(b, sourceName, -1, epoch, window, seq, 0, txid, tsMs);
+        return source(b, source);
     }
 
     private static StringBuilder start(char op, String table, int size) {
@@ -98,142 +86,29 @@ public record ChangeEvent(char op, String table, String key, String after, List<
         return b.append('"');
     }
 
-    private static String source(StringBuilder b, String name, long version, String epoch, long window, long seq,
-                                 int index, String txid, long tsMs) {
+    private static String source(StringBuilder b, Source s) {
         b.append(",\"source\":{");
-        if (name != null) {
-            JsonStringEncoder.getInstance().quoteAsString(name, b.append("\"name\":\""));
+        if (s.name() != null) {
+            JsonStringEncoder.getInstance().quoteAsString(s.name(), b.append("\"name\":\""));
             b.append("\",");
         }
-        if (version >= 0) {
-            b.append("\"version\":").append(version).append(',');
+        if (s.version() >= 0) {
+            b.append("\"version\":").append(s.version()).append(',');
         }
-        b.append("\"epoch\":\"").append(epoch)
-                .append("\",\"window\":").append(window)
-                .append(",\"seq\":").append(seq)
-                .append(",\"index\":").append(index)
-                .append(",\"txid\":\"").append(txid)
-                .append("\",\"ts_ms\":").append(tsMs)
+        Position at = s.position();
+        b.append("\"epoch\":\"").append(at.epoch())
+                .append("\",\"window\":").append(at.window())
+                .append(",\"seq\":").append(at.seq())
+                .append(",\"index\":").append(at.index())
+                .append(",\"txid\":\"").append(s.txid())
+                .append("\",\"ts_ms\":").append(s.tsMs())
                 .append("}}");
         return b.toString();
     }
 
-    /**
-     * Reads an event; anything that is not a complete, valid event is an {@link InvalidEvent}. The
-     * key and the row stay JSON text, exactly as the producer sent them (PostgreSQL's own text).
-     */
+    /** Reads an event (see {@link EventReader}); anything that is not a complete, valid event is an {@link InvalidEvent}. */
     public static ChangeEvent decode(byte[] value) throws InvalidEvent {
-        if (value == null) {
-            throw new InvalidEvent("empty message (no value)");
-        }
-        String text = new String(value, StandardCharsets.UTF_8);
-        String op = null;
-        String table = null;
-        String key = null;
-        String after = null;
-        List<String> columns = new ArrayList<>();
-        boolean keyEmpty = true;
-        long[] position = null;
-        String epoch = null;
-        String sourceName = null;
-        long version = -1;
-        long partitions = 0;
-        List<Table.Column> definition = null;
-        try (JsonParser p = Json.MAPPER.createParser(text)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new InvalidEvent("not a JSON object");
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken t = p.nextToken();
-                switch (field) {
-                    case "op" -> op = string(p, "op");
-                    case "table" -> table = string(p, "table");
-                    case "key" -> {
-                        List<String> keyColumns = new ArrayList<>(1);
-                        key = t == JsonToken.START_OBJECT ? object(p, text, keyColumns) : null;
-                        keyEmpty = keyColumns.isEmpty();
-                    }
-                    case "after" -> {
-                        columns.clear();
-                        after = t == JsonToken.START_OBJECT ? object(p, text, columns) : null;
-                    }
-                    case "partitions" -> partitions = t == JsonToken.VALUE_NUMBER_INT ? number(p, "partitions") : 0;
-                    case "columns" -> {
-                        if (t != JsonToken.START_ARRAY) {
-                            throw new InvalidEvent("columns must be an array");
-                        }
-                        try {
-                            definition = List.of(Json.MAPPER.readValue(p, Table.Column[].class));
-                        } catch (JsonProcessingException e) {
-                            throw new InvalidEvent("columns is not a list of columns: " + e.getOriginalMessage());
-                        }
-                    }
-                    case "source" -> {
-                        if (t != JsonToken.START_OBJECT) {
-                            throw new InvalidEvent("source must be an object");
-                        }
-                        position = new long[] {-1, -1, -1};
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            String name = p.currentName();
-                            p.nextToken();
-                            switch (name) {
-                                case "epoch" -> epoch = string(p, "source.epoch");
-                                case "name" -> sourceName = string(p, "source.name");
-                                case "version" -> version = number(p, "version");
-                                case "window" -> position[0] = number(p, "source.window");
-                                case "seq" -> position[1] = number(p, "source.seq");
-                                case "index" -> position[2] = number(p, "source.index");
-                                default -> p.skipChildren();
-                            }
-                        }
-                    }
-                    default -> p.skipChildren();
-                }
-            }
-            if (p.nextToken() != null) {
-                throw new InvalidEvent("text after the event");
-            }
-        } catch (JsonProcessingException e) {
-            throw new InvalidEvent("not JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new InvalidEvent("not JSON: " + e.getMessage());
-        }
-        if (op == null || op.length() != 1 || "cudts".indexOf(op.charAt(0)) < 0) {
-            throw new InvalidEvent("op must be c, u, d, t or s, not " + (op == null ? "missing" : "'" + op + "'"));
-        }
-        if (table == null) {
-            throw new InvalidEvent("table must be a non-empty string");
-        }
-        boolean marker = op.charAt(0) == 't' || op.charAt(0) == 's';
-        if (!marker && (key == null || keyEmpty)) {
-            throw new InvalidEvent("key must be a non-empty object");
-        }
-        if (op.charAt(0) == 't' && (partitions < 1 || partitions > Integer.MAX_VALUE)) {
-            throw new InvalidEvent("partitions must be a positive integer for op t");
-        }
-        if (op.charAt(0) == 's' && (definition == null || definition.isEmpty()
-                || definition.stream().anyMatch(c -> c == null || c.name() == null || c.type() == null))) {
-            throw new InvalidEvent("columns must be a non-empty list of columns with name and type for op s");
-        }
-        if ((op.charAt(0) == 'c' || op.charAt(0) == 'u') && after == null) {
-            throw new InvalidEvent("after must be an object for op " + op);
-        }
-        if (position == null || epoch == null) {
-            throw new InvalidEvent("source must be an object with epoch, window, seq and index");
-        }
-        for (int i = 0; i < 3; i++) {
-            if (position[i] < 0) {
-                throw new InvalidEvent("source." + new String[] {"window", "seq", "index"}[i] + " is missing");
-            }
-        }
-        if (position[2] > Integer.MAX_VALUE) {
-            throw new InvalidEvent("source.index is too large");
-        }
-        boolean noRow = op.charAt(0) != 'c' && op.charAt(0) != 'u';
-        return new ChangeEvent(op.charAt(0), table, marker ? null : key, noRow ? null : after,
-                noRow ? List.of() : columns, epoch, position[0], position[1], (int) position[2], (int) partitions,
-                op.charAt(0) == 's' ? definition : null, sourceName, version);
+        return EventReader.read(value);
     }
 
     /**
@@ -256,7 +131,7 @@ public record ChangeEvent(char op, String table, String key, String after, List<
             cs.add(Table.SOURCE_COLUMN);
             cs.addAll(columns);
         }
-        return new ChangeEvent(op, into, withSource(sourceName, key), withSource(sourceName, after), cs, epoch, window, seq, index,
+        return new ChangeEvent(op, into, withSource(sourceName, key), withSource(sourceName, after), cs, position,
                 partitions, definition, sourceName, version);
     }
 
@@ -265,39 +140,9 @@ public record ChangeEvent(char op, String table, String key, String after, List<
         return object == null ? null : Json.withFields(object, "\"" + Table.SOURCE_COLUMN + "\":" + Json.quoted(sourceName));
     }
 
-    /**
-     * The text of the object the parser is at, as it appears in the event; its top-level field
-     * names go to {@code fields}.
-     */
-    private static String object(JsonParser p, String text, List<String> fields) throws IOException {
-        int start = (int) p.currentTokenLocation().getCharOffset();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            fields.add(p.currentName());
-            p.nextToken();
-            p.skipChildren();
-        }
-        return text.substring(start, (int) p.currentTokenLocation().getCharOffset() + 1);
-    }
-
-    private static String string(JsonParser p, String field) throws IOException, InvalidEvent {
-        if (p.currentToken() != JsonToken.VALUE_STRING || p.getText().isEmpty()) {
-            throw new InvalidEvent(field + " must be a non-empty string");
-        }
-        return p.getText();
-    }
-
-    private static long number(JsonParser p, String field) throws IOException, InvalidEvent {
-        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                || p.getLongValue() < 0) {
-            throw new InvalidEvent("source." + field + " must be a non-negative integer");
-        }
-        return p.getLongValue();
-    }
-
     /** True when this event sits at or before the given position of the same epoch. */
     public boolean notAfter(String epoch, long window, long seq, int index) {
-        return this.epoch.equals(epoch) && (this.window < window || this.window == window
-                && (this.seq < seq || this.seq == seq && this.index <= index));
+        return new Position(epoch, window, seq, index).covers(position);
     }
 
     /** A message on the topic that is not a valid event. */

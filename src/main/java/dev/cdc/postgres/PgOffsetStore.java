@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cdc.base.Json;
 import dev.cdc.db.Sql;
+import dev.cdc.event.Position;
 import dev.cdc.target.ApplyPlan;
 import dev.cdc.target.OffsetStore;
 import java.sql.ResultSet;
@@ -87,7 +88,7 @@ final class PgOffsetStore implements OffsetStore {
                 rs.getLong("seq"), rs.getInt("idx"));
         try {
             Json.MAPPER.readTree(rs.getString("sources")).fields().forEachRemaining(f -> s.positions().put(f.getKey(),
-                    new ApplyPlan.Position(f.getValue().path("epoch").asText(), f.getValue().path("window").asLong(),
+                    new Position(f.getValue().path("epoch").asText(), f.getValue().path("window").asLong(),
                             f.getValue().path("seq").asLong(), f.getValue().path("index").asInt())));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cdc.applied_offsets.sources is not JSON", e);

@@ -9,6 +9,8 @@ import dev.cdc.base.Progress;
 import dev.cdc.db.Db;
 import dev.cdc.db.Table;
 import dev.cdc.event.ChangeEvent;
+import dev.cdc.event.Position;
+import dev.cdc.event.Source;
 import dev.cdc.kafka.Kafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -274,20 +276,17 @@ public final class ChangelogPublisher implements Runnable {
             }
             if (announce) {
                 sent = capture.table().definitionJson();
-                sendToEveryPartition(topic, partitions, ChangeEvent.encodeSchema(table, sent, cfg.sourceName(), log.epoch(),
-                        log.windowId(), r.seq(), r.txid(), r.tsMs()), check);
+                sendToEveryPartition(topic, partitions, ChangeEvent.encodeSchema(table, sent, source(r, 0, -1)), check);
                 this.announced = definitionTree();
                 announce = false;
                 logger.info("announced the columns of {} on topic {}: {}", table, topic, capture.table().columns());
             }
             if (r.op() == 'T') {
-                sendToEveryPartition(topic, partitions, ChangeEvent.encodeTruncate(table, partitions, cfg.sourceName(), log.epoch(),
-                        log.windowId(), r.seq(), r.txid(), r.tsMs()), check);
+                sendToEveryPartition(topic, partitions, ChangeEvent.encodeTruncate(table, partitions, source(r, 0, -1)), check);
                 continue;
             }
             r.forEach(capture.table().key(), (index, key, row) -> {
-                String value = ChangeEvent.encode(r.op(), table, key, row, cfg.sourceName(), r.version(), log.epoch(), log.windowId(),
-                        r.seq(), index, r.txid(), r.tsMs());
+                String value = ChangeEvent.encode(r.op(), table, key, row, source(r, index, r.version()));
                 byte[] k = key.getBytes(StandardCharsets.UTF_8);
                 producer.send(new ProducerRecord<>(topic, Kafka.partitionFor(k, partitions), k,
                         value.getBytes(StandardCharsets.UTF_8)), check);
@@ -299,6 +298,11 @@ public final class ChangelogPublisher implements Runnable {
             throw e instanceof RuntimeException re ? re : new KafkaException(e);
         }
         return sent;
+    }
+
+    /** The source object of the change at {@code index} of changelog row {@code r}, in the open window. */
+    private Source source(ChangelogRow r, int index, long version) {
+        return new Source(cfg.sourceName(), version, new Position(log.epoch(), log.windowId(), r.seq(), index), r.txid(), r.tsMs());
     }
 
     private JsonNode definitionTree() {

@@ -1,6 +1,7 @@
 package dev.cdc.target;
 
 import dev.cdc.event.ChangeEvent;
+import dev.cdc.event.Position;
 import dev.cdc.sink.Decoded;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,51 +56,13 @@ public record ApplyPlan(List<Truncate> truncates, List<ChangeEvent> changes, int
             return positions;
         }
 
+        /** The position of the last event applied from the source of that name (null: unnamed). */
         Position position(String source) {
-            return positions.computeIfAbsent(source == null ? "" : source, s -> new Position(null, 0, 0, 0));
-        }
-    }
-
-    /** Where in its source an event was: the source's epoch, window, seq and index. */
-    public static final class Position {
-        String epoch;
-        long window;
-        long seq;
-        int index;
-
-        public Position(String epoch, long window, long seq, int index) {
-            this.epoch = epoch;
-            this.window = window;
-            this.seq = seq;
-            this.index = index;
-        }
-
-        public String epoch() {
-            return epoch;
-        }
-
-        public long window() {
-            return window;
-        }
-
-        public long seq() {
-            return seq;
-        }
-
-        public int index() {
-            return index;
-        }
-
-        /** True when the event is at or before this position, so it was applied already. */
-        boolean covers(ChangeEvent ev) {
-            return ev.notAfter(epoch == null ? "" : epoch, window, seq, index);
+            return positions.getOrDefault(source == null ? "" : source, Position.NONE);
         }
 
         void advance(ChangeEvent ev) {
-            epoch = ev.epoch();
-            window = ev.window();
-            seq = ev.seq();
-            index = ev.index();
+            positions.put(ev.sourceName() == null ? "" : ev.sourceName(), ev.position());
         }
     }
 
@@ -157,12 +120,11 @@ public record ApplyPlan(List<Truncate> truncates, List<ChangeEvent> changes, int
                 if (ev.op() == 's') {
                     continue; // applied before the batch, see Applier.addColumns
                 }
-                Position at = s.position(ev.sourceName());
-                if (at.covers(ev)) {
+                if (s.position(ev.sourceName()).covers(ev.position())) {
                     skipped++;
                     continue;
                 }
-                at.advance(ev);
+                s.advance(ev);
                 s.applied++;
                 events++;
                 String prefix = e.getKey().partition() + "\u0000" + ev.table() + '\u0000';

@@ -21,7 +21,7 @@ class ChangeEventTest {
     @Test
     void an_encoded_insert_decodes_to_the_same_change() throws Exception {
         String v = ChangeEvent.encode('I', "public.employees", "{\"emp_id\": 7}",
-                "{\"emp_id\": 7, \"city\": \"Zürich \\\"Ost\\\"\", \"salary\": 1000.50}", "e1", 3, 42, 0, "781", 1700000000000L);
+                "{\"emp_id\": 7, \"city\": \"Zürich \\\"Ost\\\"\", \"salary\": 1000.50}", new Source(null, -1, new Position("e1", 3, 42, 0), "781", 1700000000000L));
         ChangeEvent e = ChangeEvent.decode(bytes(v));
         assertEquals('c', e.op());
         assertEquals("public.employees", e.table());
@@ -37,7 +37,7 @@ class ChangeEventTest {
     @Test
     void numbers_keep_every_digit_through_decode_and_encode() throws Exception {
         String big = "12345678901234567890123456789012345678.123456789012345678900";
-        String v = ChangeEvent.encode('U', "t", "{\"id\": 1}", "{\"id\": 1, \"n\": " + big + ", \"f\": 1.50}", "e", 1, 1, 0, "1", 0);
+        String v = ChangeEvent.encode('U', "t", "{\"id\": 1}", "{\"id\": 1, \"n\": " + big + ", \"f\": 1.50}", new Source(null, -1, new Position("e", 1, 1, 0), "1", 0));
         ChangeEvent e = ChangeEvent.decode(bytes(v));
         String json = e.after();
         assertTrue(json.contains(big), json);
@@ -46,7 +46,7 @@ class ChangeEventTest {
 
     @Test
     void a_delete_carries_the_key_and_no_row() throws Exception {
-        String v = ChangeEvent.encode('D', "public.employees", "{\"emp_id\": 9}", "{\"emp_id\": 9}", "e", 1, 2, 0, "5", 0);
+        String v = ChangeEvent.encode('D', "public.employees", "{\"emp_id\": 9}", "{\"emp_id\": 9}", new Source(null, -1, new Position("e", 1, 2, 0), "5", 0));
         ChangeEvent e = ChangeEvent.decode(bytes(v));
         assertEquals('d', e.op());
         assertNull(e.after());
@@ -56,7 +56,7 @@ class ChangeEventTest {
 
     @Test
     void a_table_name_is_escaped_as_json() throws Exception {
-        String v = ChangeEvent.encode('I', "Sales.\"Order Items\"", "{\"id\": 1}", "{\"id\": 1}", "e", 1, 1, 0, "1", 0);
+        String v = ChangeEvent.encode('I', "Sales.\"Order Items\"", "{\"id\": 1}", "{\"id\": 1}", new Source(null, -1, new Position("e", 1, 1, 0), "1", 0));
         assertEquals("Sales.\"Order Items\"", ChangeEvent.decode(bytes(v)).table());
     }
 
@@ -84,7 +84,7 @@ class ChangeEventTest {
 
     @Test
     void positions_compare_within_an_epoch_only() throws Exception {
-        ChangeEvent e = ChangeEvent.decode(bytes(ChangeEvent.encode('I', "t", "{\"id\":1}", "{\"id\":1}", "A", 5, 100, 0, "1", 0)));
+        ChangeEvent e = ChangeEvent.decode(bytes(ChangeEvent.encode('I', "t", "{\"id\":1}", "{\"id\":1}", new Source(null, -1, new Position("A", 5, 100, 0), "1", 0))));
         assertTrue(e.notAfter("A", 5, 100, 0));
         assertFalse(e.notAfter("A", 5, 99, 0));
         assertTrue(e.notAfter("A", 5, 100, 3));
@@ -92,14 +92,14 @@ class ChangeEventTest {
         assertFalse(e.notAfter("A", 5, 99, 7));
         assertFalse(e.notAfter("A", 4, 1000, 0));
         assertFalse(e.notAfter("B", 9, 9, 0), "another epoch: positions restarted");
-        ChangeEvent third = ChangeEvent.decode(bytes(ChangeEvent.encode('I', "t", "{\"id\":1}", "{\"id\":1}", "A", 5, 100, 2, "1", 0)));
+        ChangeEvent third = ChangeEvent.decode(bytes(ChangeEvent.encode('I', "t", "{\"id\":1}", "{\"id\":1}", new Source(null, -1, new Position("A", 5, 100, 2), "1", 0))));
         assertTrue(third.notAfter("A", 5, 100, 2));
         assertFalse(third.notAfter("A", 5, 100, 1), "a later change of the same changelog row");
     }
 
     @Test
     void truncate_and_schema_events_have_no_key_and_round_trip() throws Exception {
-        ChangeEvent t = ChangeEvent.decode(bytes(ChangeEvent.encodeTruncate("s.t", 3, "A", 5, 100, "9", 0)));
+        ChangeEvent t = ChangeEvent.decode(bytes(ChangeEvent.encodeTruncate("s.t", 3, new Source(null, -1, new Position("A", 5, 100, 0), "9", 0))));
         assertEquals('t', t.op());
         assertEquals(3, t.partitions());
         assertEquals(null, t.key());
@@ -109,7 +109,7 @@ class ChangeEventTest {
                 new Table.Column("m", "s.mood", false, null, "s", "mood", List.of("a", "b \"c\""), "\"a\""),
                 new Table.Column("g", "integer", false, "GENERATED ALWAYS AS ((id * 2)) STORED", null, null, List.of(), null)),
                 List.of("id"));
-        ChangeEvent s = ChangeEvent.decode(bytes(ChangeEvent.encodeSchema("s.t", table.definitionJson(), "A", 5, 100, "9", 0)));
+        ChangeEvent s = ChangeEvent.decode(bytes(ChangeEvent.encodeSchema("s.t", table.definitionJson(), new Source(null, -1, new Position("A", 5, 100, 0), "9", 0))));
         assertEquals('s', s.op());
         assertEquals(table.definition(), s.definition());
         assertEquals(null, s.after());
@@ -118,7 +118,7 @@ class ChangeEventTest {
     @Test
     void a_consolidated_event_carries_its_source_name_in_key_and_row() throws Exception {
         ChangeEvent e = ChangeEvent.decode(bytes(ChangeEvent.encode('U', "public.employees", "{\"emp_id\": 7}",
-                "{\"emp_id\": 7, \"salary\": 1.50}", "crm-\"eu\"", 17, "A", 5, 100, 0, "1", 0)));
+                "{\"emp_id\": 7, \"salary\": 1.50}", new Source("crm-\"eu\"", 17, new Position("A", 5, 100, 0), "1", 0))));
         assertEquals("crm-\"eu\"", e.sourceName());
         assertEquals(17, e.version());
         ChangeEvent c = e.consolidated("public.all_employees");
@@ -128,13 +128,13 @@ class ChangeEventTest {
         assertEquals("1.50", Json.MAPPER.readTree(c.after()).get("salary").decimalValue().toPlainString());
         assertEquals(java.util.List.of("source_name", "emp_id", "salary"), c.columns());
 
-        ChangeEvent unnamed = ChangeEvent.decode(bytes(ChangeEvent.encode('I', "t", "{\"id\":1}", "{\"id\":1}", "A", 5, 100, 0, "1", 0)));
+        ChangeEvent unnamed = ChangeEvent.decode(bytes(ChangeEvent.encode('I', "t", "{\"id\":1}", "{\"id\":1}", new Source(null, -1, new Position("A", 5, 100, 0), "1", 0))));
         assertEquals(null, unnamed.sourceName());
         var noName = org.junit.jupiter.api.Assertions.assertThrows(ChangeEvent.InvalidEvent.class,
                 () -> unnamed.consolidated("public.all_employees"));
         assertTrue(noName.getMessage().contains("--source-name"), noName.getMessage());
         ChangeEvent clash = ChangeEvent.decode(bytes(ChangeEvent.encode('I', "t", "{\"id\":1}",
-                "{\"id\":1,\"source_name\":\"x\"}", "a", -1, "A", 5, 100, 0, "1", 0)));
+                "{\"id\":1,\"source_name\":\"x\"}", new Source("a", -1, new Position("A", 5, 100, 0), "1", 0))));
         org.junit.jupiter.api.Assertions.assertThrows(ChangeEvent.InvalidEvent.class, () -> clash.consolidated("x.y"));
     }
 }

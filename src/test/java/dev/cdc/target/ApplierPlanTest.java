@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cdc.base.Json;
 import dev.cdc.event.ChangeEvent;
+import dev.cdc.event.Position;
+import dev.cdc.event.Source;
 import dev.cdc.sink.Decoded;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,7 +27,7 @@ class ApplierPlanTest {
             throws Exception {
         String key = "{\"emp_id\": " + id + "}";
         String data = op == 'D' ? key : "{\"emp_id\": " + id + ", \"salary\": " + salary + "}";
-        String v = ChangeEvent.encode(op, "public.employees", key, data, "E", window, seq, 0, "1", 0);
+        String v = ChangeEvent.encode(op, "public.employees", key, data, new Source(null, -1, new Position("E", window, seq, 0), "1", 0));
         var r = new ConsumerRecord<>(tp.topic(), tp.partition(), offset, key.getBytes(StandardCharsets.UTF_8),
                 v.getBytes(StandardCharsets.UTF_8));
         return new Decoded(r, ChangeEvent.decode(r.value()));
@@ -62,7 +64,7 @@ class ApplierPlanTest {
         assertEquals(List.of("c2:20", "c1:12", "d3"), got);
         assertEquals(5, stored.get(0).nextOffset);
         assertEquals(2, stored.get(1).nextOffset);
-        assertEquals(5, stored.get(0).position("").seq);
+        assertEquals(5, stored.get(0).position("").seq());
     }
 
     @Test
@@ -119,11 +121,11 @@ class ApplierPlanTest {
     void a_truncate_drops_the_partitions_earlier_changes_and_keeps_the_later_ones() throws Exception {
         Map<TopicPartition, List<Decoded>> batch = new LinkedHashMap<>();
         batch.put(P0, List.of(event(P0, 0, 'I', 1, 10, 1, 1), event(P0, 1, 'I', 2, 20, 1, 2),
-                marker(P0, 2, ChangeEvent.encodeTruncate("public.employees", 2, "E", 1, 3, "1", 0)),
+                marker(P0, 2, ChangeEvent.encodeTruncate("public.employees", 2, new Source(null, -1, new Position("E", 1, 3, 0), "1", 0))),
                 event(P0, 3, 'I', 2, 21, 1, 4)));
         batch.put(P1, List.of(event(P1, 0, 'I', 3, 30, 1, 1),
                 marker(P1, 1, ChangeEvent.encodeSchema("public.employees", "[{\"name\":\"x\",\"type\":\"int\"}]",
-                        "E", 1, 2, "1", 0)),
+                        new Source(null, -1, new Position("E", 1, 2, 0), "1", 0))),
                 event(P1, 2, 'I', 4, 40, 1, 5)));
         var stored = fresh(0, 1);
         ApplyPlan plan = ApplyPlan.of(batch, stored, new HashMap<>());
@@ -137,7 +139,7 @@ class ApplierPlanTest {
 
         // applied already (republished after a crash): the truncate is skipped like any change
         Map<TopicPartition, List<Decoded>> again = Map.of(P0, List.of(
-                marker(P0, 7, ChangeEvent.encodeTruncate("public.employees", 2, "E", 1, 3, "1", 0))));
+                marker(P0, 7, ChangeEvent.encodeTruncate("public.employees", 2, new Source(null, -1, new Position("E", 1, 3, 0), "1", 0)))));
         ApplyPlan skipped = ApplyPlan.of(again, new HashMap<>(Map.of(0, new ApplyPlan.Stored(7, "E", 1, 4, 0))), new HashMap<>());
         assertTrue(skipped.truncates().isEmpty());
         assertEquals(1, skipped.skipped());
@@ -147,9 +149,9 @@ class ApplierPlanTest {
     static Decoded named(String source, boolean consolidate, TopicPartition tp, long offset, char op, int id,
                                  long seq) throws Exception {
         String key = "{\"emp_id\": " + id + "}";
-        String v = op == 'T' ? ChangeEvent.encodeTruncate("public.employees", 1, source, "E" + source, 1, seq, "1", 0)
+        String v = op == 'T' ? ChangeEvent.encodeTruncate("public.employees", 1, new Source(source, -1, new Position("E" + source, 1, seq, 0), "1", 0))
                 : ChangeEvent.encode(op, "public.employees", key, op == 'D' ? key : "{\"emp_id\": " + id + ", \"salary\": "
-                + seq + "}", source, -1, "E" + source, 1, seq, 0, "1", 0);
+                + seq + "}", new Source(source, -1, new Position("E" + source, 1, seq, 0), "1", 0));
         var r = new ConsumerRecord<>(tp.topic(), tp.partition(), offset, key.getBytes(StandardCharsets.UTF_8),
                 v.getBytes(StandardCharsets.UTF_8));
         ChangeEvent e = ChangeEvent.decode(r.value());
@@ -169,9 +171,9 @@ class ApplierPlanTest {
         ApplyPlan plan = ApplyPlan.of(batch, stored, new HashMap<>());
         assertEquals(4, plan.events());
         assertEquals(3, plan.skipped());
-        assertEquals(3, stored.get(0).position("a").seq);
-        assertEquals(1, stored.get(0).position("b").seq);
-        assertEquals(null, stored.get(0).position("").epoch, "no unnamed source was seen");
+        assertEquals(3, stored.get(0).position("a").seq());
+        assertEquals(1, stored.get(0).position("b").seq());
+        assertEquals(null, stored.get(0).position("").epoch(), "no unnamed source was seen");
     }
 
     @Test
