@@ -41,7 +41,7 @@ final class TablePipelines implements AutoCloseable {
             t = Table.find(src, schema, name).orElseThrow();
             Capture.of(t).install(src);
             TargetTable.ensure(dst, t);
-            Setup.subscribe(dst, kafka.topic(), t, false, null, null);
+            Setup.subscribe(dst, kafka.topic(), t, false);
         }
         Topics.create(kafka, 3, (short) 1);
         run(name, new ChangelogPublisher(Engines.source(servers.source), new ChangelogPublisher.Config(servers.source, kafka, schema, name, 5000, 1000, 0, null, null)));

@@ -72,40 +72,18 @@ public final class Status {
     public record Report(String group, List<Table> tables, List<Problem> problems) {
     }
 
+    /** What the source says of its captured tables (empty where it could not be read). */
+    private record SourceSide(Map<String, Capture> captures, Map<String, Map<String, Object>> cursors,
+                              Map<String, Capture.Backlog> backlogs) {
+    }
+
     /** Reads the status of every captured table (or of {@code only}, "schema.table" names). */
     public static Report read(Db source, Db target, Kafka broker, String group, List<String> only) {
         List<Problem> problems = new ArrayList<>();
-        Map<String, Capture> captures = new LinkedHashMap<>();
-        Map<String, Map<String, Object>> cursors = new HashMap<>();
-        Map<String, Capture.Backlog> backlogs = new HashMap<>();
-        try (Handle h = source.open("cdc-status")) {
-            for (Capture c : Capture.all(h, source)) {
-                captures.put(c.table().display(), c);
-                backlogs.put(c.table().display(), c.backlog(h));
-            }
-            for (Map<String, Object> r : h.createQuery(Sql.load("source/status.sql")).mapToMap().list()) {
-                cursors.put(r.get("table_schema") + "." + r.get("table_name"), r);
-            }
-        } catch (Failure e) {
-            problems.add(Problem.of(e));
-        }
+        SourceSide src = readSource(source, problems);
         Map<String, String> topics = new LinkedHashMap<>(); // table -> topic
-        captures.forEach((name, c) -> topics.put(name, c.topic()));
-        Map<String, Map<Integer, Map<String, Object>>> applied = null;
-        try (Handle h = target.open("cdc-status")) {
-            Engines.target(target).requireSetup(h, target);
-            applied = new HashMap<>();
-            for (Map<String, Object> r : h.createQuery(Sql.load("target/status.sql")).bind("group_id", group).mapToMap().list()) {
-                String topic = (String) r.get("topic");
-                applied.computeIfAbsent(topic, t -> new HashMap<>()).put(((Number) r.get("partition")).intValue(), r);
-            }
-            if (captures.isEmpty()) { // the source could not say: the target knows the topics
-                h.createQuery(Sql.load("target/list_subscriptions.sql")).mapToMap().list().forEach(r ->
-                        topics.put(r.get("table_schema") + "." + r.get("table_name"), (String) r.get("topic")));
-            }
-        } catch (Failure e) {
-            problems.add(Problem.of(e));
-        }
+        src.captures().forEach((name, c) -> topics.put(name, c.topic()));
+        Map<String, Map<Integer, Map<String, Object>>> applied = readApplied(target, group, topics, problems);
         if (!only.isEmpty()) {
             List<String> wanted = only.stream().map(n -> String.join(".", dev.cdc.db.Table.parseName(n))).toList();
             for (String w : wanted) {
@@ -117,23 +95,65 @@ public final class Status {
         }
         Map<String, List<Partition>> partitions = partitions(broker, group, topics.values(), applied, problems);
         List<Table> tables = new ArrayList<>();
-        topics.forEach((name, topic) -> {
-            Capture c = captures.get(name);
-            Map<String, Object> r = cursors.get(name);
-            Capture.Backlog b = backlogs.get(name);
-            List<Partition> ps = partitions.get(topic);
-            tables.add(new Table(name, c == null ? null : c.changelogDisplay(), topic,
-                    b == null ? null : b.events(), b == null ? null : b.oldestSeconds(),
-                    r == null ? null : ((Number) r.get("window_id")).longValue(),
-                    r == null ? null : ((Number) r.get("published")).longValue(),
-                    r == null ? null : time(r.get("published_at")),
-                    r == null ? null : secondsBetween(r.get("published_at"), r.get("now")),
-                    r == null || r.get("producer_pid") == null ? null : new Producer(((Number) r.get("producer_pid")).intValue(),
-                            (String) r.get("producer_host"), time(r.get("producer_since"))),
-                    ps, ps == null || ps.stream().anyMatch(p -> p.lag() == null) ? null
-                            : ps.stream().mapToLong(Partition::lag).sum()));
-        });
+        topics.forEach((name, topic) -> tables.add(table(name, topic, src, partitions.get(topic))));
         return new Report(group, tables, problems);
+    }
+
+    private static SourceSide readSource(Db source, List<Problem> problems) {
+        SourceSide src = new SourceSide(new LinkedHashMap<>(), new HashMap<>(), new HashMap<>());
+        try (Handle h = source.open("cdc-status")) {
+            for (Capture c : Capture.all(h, source)) {
+                src.captures().put(c.table().display(), c);
+                src.backlogs().put(c.table().display(), c.backlog(h));
+            }
+            for (Map<String, Object> r : h.createQuery(Sql.load("source/status.sql")).mapToMap().list()) {
+                src.cursors().put(r.get("table_schema") + "." + r.get("table_name"), r);
+            }
+        } catch (Failure e) {
+            problems.add(Problem.of(e));
+        }
+        return src;
+    }
+
+    /**
+     * What the group applied, per topic and partition (null: the target could not be read); when
+     * the source could not say which topics there are, {@code topics} gets those the target records.
+     */
+    private static Map<String, Map<Integer, Map<String, Object>>> readApplied(Db target, String group,
+                                                                              Map<String, String> topics, List<Problem> problems) {
+        boolean known = !topics.isEmpty();
+        try (Handle h = target.open("cdc-status")) {
+            Engines.target(target).requireSetup(h, target);
+            Map<String, Map<Integer, Map<String, Object>>> applied = new HashMap<>();
+            for (Map<String, Object> r : h.createQuery(Sql.load("target/status.sql")).bind("group_id", group).mapToMap().list()) {
+                String topic = (String) r.get("topic");
+                applied.computeIfAbsent(topic, t -> new HashMap<>()).put(((Number) r.get("partition")).intValue(), r);
+            }
+            if (!known) { // the source could not say: the target knows the topics
+                h.createQuery(Sql.load("target/list_subscriptions.sql")).mapToMap().list().forEach(r ->
+                        topics.put(r.get("table_schema") + "." + r.get("table_name"), (String) r.get("topic")));
+            }
+            return applied;
+        } catch (Failure e) {
+            problems.add(Problem.of(e));
+            return null;
+        }
+    }
+
+    private static Table table(String name, String topic, SourceSide src, List<Partition> ps) {
+        Capture c = src.captures().get(name);
+        Map<String, Object> r = src.cursors().get(name);
+        Capture.Backlog b = src.backlogs().get(name);
+        return new Table(name, c == null ? null : c.changelogDisplay(), topic,
+                b == null ? null : b.events(), b == null ? null : b.oldestSeconds(),
+                r == null ? null : ((Number) r.get("window_id")).longValue(),
+                r == null ? null : ((Number) r.get("published")).longValue(),
+                r == null ? null : time(r.get("published_at")),
+                r == null ? null : secondsBetween(r.get("published_at"), r.get("now")),
+                r == null || r.get("producer_pid") == null ? null : new Producer(((Number) r.get("producer_pid")).intValue(),
+                        (String) r.get("producer_host"), time(r.get("producer_since"))),
+                ps, ps == null || ps.stream().anyMatch(p -> p.lag() == null) ? null
+                        : ps.stream().mapToLong(Partition::lag).sum());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.cdc.setup;
 
 import dev.cdc.base.Failure;
+import dev.cdc.base.Json;
 import dev.cdc.db.Db;
 import dev.cdc.db.Sql;
 import dev.cdc.db.Table;
@@ -18,7 +19,18 @@ import org.jdbi.v3.core.Handle;
 public final class Setup {
     public static final String EMPLOYEES = "employees";
 
-    private Setup() {
+    private final Db source;
+    private final Db target;
+    private final Request request;
+    /** What was done, a line per step. */
+    private final List<String> done = new ArrayList<>();
+    /** The captures installed by this setup (not there before): their existing rows are copied. */
+    private final List<Capture> fresh = new ArrayList<>();
+
+    private Setup(Db source, Db target, Request request) {
+        this.source = source;
+        this.target = target;
+        this.request = request;
     }
 
     /** Installs the employees table and its capture on the source, the table and bookkeeping on the target. */
@@ -53,11 +65,13 @@ public final class Setup {
         if (request.tables().size() > 1 && (request.changelog() != null || request.topic() != null)) {
             throw Failure.usage("--changelog and --topic name one table's changelog and topic; give one --table with them");
         }
-        List<String> done = new ArrayList<>();
-        List<Capture> fresh = new ArrayList<>();
-        List<Capture> captures = source.run("setup", h -> captureOnSource(h, source, target, request, fresh, done));
+        return new Setup(source, target, request).run();
+    }
+
+    private List<String> run() {
+        List<Capture> captures = source.run("setup", this::captureOnSource);
         target.run("setup", h -> {
-            prepareTarget(h, captures, request, done);
+            prepareTarget(h, captures);
             return null;
         });
         if (request.snapshot() && !fresh.isEmpty()) {
@@ -68,10 +82,9 @@ public final class Setup {
 
     /**
      * The source half of setup: the demo table when asked, then for each table its capture and the
-     * producer roles' rights; returns the captures, and adds to {@code fresh} those new since now.
+     * producer roles' rights; returns the captures (those installed now are also {@link #fresh}).
      */
-    private static List<Capture> captureOnSource(Handle h, Db source, Db target, Request request, List<Capture> fresh,
-                                                 List<String> done) {
+    private List<Capture> captureOnSource(Handle h) {
         boolean demo = request.tables().isEmpty();
         String consolidateInto = request.consolidateInto();
         if (demo) {
@@ -110,7 +123,7 @@ public final class Setup {
     }
 
     /** The target half of setup: the bookkeeping, each capture's table, its topic, and the consumer roles' rights. */
-    private static void prepareTarget(Handle h, List<Capture> captures, Request request, List<String> done) {
+    private void prepareTarget(Handle h, List<Capture> captures) {
         boolean demo = request.tables().isEmpty();
         String consolidateInto = request.consolidateInto();
         boolean had = Db.relationExists(h, "cdc.subscriptions");
@@ -118,7 +131,7 @@ public final class Setup {
         for (Capture c : captures) {
             Table into = targetShape(c.table(), consolidateInto);
             done.add("target: " + (demo && consolidateInto == null ? createEmployees(h) : TargetTable.ensure(h, into)));
-            subscribe(h, c.topic(), into, consolidateInto != null, null, null);
+            subscribe(h, c.topic(), into, consolidateInto != null);
             done.add("target: topic " + c.topic() + " feeds " + into.display() + (consolidateInto == null ? ""
                     : ", one row per source and key (" + String.join(", ", into.key())
                     + "; each producer names its source with --source-name)"));
@@ -131,14 +144,20 @@ public final class Setup {
                 : "bookkeeping tables cdc.applied_offsets and cdc.subscriptions created"));
     }
 
-    /**
-     * Records on the target that {@code topic} feeds {@code table} (subscribe.sql); for the other
-     * side of a two-way sync, with the table of versions and the key columns (JSON), else nulls.
-     */
-    public static void subscribe(Handle h, String topic, Table table, boolean consolidated, String versions, String keyColumns) {
+    /** Records on the target that {@code topic} feeds {@code table} (subscribe.sql), one-way. */
+    public static void subscribe(Handle h, String topic, Table table, boolean consolidated) {
+        subscribe(h, topic, table, consolidated, null);
+    }
+
+    /** Records on one side of a two-way sync that the other side's topic feeds {@code table}, keyed as it is, with its versions table. */
+    public static void subscribeTwoWay(Handle h, String topic, Table table, String versions) {
+        subscribe(h, topic, table, false, versions);
+    }
+
+    private static void subscribe(Handle h, String topic, Table table, boolean consolidated, String versions) {
         h.createUpdate(Sql.load("target/subscribe.sql")).bind("topic", topic).bind("schema", table.schema())
                 .bind("table", table.name()).bind("consolidated", consolidated).bind("versions", versions)
-                .bind("key_columns", keyColumns).execute();
+                .bind("key_columns", versions == null ? null : Json.write(table.key())).execute();
     }
 
     /** Copies the rows the tables already have into their changelogs; one line per table. */

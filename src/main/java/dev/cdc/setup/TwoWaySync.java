@@ -28,7 +28,18 @@ import org.jdbi.v3.core.Handle;
  * (a default or an identity): they are this side's own, never written across.
  */
 public final class TwoWaySync {
-    private TwoWaySync() {
+    private final Request r;
+    /** What was done, a line per step. */
+    private final List<String> done = new ArrayList<>();
+    /** Side a's captures installed now: their existing rows are copied. */
+    private final List<Capture> fresh = new ArrayList<>();
+
+    private TwoWaySync(Request r) {
+        this.r = r;
+    }
+
+    /** One side: its name, what messages call it ("source": side a, "target": side b), and whether its rows are copied. */
+    private record Side(String name, String label, boolean copied) {
     }
 
     /**
@@ -71,8 +82,12 @@ public final class TwoWaySync {
             found.forEach(t -> checkOther(h, t, r.key(), b));
             return null;
         });
-        List<String> done = new ArrayList<>();
-        List<Capture> fresh = new ArrayList<>();
+        return new TwoWaySync(r).install(a, b, found);
+    }
+
+    private List<String> install(Db a, Db b, List<Table> found) {
+        Side sideA = new Side(r.nameA(), "source", true);
+        Side sideB = new Side(r.nameB(), "target", false);
         for (Table t : found) {
             List<String> key = r.key() != null ? r.key() : t.key();
             String base = r.topic() != null ? r.topic() : Capture.defaultTopic(t.schema(), t.name());
@@ -87,10 +102,10 @@ public final class TwoWaySync {
                 }
                 return find(h, t);
             });
-            Capture ca = a.run("setup", h -> capture(h, onA, key, base, r.nameA(), "source", r.roles(), fresh, done));
-            Capture cb = b.run("setup", h -> capture(h, onB, key, base, r.nameB(), "target", r.roles(), null, done));
-            a.run("setup", h -> subscribe(h, cb, ca, "source", r.roles(), done));
-            b.run("setup", h -> subscribe(h, ca, cb, "target", r.roles(), done));
+            Capture ca = a.run("setup", h -> capture(h, onA, key, base, sideA));
+            Capture cb = b.run("setup", h -> capture(h, onB, key, base, sideB));
+            a.run("setup", h -> subscribe(h, cb, ca, sideA));
+            b.run("setup", h -> subscribe(h, ca, cb, sideB));
             done.add("create the topics " + ca.topic() + " and " + cb.topic()
                     + " (cdc topic create NAME), then run a cdc produce and a cdc consume for each side");
         }
@@ -190,10 +205,11 @@ public final class TwoWaySync {
 
     /**
      * One side's capture, keyed by {@code key}, and the rights of the producer roles; added to
-     * {@code fresh} (when given) if newly installed.
+     * {@link #fresh} if newly installed on a side whose rows are copied.
      */
-    private static Capture capture(Handle h, Table t, List<String> key, String baseTopic, String name, String side,
-                                   Setup.Roles roles, List<Capture> fresh, List<String> done) {
+    private Capture capture(Handle h, Table t, List<String> key, String baseTopic, Side s) {
+        String side = s.label();
+        String name = s.name();
         var installed = Capture.find(h, t.schema(), t.name());
         if (installed.isPresent() && installed.get().origin() != null && !installed.get().table().key().equals(key)) {
             throw Failure.usage(t.display() + " on the " + side + " is in two-way sync already, its rows related by ("
@@ -203,10 +219,10 @@ public final class TwoWaySync {
         Capture c = Capture.of(t.keyedBy(key), installed.map(Capture::changelogName).orElse(null),
                 baseTopic + ".from-" + name, name);
         c.install(h).forEach(l -> done.add(side + ": " + l));
-        if (fresh != null && installed.isEmpty()) {
+        if (s.copied() && installed.isEmpty()) {
             fresh.add(c);
         }
-        for (String role : roles.producers()) {
+        for (String role : r.roles().producers()) {
             c.grantProducer(h, role);
             done.add(side + ": role " + role + " may produce and read the status of " + t.display());
         }
@@ -221,15 +237,15 @@ public final class TwoWaySync {
      * On one side: the bookkeeping, that the other side's topic feeds the table (two-way, by its
      * key), and the rights of the consumer roles.
      */
-    private static Void subscribe(Handle h, Capture other, Capture here, String side, Setup.Roles roles,
-                                  List<String> done) {
+    private Void subscribe(Handle h, Capture other, Capture here, Side s) {
+        String side = s.label();
         h.execute(Sql.load("target/install.sql"));
         Table t = here.table();
-        Setup.subscribe(h, other.topic(), t, false, here.versions(), Json.write(t.key()));
+        Setup.subscribeTwoWay(h, other.topic(), t, here.versions());
         done.add(side + ": topic " + other.topic() + " (the changes of '" + other.origin() + "') feeds "
                 + t.display() + "; conflicts are recorded in cdc.conflicts");
         boolean pg15 = Db.serverAtLeast(h, 150000);
-        for (String role : roles.consumers()) {
+        for (String role : r.roles().consumers()) {
             TargetTable.grantConsumer(h, t, role);
             Map<String, String> v = new HashMap<>();
             v.put("role", Sql.ident(role));
