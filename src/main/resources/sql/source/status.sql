@@ -1,5 +1,5 @@
 -- Every captured table's cursor, and the producer publishing it: the session that holds the
--- producer's advisory lock (class 0x0cdc, the capture's lock_id; see ChangelogPublisher.lock).
+-- producer's advisory lock (class 0x0cdc, the capture's lock_id; see PgChangelog.lock).
 SELECT c.table_schema, c.table_name, c.window_id, c.published, c.published_at, now() AS now,
        a.pid AS producer_pid, host(a.client_addr) AS producer_host, a.backend_start AS producer_since
 FROM cdc.capture c
