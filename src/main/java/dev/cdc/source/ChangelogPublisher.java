@@ -1,27 +1,19 @@
 package dev.cdc.source;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cdc.base.Backoff;
 import dev.cdc.base.Failure;
-import dev.cdc.base.Json;
 import dev.cdc.base.Metrics;
 import dev.cdc.base.Progress;
 import dev.cdc.db.Db;
-import dev.cdc.db.Table;
 import dev.cdc.event.ChangeEvent;
 import dev.cdc.event.Position;
 import dev.cdc.event.Source;
 import dev.cdc.kafka.Kafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -75,12 +67,8 @@ public final class ChangelogPublisher implements Runnable {
     private Changelog log;
     private Capture capture;
     private final Progress progress;
-    /** The column names rows are expected to have; a row with another one makes the producer look again. */
-    private Set<String> knownColumns;
-    /** The columns as last announced on the topic (cdc.capture.columns), JSON. */
-    private JsonNode announced;
-    /** The table's definition differs from the one last announced: announce it before the next change. */
-    private boolean announce;
+    /** What the topic was told of the table's columns. */
+    private Announcements announcements;
     /** The topic's partitions the events were keyed for so far (cdc.capture.partitions); null: none yet. */
     private Integer keyedFor;
 
@@ -186,9 +174,7 @@ public final class ChangelogPublisher implements Runnable {
         log = engine.open(cfg, () -> stopping);
         capture = log.capture();
         keyedFor = log.keyedFor();
-        announced = log.announced();
-        knownColumns = Set.copyOf(capture.table().columns());
-        announce = !definitionTree().equals(announced);
+        announcements = new Announcements(capture, log.announced());
         if (producer == null) {
             producer = cfg.kafka().producer("cdc-produce-" + capture.changelogName());
         }
@@ -262,41 +248,30 @@ public final class ChangelogPublisher implements Runnable {
                     + "then run cdc produce --accept-partitions " + partitions);
         }
         keyedFor = partitions;
-        AtomicReference<Exception> failed = new AtomicReference<>();
-        Callback check = (meta, e) -> {
-            if (e != null) {
-                failed.compareAndSet(null, e);
-            }
-        };
+        Sends sends = new Sends(producer, topic);
         String sent = null;
         for (ChangelogRow r : page.rows()) {
             List<String> columns = r.columns(); // empty for D and T
-            if (!knownColumns.containsAll(columns)) {
+            if (!announcements.knows(columns)) {
                 refreshDefinition(columns);
             }
-            if (announce) {
+            if (announcements.due()) {
                 sent = capture.table().definitionJson();
-                sendToEveryPartition(topic, partitions, ChangeEvent.encodeSchema(table, sent, source(r, 0, -1)), check);
-                this.announced = definitionTree();
-                announce = false;
+                sends.sendToEvery(partitions, ChangeEvent.encodeSchema(table, sent, source(r, 0, -1)));
+                announcements.sent(capture);
                 logger.info("announced the columns of {} on topic {}: {}", table, topic, capture.table().columns());
             }
             if (r.op() == 'T') {
-                sendToEveryPartition(topic, partitions, ChangeEvent.encodeTruncate(table, partitions, source(r, 0, -1)), check);
+                sends.sendToEvery(partitions, ChangeEvent.encodeTruncate(table, partitions, source(r, 0, -1)));
                 continue;
             }
             r.forEach(capture.table().key(), (index, key, row) -> {
-                String value = ChangeEvent.encode(r.op(), table, key, row, source(r, index, r.version()));
                 byte[] k = key.getBytes(StandardCharsets.UTF_8);
-                producer.send(new ProducerRecord<>(topic, Kafka.partitionFor(k, partitions), k,
-                        value.getBytes(StandardCharsets.UTF_8)), check);
+                sends.send(Kafka.partitionFor(k, partitions), k, ChangeEvent.encode(r.op(), table, key, row,
+                        source(r, index, r.version())));
             });
         }
-        producer.flush();
-        Exception e = failed.get();
-        if (e != null) {
-            throw e instanceof RuntimeException re ? re : new KafkaException(e);
-        }
+        sends.awaitAcks();
         return sent;
     }
 
@@ -305,25 +280,10 @@ public final class ChangelogPublisher implements Runnable {
         return new Source(cfg.sourceName(), version, new Position(log.epoch(), log.windowId(), r.seq(), index), r.txid(), r.tsMs());
     }
 
-    private JsonNode definitionTree() {
-        return Json.MAPPER.valueToTree(capture.table().definition());
-    }
-
-    private void sendToEveryPartition(String topic, int partitions, String value, Callback check) {
-        byte[] v = value.getBytes(StandardCharsets.UTF_8);
-        for (int p = 0; p < partitions; p++) {
-            producer.send(new ProducerRecord<>(topic, p, null, v), check);
-        }
-    }
-
     /** A row has columns the producer did not know: reads the table's definition again. */
     private void refreshDefinition(List<String> seen) {
         capture = log.reload();
-        Table now = capture.table();
-        Set<String> known = new HashSet<>(now.columns());
-        known.addAll(seen); // a column added and dropped again since: the consumer stops on it, naming it
-        knownColumns = known;
-        announce = !definitionTree().equals(announced);
+        announcements.reread(capture, seen);
     }
 
     private void finishPage(Page page, String announcedColumns) {
