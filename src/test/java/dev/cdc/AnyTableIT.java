@@ -238,7 +238,7 @@ class AnyTableIT {
         try (Handle src = servers.source.open("test")) {
             src.execute("CREATE TABLE anytable.big (id bigint PRIMARY KEY, v text)");
             src.execute("INSERT INTO anytable.big SELECT g, 'row ' || g FROM generate_series(1, 1000000) g");
-            Capture.of(Table.find(src, "anytable", "big").orElseThrow()).install(src);
+            servers.captures().install(src, Capture.of(servers.catalog().find(src, "anytable", "big").orElseThrow()));
         }
         try (CdcProcess snapshot = CdcProcess.start("snapshot-big", line("snapshot", source(),
                 List.of("--table", "anytable.big", "--progress-interval", "1")))) {
@@ -401,7 +401,7 @@ class AnyTableIT {
         assertEquals(Failure.PRECONDITION, other.code(), other.out());
         assertTrue(other.err().contains("column id is bigint on the target, integer on the source"), other.err());
         try (Handle src = servers.source.open("test")) {
-            assertTrue(Table.find(src, "anytable", "c_cdc").isEmpty(), "nothing installed on the source when the target is wrong");
+            assertTrue(servers.catalog().find(src, "anytable", "c_cdc").isEmpty(), "nothing installed on the source when the target is wrong");
         }
         for (String t : new String[] {a, b}) {
             CliTest.Run topic = CliTest.run(line("topic", broker(), List.of("--table", t)));
@@ -413,8 +413,8 @@ class AnyTableIT {
         Table ta;
         Table tb;
         try (Handle src = servers.source.open("test")) {
-            ta = Table.find(src, "anytable", "a_" + sfx).orElseThrow();
-            tb = Table.find(src, "anytable", "b_" + sfx).orElseThrow();
+            ta = servers.catalog().find(src, "anytable", "a_" + sfx).orElseThrow();
+            tb = servers.catalog().find(src, "anytable", "b_" + sfx).orElseThrow();
         }
         try (CdcProcess produce = CdcProcess.start("produce-tables", line("produce", source(), broker()));
              CdcProcess consume = CdcProcess.start("consume-tables", line("consume", target(), broker(), List.of("--group", "g-tables-" + sfx)))) {
@@ -446,13 +446,13 @@ class AnyTableIT {
              CdcProcess consume = CdcProcess.start("consume-added", line("consume", target(), broker(),
                      List.of("--group", "g-tables-" + sfx, "--generated-expressions")))) {
             try (Handle src = servers.source.open("test")) {
-                ta = Table.find(src, "anytable", "a_" + sfx).orElseThrow();
+                ta = servers.catalog().find(src, "anytable", "a_" + sfx).orElseThrow();
                 converged(ta, "after columns were added on the source");
                 // while running: a generated column (the table is rewritten) and a dropped one
                 src.execute("ALTER TABLE " + a + " ADD COLUMN twice numeric GENERATED ALWAYS AS (n * 2) STORED");
                 src.execute("ALTER TABLE " + a + " DROP COLUMN plain");
                 src.execute("UPDATE " + a + " SET n = 99 WHERE id = 8");
-                ta = Table.find(src, "anytable", "a_" + sfx).orElseThrow();
+                ta = servers.catalog().find(src, "anytable", "a_" + sfx).orElseThrow();
                 converged(ta, "after a generated column was added and a column dropped");
             }
             try (Handle dst = servers.target.open("test")) {
@@ -466,7 +466,7 @@ class AnyTableIT {
         CliTest.Run down = CliTest.run(line("teardown", source(), List.of("--table", a)));
         assertEquals(0, down.code(), down.err());
         try (Handle src = servers.source.open("test")) {
-            assertTrue(Table.find(src, "anytable", "a_" + sfx + "_cdc").isEmpty(), "changelog dropped");
+            assertTrue(servers.catalog().find(src, "anytable", "a_" + sfx + "_cdc").isEmpty(), "changelog dropped");
             src.execute("INSERT INTO " + a + " VALUES (1000, 'after teardown', 1)");
             assertEquals(337L, src.createQuery("SELECT count(*) FROM " + a).mapTo(Long.class).one(), "rows untouched");
             assertEquals(0L, src.createQuery("SELECT count(*) FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass)")

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.cdc.db.Db;
 import dev.cdc.db.Table;
+import dev.cdc.engine.Engines;
 import dev.cdc.ops.Compare;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -29,7 +30,7 @@ final class Await {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         Table employees;
         try (Handle h = source.open("cdc-test")) {
-            employees = Table.find(h, "public", "employees").orElseThrow();
+            employees = Engines.catalog(source).find(h, "public", "employees").orElseThrow();
         }
         while (true) {
             Compare c = Compare.of(source, target, employees);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cdc.base.Failure;
 import dev.cdc.base.Json;
 import dev.cdc.consume.EventConsumer;
-import dev.cdc.db.Table;
 import dev.cdc.event.ChangeEvent;
 import dev.cdc.event.Position;
 import dev.cdc.event.Source;
@@ -233,7 +232,7 @@ class BadInputIT {
                 gen.err());
         try (Handle h = servers.target.open("test")) {
             assertEquals(List.of("kept"), h.createQuery("SELECT v FROM public.victim").mapTo(String.class).list());
-            assertFalse(Table.find(h, "public", "employees").orElseThrow().columns().contains("evil"), "no column added");
+            assertFalse(servers.catalog().find(h, "public", "employees").orElseThrow().columns().contains("evil"), "no column added");
             assertEquals(Boolean.FALSE, h.createQuery("SELECT is_called FROM public.probe").mapTo(Boolean.class).one(),
                     "no expression from the topic ran");
             h.execute("DROP TABLE public.victim");

@@ -10,7 +10,6 @@ import dev.cdc.db.Sql;
 import dev.cdc.db.Table;
 import dev.cdc.postgres.TargetTable;
 import dev.cdc.source.Capture;
-import dev.cdc.source.Snapshot;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AfterEach;
@@ -71,14 +70,14 @@ class RealSchemasIT {
                     "UPDATE " + t.sqlName() + " SET v = 'u' WHERE id % 3 = 0", "DELETE FROM " + t.sqlName() + " WHERE id % 7 = 0");
         }
         try (Handle h = servers.source.open("test")) {
-            List<Capture> captures = tables.stream().map(t -> Capture.find(h, "real", t.name()).orElseThrow()).toList();
+            List<Capture> captures = tables.stream().map(t -> servers.captures().find(h, "real", t.name()).orElseThrow()).toList();
             assertEquals(3, captures.stream().map(Capture::changelogName).distinct().count(), "a changelog each");
             assertEquals(3, captures.stream().map(Capture::channel).distinct().count(), "a channel each");
             for (Capture cap : captures) {
                 for (String name : List.of(cap.changelogName(), cap.retainedName(), cap.channel())) {
                     assertTrue(Sql.bytes(name) <= Sql.NAME_BYTES, name);
                 }
-                assertTrue(Table.find(h, "real", cap.retainedName()).isPresent(), cap.retainedName());
+                assertTrue(servers.catalog().find(h, "real", cap.retainedName()).isPresent(), cap.retainedName());
             }
             assertEquals(9L, h.createQuery("SELECT count(DISTINCT g.tgfoid) FROM pg_trigger g "
                     + "JOIN pg_class c ON c.oid = g.tgrelid WHERE g.tgname LIKE 'cdc_capture_%' "
@@ -127,7 +126,7 @@ class RealSchemasIT {
                 "INSERT INTO real.meas SELECT g, '2025-02-01', 'before capture' FROM generate_series(1, 10) g");
         Table t = pipelines.capture("real", "meas");
         try (Handle h = servers.source.open("test")) {
-            assertEquals(10, Snapshot.run(h, Capture.find(h, "real", "meas").orElseThrow(), 0));
+            assertEquals(10, servers.captures().snapshot(h, servers.captures().find(h, "real", "meas").orElseThrow(), 0));
         }
         source("INSERT INTO real.meas SELECT g, '2026-03-01', 'parent' FROM generate_series(1, 10) g",
                 "INSERT INTO real.meas_2025 SELECT g, '2025-04-01', 'mid' FROM generate_series(11, 20) g",
@@ -181,11 +180,11 @@ class RealSchemasIT {
         source("CREATE TABLE real.deferred (id int PRIMARY KEY DEFERRABLE INITIALLY DEFERRED, v text)");
         try (Handle h = servers.source.open("test")) {
             Failure f = org.junit.jupiter.api.Assertions.assertThrows(Failure.class,
-                    () -> Capture.of(Table.find(h, "real", "deferred").orElseThrow()).install(h));
+                    () -> servers.captures().install(h, Capture.of(servers.catalog().find(h, "real", "deferred").orElseThrow())));
             assertEquals(Failure.PRECONDITION, f.exitCode());
             assertTrue(f.getMessage().contains("DEFERRABLE primary key (deferred_pkey)") && f.getMessage().contains("NOT DEFERRABLE"),
                     f.getMessage());
-            assertTrue(Capture.find(h, "real", "deferred").isEmpty(), "nothing installed");
+            assertTrue(servers.captures().find(h, "real", "deferred").isEmpty(), "nothing installed");
         }
     }
 
@@ -257,12 +256,12 @@ class RealSchemasIT {
         pipelines.converged(t, "before the column");
         source("ALTER TABLE real.grows ADD COLUMN added text");
         try (Handle src = servers.source.open("test"); Handle dst = servers.target.open("test")) { // as cdc setup would
-            TargetTable.addColumns(dst, Table.find(dst, "real", "grows").orElseThrow(),
-                    Table.find(src, "real", "grows").orElseThrow().definition());
+            TargetTable.addColumns(dst, servers.catalog().find(dst, "real", "grows").orElseThrow(),
+                    servers.catalog().find(src, "real", "grows").orElseThrow().definition());
         }
         source("INSERT INTO real.grows SELECT g, 'v', 'new' FROM generate_series(31, 60) g", "UPDATE real.grows SET added = 'set'");
         try (Handle src = servers.source.open("test")) {
-            pipelines.converged(Table.find(src, "real", "grows").orElseThrow(), "after a column the target got by another way");
+            pipelines.converged(servers.catalog().find(src, "real", "grows").orElseThrow(), "after a column the target got by another way");
         }
     }
 

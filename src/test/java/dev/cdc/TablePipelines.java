@@ -38,8 +38,8 @@ final class TablePipelines implements AutoCloseable {
         Table t;
         Kafka kafka = topic();
         try (Handle src = servers.source.open("test"); Handle dst = servers.target.open("test")) {
-            t = Table.find(src, schema, name).orElseThrow();
-            Capture.of(t).install(src);
+            t = servers.catalog().find(src, schema, name).orElseThrow();
+            servers.captures().install(src, Capture.of(t));
             TargetTable.ensure(dst, t);
             Setup.subscribe(dst, kafka.topic(), t, false);
         }

@@ -1,10 +1,13 @@
 package dev.cdc;
 
+import dev.cdc.db.Catalog;
 import dev.cdc.db.Db;
 import dev.cdc.embedded.LocalKafka;
 import dev.cdc.embedded.LocalPostgres;
 import dev.cdc.embedded.Ports;
+import dev.cdc.engine.Engines;
 import dev.cdc.kafka.Kafka;
+import dev.cdc.source.Captures;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +93,16 @@ final class TestServers {
         }
         return new Kafka(kafka.bootstrapServers(), "it_" + ProcessHandle.current().pid() + "_" + TOPICS.incrementAndGet(),
                 Map.of());
+    }
+
+    /** What the servers say of their tables (both are PostgreSQL). */
+    Catalog catalog() {
+        return Engines.catalog(source);
+    }
+
+    /** Capture on the source, as its engine does it. */
+    Captures captures() {
+        return Engines.source(source).captures();
     }
 
     /** The command-line options that reach the source database. */

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cdc.base.Failure;
 import dev.cdc.base.Json;
 import dev.cdc.db.Db;
-import dev.cdc.db.Table;
+import dev.cdc.engine.Engines;
 import dev.cdc.kafka.Kafka;
 import dev.cdc.kafka.Topics;
+import dev.cdc.postgres.PgCaptureSql;
 import dev.cdc.setup.Setup;
 import dev.cdc.source.Capture;
+import dev.cdc.source.Captures;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -505,8 +507,9 @@ public final class Bench {
                 h.execute("CREATE TABLE public." + t + " (emp_id bigserial PRIMARY KEY, first_name varchar(100) NOT NULL, "
                         + "last_name varchar(100) NOT NULL, dob date, city varchar(100), salary numeric(12, 2))");
             }
-            Capture.of(Table.find(h, "public", "cdc_bench_captured").orElseThrow()).install(h);
-            Capture capture = Capture.find(h, "public", "cdc_bench_captured").orElseThrow(); // with its lock number
+            Captures captures = Engines.source(source).captures();
+            captures.install(h, Capture.of(Engines.catalog(source).find(h, "public", "cdc_bench_captured").orElseThrow()));
+            Capture capture = captures.find(h, "public", "cdc_bench_captured").orElseThrow(); // with its lock number
             try {
                 Map<String, double[]> plain = bulk(h, "cdc_bench_plain", null);
                 Map<String, double[]> captured = bulk(h, "cdc_bench_captured", capture);
@@ -524,14 +527,14 @@ public final class Bench {
                 // (it holds the wake lock, as this session does here); an idle producer is woken
                 // by NOTIFY, which makes PostgreSQL serialize the notifying commits. Both are measured.
                 // alternated twice: the machine's rate drifts by a few percent from run to run
-                h.createQuery("SELECT pg_advisory_lock(" + capture.wakeLock() + ")").mapTo(String.class).one();
+                h.createQuery("SELECT pg_advisory_lock(" + new PgCaptureSql(capture).wakeLock() + ")").mapTo(String.class).one();
                 double tpsPlain = 0;
                 double tpsBusy = 0;
                 for (int round = 0; round < 2; round++) {
                     tpsPlain += singleRowTps("cdc_bench_plain") / 2;
                     tpsBusy += singleRowTps("cdc_bench_captured") / 2;
                 }
-                h.createQuery("SELECT pg_advisory_unlock(" + capture.wakeLock() + ")").mapTo(Boolean.class).one();
+                h.createQuery("SELECT pg_advisory_unlock(" + new PgCaptureSql(capture).wakeLock() + ")").mapTo(Boolean.class).one();
                 double tpsIdle = singleRowTps("cdc_bench_captured");
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("plain_tps", Math.round(tpsPlain));
@@ -544,7 +547,7 @@ public final class Bench {
                         + "%,.0f tps captured with NOTIFY on every commit (%.0f%%)", tpsPlain, tpsBusy,
                         100 * tpsBusy / tpsPlain, tpsIdle, 100 * tpsIdle / tpsPlain));
             } finally {
-                capture.uninstall(h);
+                captures.uninstall(h, capture);
                 h.execute("DROP TABLE IF EXISTS public.cdc_bench_plain, public.cdc_bench_captured");
             }
         }
@@ -563,7 +566,7 @@ public final class Bench {
         for (int rep = 0; rep < 3; rep++) {
             h.execute("TRUNCATE public." + table);
             if (capture != null) {
-                h.execute("TRUNCATE " + capture.changelog());
+                h.execute("TRUNCATE " + new PgCaptureSql(capture).changelog());
             }
             h.execute("VACUUM ANALYZE public." + table);
             for (String[] op : ops) {
@@ -573,7 +576,7 @@ public final class Bench {
             }
         }
         if (capture != null) {
-            h.execute("TRUNCATE " + capture.changelog());
+            h.execute("TRUNCATE " + new PgCaptureSql(capture).changelog());
         }
         return times;
     }

@@ -6,6 +6,7 @@ import dev.cdc.db.Table;
 import dev.cdc.demo.Pipeline;
 import dev.cdc.demo.Workload;
 import dev.cdc.embedded.Sandbox;
+import dev.cdc.engine.Engines;
 import dev.cdc.kafka.Topics;
 import dev.cdc.ops.Compare;
 import dev.cdc.setup.Setup;
@@ -81,7 +82,7 @@ public final class DemoCommand implements Callable<Integer> {
                 }
                 line(out, "end", w.changes(), p, src, dst);
                 out.printf("%nCaught up %.2f s after the writers stopped.%n", (System.nanoTime() - stop) / 1e9);
-                Table employees = Table.find(src, "public", "employees").orElseThrow();
+                Table employees = Engines.catalog(s.source()).find(src, "public", "employees").orElseThrow();
                 Compare c = Compare.of(s.source(), s.target(), employees);
                 out.println("Verification, row by row: " + c);
                 out.flush();

@@ -5,6 +5,7 @@ import dev.cdc.db.Db;
 import dev.cdc.engine.Engines;
 import dev.cdc.event.SourceName;
 import dev.cdc.source.Capture;
+import dev.cdc.source.Captures;
 import dev.cdc.source.ChangelogPublisher;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +69,8 @@ public final class ProduceCommand implements Callable<Integer> {
         Db db = source.db();
         List<Capture> captures = new ArrayList<>();
         try (Handle h = db.open("cdc-produce")) {
-            captures.addAll(tables.isEmpty() ? Capture.all(h, db) : Capture.load(h, db, tables));
+            Captures installed = Engines.source(db).captures();
+            captures.addAll(tables.isEmpty() ? installed.all(h, db) : installed.load(h, db, tables));
         }
         if (broker.explicitTopic() != null && captures.size() > 1) {
             throw Failure.usage("--topic names the topic of one table, and " + captures.size()

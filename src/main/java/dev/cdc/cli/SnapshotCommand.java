@@ -2,6 +2,7 @@ package dev.cdc.cli;
 
 import dev.cdc.base.Failure;
 import dev.cdc.db.Db;
+import dev.cdc.engine.Engines;
 import dev.cdc.setup.Setup;
 import dev.cdc.source.Capture;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class SnapshotCommand implements Callable<Integer> {
         Db db = source.db();
         List<Capture> captures;
         try (Handle h = db.open("cdc-snapshot")) {
-            captures = Capture.load(h, db, tables);
+            captures = Engines.source(db).captures().load(h, db, tables);
         }
         Setup.snapshot(db, captures, progressSeconds * 1000).forEach(spec.commandLine().getOut()::println);
         return 0;

@@ -2,7 +2,9 @@ package dev.cdc.cli;
 
 import dev.cdc.base.Failure;
 import dev.cdc.db.Db;
+import dev.cdc.engine.Engines;
 import dev.cdc.source.Capture;
+import dev.cdc.source.Captures;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jdbi.v3.core.Handle;
@@ -30,8 +32,9 @@ public final class TeardownCommand implements Callable<Integer> {
     public Integer call() {
         Db db = source.db();
         try (Handle h = db.open("cdc-teardown")) {
-            for (Capture c : Capture.load(h, db, tables)) {
-                c.uninstall(h);
+            Captures captures = Engines.source(db).captures();
+            for (Capture c : captures.load(h, db, tables)) {
+                captures.uninstall(h, c);
                 spec.commandLine().getOut().println("capture of " + c.table().display() + " removed: triggers, changelog "
                         + c.changelogDisplay() + " and cursor dropped; the table and its rows are untouched");
             }

@@ -3,10 +3,8 @@ package dev.cdc.db;
 import dev.cdc.base.Failure;
 import dev.cdc.base.Json;
 import java.util.List;
-import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 
-/** A table's name, columns and primary key, read from the catalog. */
+/** A table's name, columns and primary key, as the database's {@link Catalog} describes it. */
 public record Table(String schema, String name, List<Column> definition, List<String> key) {
 
     /** The column of a consolidated table that holds the name of the source a row came from. */
@@ -141,22 +139,5 @@ public record Table(String schema, String name, List<Column> definition, List<St
     private static String unquote(String s) {
         return s.startsWith("\"") && s.endsWith("\"") && s.length() >= 2
                 ? s.substring(1, s.length() - 1).replace("\"\"", "\"") : s;
-    }
-
-    /** The table as the catalog describes it, or empty when it does not exist. */
-    public static Optional<Table> find(Handle h, String schema, String name) {
-        List<Column> columns = h.createQuery(Sql.load("catalog/columns.sql"))
-                .bind("schema", schema).bind("name", name)
-                .map((rs, ctx) -> new Column(rs.getString("name"), rs.getString("type"), rs.getBoolean("not_null"),
-                        rs.getString("generated"), rs.getString("enum_schema"), rs.getString("enum_name"),
-                        rs.getArray("enum_labels") == null ? List.of() : List.of((String[]) rs.getArray("enum_labels").getArray()),
-                        rs.getString("missing")))
-                .list();
-        if (columns.isEmpty()) {
-            return Optional.empty();
-        }
-        List<String> key = h.createQuery(Sql.load("catalog/primary_key.sql"))
-                .bind("schema", schema).bind("name", name).mapTo(String.class).list();
-        return Optional.of(new Table(schema, name, columns, key));
     }
 }

@@ -1,6 +1,8 @@
 package dev.cdc.engine;
 
+import dev.cdc.db.Catalog;
 import dev.cdc.db.Db;
+import dev.cdc.postgres.PgCatalog;
 import dev.cdc.postgres.PostgresSource;
 import dev.cdc.postgres.PostgresTarget;
 import dev.cdc.source.SourceEngine;
@@ -25,6 +27,12 @@ public final class Engines {
     public static TargetEngine target(Db target) {
         requirePostgres(target);
         return new PostgresTarget();
+    }
+
+    /** What {@code db} says of its tables. */
+    public static Catalog catalog(Db db) {
+        requirePostgres(db);
+        return PgCatalog.INSTANCE;
     }
 
     private static void requirePostgres(Db db) {

@@ -5,7 +5,9 @@ import dev.cdc.db.Db;
 import dev.cdc.db.Sql;
 import dev.cdc.engine.Engines;
 import dev.cdc.kafka.Kafka;
+import dev.cdc.source.Backlog;
 import dev.cdc.source.Capture;
+import dev.cdc.source.Captures;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -74,7 +76,7 @@ public final class Status {
 
     /** What the source says of its captured tables (empty where it could not be read). */
     private record SourceSide(Map<String, Capture> captures, Map<String, Map<String, Object>> cursors,
-                              Map<String, Capture.Backlog> backlogs) {
+                              Map<String, Backlog> backlogs) {
     }
 
     /** Reads the status of every captured table (or of {@code only}, "schema.table" names). */
@@ -102,9 +104,10 @@ public final class Status {
     private static SourceSide readSource(Db source, List<Problem> problems) {
         SourceSide src = new SourceSide(new LinkedHashMap<>(), new HashMap<>(), new HashMap<>());
         try (Handle h = source.open("cdc-status")) {
-            for (Capture c : Capture.all(h, source)) {
+            Captures captures = Engines.source(source).captures();
+            for (Capture c : captures.all(h, source)) {
                 src.captures().put(c.table().display(), c);
-                src.backlogs().put(c.table().display(), c.backlog(h));
+                src.backlogs().put(c.table().display(), captures.backlog(h, c));
             }
             for (Map<String, Object> r : h.createQuery(Sql.load("source/status.sql")).mapToMap().list()) {
                 src.cursors().put(r.get("table_schema") + "." + r.get("table_name"), r);
@@ -143,7 +146,7 @@ public final class Status {
     private static Table table(String name, String topic, SourceSide src, List<Partition> ps) {
         Capture c = src.captures().get(name);
         Map<String, Object> r = src.cursors().get(name);
-        Capture.Backlog b = src.backlogs().get(name);
+        Backlog b = src.backlogs().get(name);
         return new Table(name, c == null ? null : c.changelogDisplay(), topic,
                 b == null ? null : b.events(), b == null ? null : b.oldestSeconds(),
                 r == null ? null : ((Number) r.get("window_id")).longValue(),

@@ -52,6 +52,7 @@ final class PgChangelog implements Changelog {
         }
     }
 
+    private static final PgCaptures CAPTURES = new PgCaptures();
     private final ChangelogPublisher.Config cfg;
     private final Handle db;
     private Capture capture;
@@ -73,8 +74,8 @@ final class PgChangelog implements Changelog {
         this.cfg = cfg;
         Handle h = cfg.source().open("cdc-produce");
         try {
-            capture = Capture.load(h, cfg.source(), cfg.schema(), cfg.table());
-            Map<String, String> sql = capture.sql();
+            capture = CAPTURES.load(h, cfg.source(), cfg.schema(), cfg.table());
+            Map<String, String> sql = new PgCaptureSql(capture).values();
             readSql = Sql.render("source/read_window.sql", sql);
             deleteSql = Sql.render(cfg.retain().isZero() ? "source/delete_published.sql" : "source/retain_published.sql", sql);
             openSql = Sql.render("source/open_window.sql", sql);
@@ -213,7 +214,7 @@ final class PgChangelog implements Changelog {
 
     @Override
     public boolean definitionChanged() {
-        return !Table.find(db, cfg.schema(), cfg.table()).map(Table::definition)
+        return !PgCatalog.table(db, cfg.schema(), cfg.table()).map(Table::definition)
                 .equals(Optional.of(capture.table().definition()));
     }
 
@@ -272,11 +273,11 @@ final class PgChangelog implements Changelog {
 
     @Override
     public Capture reload() {
-        if (Table.find(db, cfg.schema(), cfg.table()).isEmpty()) {
+        if (PgCatalog.table(db, cfg.schema(), cfg.table()).isEmpty()) {
             throw Failure.precondition("captured table " + capture.table().display() + " no longer exists on the "
                     + cfg.source().where());
         }
-        capture = Capture.load(db, cfg.source(), cfg.schema(), cfg.table()); // keyed as recorded
+        capture = CAPTURES.load(db, cfg.source(), cfg.schema(), cfg.table()); // keyed as recorded
         return capture;
     }
 
@@ -289,7 +290,7 @@ final class PgChangelog implements Changelog {
     public void markBusy(boolean busy) {
         if (busy != holdsWakeLock) {
             String sql = Sql.render(busy ? "source/take_wake_lock.sql" : "source/free_wake_lock.sql",
-                    Map.of("wake_lock", capture.wakeLock()));
+                    Map.of("wake_lock", new PgCaptureSql(capture).wakeLock()));
             boolean ok = db.createQuery(sql).mapTo(Boolean.class).one();
             holdsWakeLock = busy && ok;
         }
@@ -306,7 +307,7 @@ final class PgChangelog implements Changelog {
 
     @Override
     public long backlog() {
-        return capture.backlog(db).events();
+        return CAPTURES.backlog(db, capture).events();
     }
 
     @Override

@@ -73,7 +73,7 @@ final class PgRowWriter implements RowWriter {
     /** The target table an event names ("schema.table"); a missing one is a {@link Failure}. */
     private static Table existing(Handle h, String qualified) {
         String[] n = Table.parseName(qualified);
-        return Table.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
+        return PgCatalog.table(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
                 "target table " + qualified + " does not exist (run: cdc setup)"));
     }
 

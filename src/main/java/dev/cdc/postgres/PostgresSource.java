@@ -2,8 +2,8 @@ package dev.cdc.postgres;
 
 import dev.cdc.db.Db;
 import dev.cdc.db.Sql;
-import dev.cdc.db.Table;
 import dev.cdc.source.Capture;
+import dev.cdc.source.Captures;
 import dev.cdc.source.Changelog;
 import dev.cdc.source.ChangelogPublisher;
 import dev.cdc.source.SourceEngine;
@@ -12,15 +12,21 @@ import java.util.function.BooleanSupplier;
 
 /** PostgreSQL as a source: capture by the triggers of sql/source/, changelogs read by {@link PgChangelog}. */
 public final class PostgresSource implements SourceEngine {
+    private final PgCaptures captures = new PgCaptures();
+
+    @Override
+    public Captures captures() {
+        return captures;
+    }
 
     @Override
     public void preflight(Db source, String schema, String table) {
         source.run("produce", h -> {
-            Capture c = Capture.load(h, source, schema, table);
-            if (Table.find(h, c.changelogSchema(), c.retainedName()).isEmpty() || c.lockId() == null) {
+            Capture c = captures.load(h, source, schema, table);
+            if (PgCatalog.table(h, c.changelogSchema(), c.retainedName()).isEmpty() || c.lockId() == null) {
                 throw c.installedByOlderCdc();
             }
-            List<String> missing = h.createQuery(Sql.render("source/missing_rights.sql", c.sql())).mapTo(String.class).list();
+            List<String> missing = h.createQuery(Sql.render("source/missing_rights.sql", new PgCaptureSql(c).values())).mapTo(String.class).list();
             if (!missing.isEmpty()) {
                 throw source.lacksRights("lacks " + String.join(", ", missing));
             }

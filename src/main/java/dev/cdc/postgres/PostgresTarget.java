@@ -34,7 +34,7 @@ public final class PostgresTarget implements TargetEngine {
         requireSetup(h, target);
         if (consolidateInto != null) {
             String[] n = Table.parseName(consolidateInto);
-            Table into = Table.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition("consolidated table "
+            Table into = PgCatalog.table(h, n[0], n[1]).orElseThrow(() -> Failure.precondition("consolidated table "
                     + consolidateInto + " does not exist on the " + target.where()
                     + " (run: cdc setup --table SOURCE_TABLE --consolidate-into " + consolidateInto + ")"));
             if (into.key().isEmpty() || !into.key().get(0).equals(Table.SOURCE_COLUMN)) {

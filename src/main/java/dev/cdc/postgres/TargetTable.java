@@ -24,12 +24,12 @@ public final class TargetTable {
 
     /** Fails when the target table exists with a shape that cannot take the source's rows. */
     public static void check(Handle target, Table source) {
-        Table.find(target, source.schema(), source.name()).ifPresent(existing -> requireCompatible(source, existing));
+        PgCatalog.table(target, source.schema(), source.name()).ifPresent(existing -> requireCompatible(source, existing));
     }
 
     /** Makes the target table ready for {@code source}; returns what it did. */
     public static String ensure(Handle target, Table source) {
-        Optional<Table> existing = Table.find(target, source.schema(), source.name());
+        Optional<Table> existing = PgCatalog.table(target, source.schema(), source.name());
         if (existing.isPresent()) {
             requireCompatible(source, existing.get());
             List<String> added = addColumns(target, existing.get(), source.definition());

@@ -5,9 +5,10 @@ import dev.cdc.base.Json;
 import dev.cdc.db.Db;
 import dev.cdc.db.Sql;
 import dev.cdc.db.Table;
+import dev.cdc.engine.Engines;
 import dev.cdc.postgres.TargetTable;
 import dev.cdc.source.Capture;
-import dev.cdc.source.Snapshot;
+import dev.cdc.source.Captures;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -68,6 +69,10 @@ public final class Setup {
         return new Setup(source, target, request).run();
     }
 
+    private Captures captures() {
+        return Engines.source(source).captures();
+    }
+
     private List<String> run() {
         List<Capture> captures = source.run("setup", this::captureOnSource);
         target.run("setup", h -> {
@@ -88,12 +93,12 @@ public final class Setup {
         boolean demo = request.tables().isEmpty();
         String consolidateInto = request.consolidateInto();
         if (demo) {
-            done.add("source: " + createEmployees(h));
+            done.add("source: " + createEmployees(h, source));
         }
         List<Table> found = new ArrayList<>();
         for (String name : demo ? List.of("public." + EMPLOYEES) : request.tables()) {
             String[] n = Table.parseName(name);
-            found.add(Table.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
+            found.add(Engines.catalog(source).find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
                     "table " + n[0] + "." + n[1] + " does not exist on the " + source.where())));
         }
         if (consolidateInto != null && found.size() > 1) {
@@ -109,9 +114,9 @@ public final class Setup {
         for (Table t : found) {
             String installed = installedChangelog(h, t, request.changelog());
             Capture c = Capture.of(t, installed, request.topic());
-            c.install(h).forEach(s -> done.add("source: " + s));
+            captures().install(h, c).forEach(s -> done.add("source: " + s));
             for (String role : request.roles().producers()) {
-                c.grantProducer(h, role);
+                captures().grantProducer(h, c, role);
                 done.add("source: role " + role + " may produce and read the status of " + c.table().display());
             }
             captures.add(c);
@@ -130,7 +135,7 @@ public final class Setup {
         h.execute(Sql.load("target/install.sql"));
         for (Capture c : captures) {
             Table into = targetShape(c.table(), consolidateInto);
-            done.add("target: " + (demo && consolidateInto == null ? createEmployees(h) : TargetTable.ensure(h, into)));
+            done.add("target: " + (demo && consolidateInto == null ? createEmployees(h, target) : TargetTable.ensure(h, into)));
             subscribe(h, c.topic(), into, consolidateInto != null);
             done.add("target: topic " + c.topic() + " feeds " + into.display() + (consolidateInto == null ? ""
                     : ", one row per source and key (" + String.join(", ", into.key())
@@ -165,7 +170,7 @@ public final class Setup {
         List<String> done = new ArrayList<>();
         source.run("snapshot", h -> {
             for (Capture c : captures) {
-                long rows = Snapshot.run(h, c, progressMillis);
+                long rows = Engines.source(source).captures().snapshot(h, c, progressMillis);
                 done.add("source: snapshot of " + c.table().display() + ": " + String.format("%,d", rows)
                         + " existing rows copied into " + c.changelogDisplay() + " (cdc produce publishes them)");
             }
@@ -180,8 +185,8 @@ public final class Setup {
     }
 
     /** A table captured already keeps its changelog; asking for another one is an error. */
-    private static String installedChangelog(Handle h, Table t, String asked) {
-        String have = Capture.find(h, t.schema(), t.name()).map(Capture::changelogName).orElse(null);
+    private String installedChangelog(Handle h, Table t, String asked) {
+        String have = captures().find(h, t.schema(), t.name()).map(Capture::changelogName).orElse(null);
         if (have != null && asked != null && !asked.equals(have)) {
             throw Failure.usage(t.display() + " is captured already, into changelog " + have
                     + "; to use another one, remove capture first (cdc teardown --table " + t.display() + ")");
@@ -189,8 +194,8 @@ public final class Setup {
         return have != null ? have : asked;
     }
 
-    private static String createEmployees(Handle h) {
-        boolean had = Table.find(h, "public", EMPLOYEES).isPresent();
+    private static String createEmployees(Handle h, Db db) {
+        boolean had = Engines.catalog(db).find(h, "public", EMPLOYEES).isPresent();
         h.execute(Sql.load("employees.sql"));
         return had ? "table public.employees already exists, kept as is" : "table public.employees created";
     }

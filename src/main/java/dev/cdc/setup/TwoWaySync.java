@@ -5,9 +5,12 @@ import dev.cdc.base.Json;
 import dev.cdc.db.Db;
 import dev.cdc.db.Sql;
 import dev.cdc.db.Table;
+import dev.cdc.engine.Engines;
 import dev.cdc.event.SourceName;
+import dev.cdc.postgres.PgCaptureSql;
 import dev.cdc.postgres.TargetTable;
 import dev.cdc.source.Capture;
+import dev.cdc.source.Captures;
 import dev.cdc.target.Applier;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,8 +41,8 @@ public final class TwoWaySync {
         this.r = r;
     }
 
-    /** One side: its name, what messages call it ("source": side a, "target": side b), and whether its rows are copied. */
-    private record Side(String name, String label, boolean copied) {
+    /** One side: its database, its name, what messages call it ("source": side a, "target": side b), and whether its rows are copied. */
+    private record Side(Db db, String name, String label, boolean copied) {
     }
 
     /**
@@ -71,7 +74,7 @@ public final class TwoWaySync {
             List<Table> tables = new ArrayList<>();
             for (String name : r.tables()) {
                 String[] n = Table.parseName(name);
-                Table t = Table.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
+                Table t = Engines.catalog(a).find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
                         "table " + n[0] + "." + n[1] + " does not exist on the " + a.where()));
                 checkKey(h, t, r.key(), a);
                 tables.add(t);
@@ -86,21 +89,21 @@ public final class TwoWaySync {
     }
 
     private List<String> install(Db a, Db b, List<Table> found) {
-        Side sideA = new Side(r.nameA(), "source", true);
-        Side sideB = new Side(r.nameB(), "target", false);
+        Side sideA = new Side(a, r.nameA(), "source", true);
+        Side sideB = new Side(b, r.nameB(), "target", false);
         for (Table t : found) {
             List<String> key = r.key() != null ? r.key() : t.key();
             String base = r.topic() != null ? r.topic() : Capture.defaultTopic(t.schema(), t.name());
             Table onB = b.run("setup", h -> {
-                done.add("target: " + (r.key() == null ? TargetTable.ensure(h, t) : addShared(h, t, key)));
-                return find(h, t);
+                done.add("target: " + (r.key() == null ? TargetTable.ensure(h, t) : addShared(h, b, t, key)));
+                return find(h, b, t);
             });
             Table onA = a.run("setup", h -> {
-                String added = addShared(h, onB, key);
+                String added = addShared(h, a, onB, key);
                 if (!added.endsWith("kept as is")) {
                     done.add("source: " + added);
                 }
-                return find(h, t);
+                return find(h, a, t);
             });
             Capture ca = a.run("setup", h -> capture(h, onA, key, base, sideA));
             Capture cb = b.run("setup", h -> capture(h, onB, key, base, sideB));
@@ -159,7 +162,7 @@ public final class TwoWaySync {
             TargetTable.check(h, a);
             return;
         }
-        Table there = Table.find(h, a.schema(), a.name()).orElseThrow(() -> Failure.precondition("--key: table "
+        Table there = Engines.catalog(b).find(h, a.schema(), a.name()).orElseThrow(() -> Failure.precondition("--key: table "
                 + a.display() + " does not exist on the " + b.where() + "; with --key each side has its own primary "
                 + "key, so create it there first (with a unique, NOT NULL " + String.join(", ", key) + ")"));
         checkKey(h, there, key, b);
@@ -192,15 +195,15 @@ public final class TwoWaySync {
     }
 
     /** Adds to this side's table the shared columns of the other side's that it lacks. */
-    private static String addShared(Handle h, Table other, List<String> key) {
-        Table here = find(h, other);
+    private static String addShared(Handle h, Db db, Table other, List<String> key) {
+        Table here = find(h, db, other);
         List<String> added = TargetTable.addColumns(h, here, shared(other, key).definition());
         return "table " + here.display() + (added.isEmpty() ? " already exists with a compatible shape, kept as is"
                 : ": added the other side's column(s) " + String.join(", ", added));
     }
 
-    private static Table find(Handle h, Table t) {
-        return Table.find(h, t.schema(), t.name()).orElseThrow();
+    private static Table find(Handle h, Db db, Table t) {
+        return Engines.catalog(db).find(h, t.schema(), t.name()).orElseThrow();
     }
 
     /**
@@ -210,7 +213,8 @@ public final class TwoWaySync {
     private Capture capture(Handle h, Table t, List<String> key, String baseTopic, Side s) {
         String side = s.label();
         String name = s.name();
-        var installed = Capture.find(h, t.schema(), t.name());
+        Captures captures = Engines.source(s.db()).captures();
+        var installed = captures.find(h, t.schema(), t.name());
         if (installed.isPresent() && installed.get().origin() != null && !installed.get().table().key().equals(key)) {
             throw Failure.usage(t.display() + " on the " + side + " is in two-way sync already, its rows related by ("
                     + String.join(", ", installed.get().table().key()) + "); to relate them otherwise, remove capture "
@@ -218,12 +222,12 @@ public final class TwoWaySync {
         }
         Capture c = Capture.of(t.keyedBy(key), installed.map(Capture::changelogName).orElse(null),
                 baseTopic + ".from-" + name, name);
-        c.install(h).forEach(l -> done.add(side + ": " + l));
+        captures.install(h, c).forEach(l -> done.add(side + ": " + l));
         if (s.copied() && installed.isEmpty()) {
             fresh.add(c);
         }
         for (String role : r.roles().producers()) {
-            c.grantProducer(h, role);
+            captures.grantProducer(h, c, role);
             done.add(side + ": role " + role + " may produce and read the status of " + t.display());
         }
         done.add(side + ": this side is '" + name + "'; its changes go to topic " + c.topic() + ", its rows' versions are in "
@@ -241,7 +245,7 @@ public final class TwoWaySync {
         String side = s.label();
         h.execute(Sql.load("target/install.sql"));
         Table t = here.table();
-        Setup.subscribeTwoWay(h, other.topic(), t, here.versions());
+        Setup.subscribeTwoWay(h, other.topic(), t, new PgCaptureSql(here).versions());
         done.add(side + ": topic " + other.topic() + " (the changes of '" + other.origin() + "') feeds "
                 + t.display() + "; conflicts are recorded in cdc.conflicts");
         boolean pg15 = Db.serverAtLeast(h, 150000);
@@ -250,7 +254,7 @@ public final class TwoWaySync {
             Map<String, String> v = new HashMap<>();
             v.put("role", Sql.ident(role));
             v.put("role_lit", Sql.literal(role));
-            v.put("versions", here.versions());
+            v.put("versions", new PgCaptureSql(here).versions());
             v.put("table_lit", Sql.literal(t.sqlName()));
             h.execute(Sql.render("target/grant_two_way.sql", v));
             if (pg15) {

@@ -5,6 +5,9 @@ import java.util.function.BooleanSupplier;
 
 /** The database-specific half of {@code cdc produce}, which each kind of source database provides. */
 public interface SourceEngine {
+    /** Capture: install, find, remove, snapshot. */
+    Captures captures();
+
     /**
      * Checks what produce needs on the source before it runs (capture installed and current, the
      * rights to read and remove its changelog); each missing piece is a {@code Failure}.

@@ -1,12 +1,12 @@
 /**
- * The source side, {@code cdc produce} and {@code cdc snapshot}: the publish loop
- * ({@link dev.cdc.source.ChangelogPublisher}: pages of changes to Kafka, acknowledged before the
- * cursor moves, the table's columns announced before a change that has new ones), the
- * {@link dev.cdc.source.ChangelogRow} that splits a changelog row into changes, the capture of a
- * table ({@link dev.cdc.source.Capture}: its changelog, topic and trigger SQL) and the copy of rows
- * that existed before capture. What differs per database is behind
- * {@link dev.cdc.source.SourceEngine} and {@link dev.cdc.source.Changelog}, the cursor included
- * (PostgreSQL's are in {@code dev.cdc.postgres}). Uses {@code base}, {@code db}, {@code event}
+ * The source side, {@code cdc produce}: the publish loop ({@link dev.cdc.source.ChangelogPublisher}:
+ * pages of changes to Kafka, acknowledged before the cursor moves, with {@link dev.cdc.source.Sends};
+ * the table's columns announced before a change that has new ones, {@link dev.cdc.source.Announcements}),
+ * the {@link dev.cdc.source.ChangelogRow} that splits a changelog row into changes, and the
+ * {@link dev.cdc.source.Capture} of a table (its changelog's names, its topic, its number). What
+ * differs per database is behind {@link dev.cdc.source.SourceEngine}: {@link dev.cdc.source.Captures}
+ * (install, find, remove, snapshot) and {@link dev.cdc.source.Changelog} (the cursor, windows and
+ * pages); PostgreSQL's are in {@code dev.cdc.postgres}. Uses {@code base}, {@code db}, {@code event}
  * and {@code kafka}.
  */
 package dev.cdc.source;

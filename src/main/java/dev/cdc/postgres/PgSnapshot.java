@@ -1,7 +1,8 @@
-package dev.cdc.source;
+package dev.cdc.postgres;
 
 import dev.cdc.base.Progress;
 import dev.cdc.db.Sql;
+import dev.cdc.source.Capture;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,21 +17,21 @@ import org.slf4j.LoggerFactory;
  * copied, so writers wait at most that long, and the lock orders the copy with their changes (see
  * {@code sql/source/snapshot_chunk.sql}). Memory stays bounded by one stretch's keys.
  */
-public final class Snapshot {
+final class PgSnapshot {
     private static final Logger log = LoggerFactory.getLogger("cdc.snapshot");
     static final int MAX_ROWS = 10_000;
 
-    private Snapshot() {
+    private PgSnapshot() {
     }
 
     private record Bound(String key, long bytes) {
     }
 
     /** Copies every row of the table; returns how many, with a progress line every few seconds. */
-    public static long run(Handle h, Capture capture, long progressMillis) {
+    static long run(Handle h, Capture capture, long progressMillis) {
         Map<Boolean, String[]> sql = new HashMap<>();
         for (boolean first : new boolean[] {true, false}) {
-            Map<String, String> v = capture.sql();
+            Map<String, String> v = new PgCaptureSql(capture).values();
             v.put("after", first ? "true" : "(" + v.get("pk_n") + ") > (" + v.get("pk_k") + ")");
             sql.put(first, new String[] {Sql.render("source/snapshot_bounds.sql", v), Sql.render(capture.origin() == null
                     ? "source/snapshot_chunk.sql" : "source/snapshot_chunk_two_way.sql", v)});
@@ -46,7 +47,7 @@ public final class Snapshot {
             }
             int end = 1;
             long bytes = next.get(0).bytes();
-            while (end < next.size() && bytes + next.get(end).bytes() <= Capture.CHUNK_BYTES) {
+            while (end < next.size() && bytes + next.get(end).bytes() <= PgCaptureSql.CHUNK_BYTES) {
                 bytes += next.get(end++).bytes();
             }
             String from = after;

@@ -1,0 +1,55 @@
+package dev.cdc.source;
+
+import dev.cdc.db.Db;
+import dev.cdc.db.Table;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Capture on a source database, as its engine does it: installing a table's changelog and
+ * triggers, finding the captures installed, granting a producer role, copying the rows a table
+ * already has, and removing capture.
+ */
+public interface Captures {
+    /**
+     * Installs (or refreshes) the changelog, the triggers and the cursor row, in one transaction.
+     * Returns what it did, one line per step.
+     */
+    List<String> install(Handle h, Capture capture);
+
+    /** Grants a role what cdc produce and cdc status need on the table's capture. */
+    void grantProducer(Handle h, Capture capture, String role);
+
+    /** Removes the triggers, functions, changelog and cursor; the table and its rows stay. */
+    void uninstall(Handle h, Capture capture);
+
+    /** The capture of a table, as installed on the source, if it is. */
+    Optional<Capture> find(Handle h, String schema, String name);
+
+    /** The capture of a table, as installed on the source; a missing one is a {@code Failure}. */
+    Capture load(Handle h, Db source, String schema, String name);
+
+    /** The captures of the named tables ("schema.table"); one not captured is a {@code Failure}. */
+    default List<Capture> load(Handle h, Db source, List<String> names) {
+        List<Capture> captures = new ArrayList<>();
+        for (String name : names) {
+            String[] n = Table.parseName(name);
+            captures.add(load(h, source, n[0], n[1]));
+        }
+        return captures;
+    }
+
+    /** Every table captured on the source; a source without capture is a {@code Failure}. */
+    List<Capture> all(Handle h, Db source);
+
+    /** The changes not yet published. */
+    Backlog backlog(Handle h, Capture capture);
+
+    /**
+     * Copies the rows the table already has into its changelog, so that they reach the target like
+     * any change; returns how many, with a progress line every {@code progressMillis}.
+     */
+    long snapshot(Handle h, Capture capture, long progressMillis);
+}
