@@ -25,7 +25,7 @@ class BenchIT {
         Path out = Path.of("target", "bench-it");
         StringWriter text = new StringWriter();
         Bench.Sizes tiny = new Bench.Sizes(2000, 1000, 500, 100, 1, 5000, 2000, 1);
-        Map<String, Object> r = new Bench(servers.source, servers.target, kafka, tiny, List.of("-Xmx192m"), out,
+        Map<String, Object> r = new Bench(new Bench.Options(servers.source, servers.target, kafka, tiny, List.of("-Xmx192m"), out),
                 new PrintWriter(text)).run();
         for (String k : List.of("burst", "paced_200", "paced_1000", "backlog", "write_cost", "resources")) {
             assertTrue(r.containsKey(k), k + " missing: " + text);

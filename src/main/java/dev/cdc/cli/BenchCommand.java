@@ -55,13 +55,13 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> jvm = Arrays.stream(jvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         Bench.Sizes sizes = Bench.Sizes.standard().scaled(scale);
         if (!embedded) {
-            new Bench(source.db(), target.db(), broker.kafka(), sizes, jvm, out, w).withProfile(profile).run();
+            new Bench(new Bench.Options(source.db(), target.db(), broker.kafka(), sizes, jvm, out), w).withProfile(profile).run();
             return 0;
         }
         w.println("starting a source and a target PostgreSQL and a Kafka broker ...");
         w.flush();
         try (Sandbox s = Sandbox.start(Sandbox.home().resolve("bench"), 0, 0, 0, true)) {
-            new Bench(s.source(), s.target(), s.kafka(broker.kafka().topic()), sizes, jvm, out, w)
+            new Bench(new Bench.Options(s.source(), s.target(), s.kafka(broker.kafka().topic()), sizes, jvm, out), w)
                     .withServerPids(java.util.Map.of("source PostgreSQL", s.sourceServer().pid(),
                             "target PostgreSQL", s.targetServer().pid(), "Kafka broker", s.kafkaServer().pid()))
                     .withProfile(profile).run();

@@ -57,6 +57,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.flush();
             try (Pipeline p = new Pipeline(s.source(), s.target(), kafka, "cdc-demo", 0).start();
                  Handle src = s.source().open("cdc-demo"); Handle dst = s.target().open("cdc-demo")) {
+                Counts counts = new Counts(p, src, dst);
                 long start = System.nanoTime();
                 Workload w = new Workload(s.source(), writers, rate).start();
                 int tick = 0;
@@ -65,7 +66,7 @@ public final class DemoCommand implements Callable<Integer> {
                         Thread.sleep(1000);
                         p.check();
                         w.check();
-                        line(out, ++tick + "s", w.changes(), p, src, dst);
+                        counts.line(out, ++tick + "s", w.changes());
                     }
                 } finally {
                     w.close();
@@ -80,7 +81,7 @@ public final class DemoCommand implements Callable<Integer> {
                     Thread.sleep(100);
                     p.check();
                 }
-                line(out, "end", w.changes(), p, src, dst);
+                counts.line(out, "end", w.changes());
                 out.printf("%nCaught up %.2f s after the writers stopped.%n", (System.nanoTime() - stop) / 1e9);
                 Table employees = Engines.catalog(s.source()).find(src, "public", "employees").orElseThrow();
                 Compare c = Compare.of(s.source(), s.target(), employees);
@@ -94,13 +95,16 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void line(PrintWriter out, String when, long written, Pipeline p, Handle src, Handle dst) {
-        out.printf("  %-5s %,9d   %,9d   %,7d   %,11d   %,11d%n", when, written, p.published(), p.applied(),
-                count(src), count(dst));
-        out.flush();
-    }
+    /** The demo's progress line: changes written, published and applied, and the rows on each side. */
+    private record Counts(Pipeline p, Handle src, Handle dst) {
+        void line(PrintWriter out, String when, long written) {
+            out.printf("  %-5s %,9d   %,9d   %,7d   %,11d   %,11d%n", when, written, p.published(), p.applied(),
+                    count(src), count(dst));
+            out.flush();
+        }
 
-    private static long count(Handle h) {
-        return h.createQuery(Sql.load("demo/count.sql")).mapTo(Long.class).one();
+        private static long count(Handle h) {
+            return h.createQuery(Sql.load("demo/count.sql")).mapTo(Long.class).one();
+        }
     }
 }

@@ -35,22 +35,29 @@ public final class LocalKafka implements AutoCloseable {
     public static final String SASL_USER = "cdc";
     public static final String SASL_PASSWORD = "cdc-secret";
 
-    private LocalKafka(Path dir, int port, int controllerPort, int saslPort, int nodeId, String voters, String clusterId,
-                       int replication) {
+    /** One broker's ports and number in its cluster. */
+    private record Node(int id, int port, int controllerPort, int saslPort) {
+    }
+
+    /** The cluster a broker belongs to: its controller voters, its id and how far Kafka's own topics replicate. */
+    private record Cluster(String voters, String id, int replication) {
+    }
+
+    private LocalKafka(Path dir, Node node, Cluster cluster) {
         this.dir = dir;
-        this.port = port;
-        this.controllerPort = controllerPort;
-        this.saslPort = saslPort;
-        this.nodeId = nodeId;
-        this.voters = voters;
-        this.clusterId = clusterId;
-        this.replication = replication;
+        this.port = node.port();
+        this.controllerPort = node.controllerPort();
+        this.saslPort = node.saslPort();
+        this.nodeId = node.id();
+        this.voters = cluster.voters();
+        this.clusterId = cluster.id();
+        this.replication = cluster.replication();
     }
 
     public static LocalKafka start(Path dir, int port) throws IOException {
         int controller = Ports.free();
-        LocalKafka k = new LocalKafka(dir, port, controller, Ports.free(), 1, "1@127.0.0.1:" + controller,
-                org.apache.kafka.common.Uuid.randomUuid().toString(), 1);
+        LocalKafka k = new LocalKafka(dir, new Node(1, port, controller, Ports.free()),
+                new Cluster("1@127.0.0.1:" + controller, org.apache.kafka.common.Uuid.randomUuid().toString(), 1));
         LocalPostgres.deleteTree(dir);
         Ports.requireFree(port, "Kafka");
         k.start();
@@ -70,10 +77,10 @@ public final class LocalKafka implements AutoCloseable {
             controllers[i] = Ports.free();
             voters.add((i + 1) + "@127.0.0.1:" + controllers[i]);
         }
+        Cluster c = new Cluster(String.join(",", voters), cluster, Math.min(3, nodes));
         List<LocalKafka> all = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
-            all.add(new LocalKafka(dir.resolve("node-" + (i + 1)), Ports.free(), controllers[i], Ports.free(), i + 1,
-                    String.join(",", voters), cluster, Math.min(3, nodes)));
+            all.add(new LocalKafka(dir.resolve("node-" + (i + 1)), new Node(i + 1, Ports.free(), controllers[i], Ports.free()), c));
         }
         for (LocalKafka k : all) { // a quorum answers only once most of its voters run: launch all, then wait
             k.launch();

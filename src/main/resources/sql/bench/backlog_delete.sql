@@ -1,0 +1,1 @@
+DELETE FROM public.employees WHERE emp_id >= ? AND emp_id < ?

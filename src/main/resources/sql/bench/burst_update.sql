@@ -1,0 +1,1 @@
+UPDATE public.employees SET salary = salary + 1, city = ? WHERE emp_id = ANY(?)

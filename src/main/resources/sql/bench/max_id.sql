@@ -1,0 +1,1 @@
+SELECT coalesce(max(emp_id), 0) FROM public.employees
