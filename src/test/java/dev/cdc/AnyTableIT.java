@@ -30,16 +30,12 @@ import org.junit.jupiter.api.Test;
  * need quoting. Each table gets its capture, a target table created from the source's definition,
  * a topic, a producer and a consumer; the check compares every column's text on both sides.
  */
-class AnyTableIT {
-    TestServers servers;
-    Kafka base;
+class AnyTableIT extends ServerTest {
     TablePipelines pipelines;
 
     @BeforeEach
     void servers() throws Exception {
-        servers = TestServers.get();
-        base = servers.reset();
-        pipelines = new TablePipelines(servers, base);
+        pipelines = new TablePipelines(servers, kafka);
         for (Db db : new Db[] {servers.source, servers.target}) {
             try (Handle h = db.open("test")) {
                 h.execute("DROP SCHEMA IF EXISTS anytable CASCADE");
@@ -218,7 +214,7 @@ class AnyTableIT {
         CliTest.Run snapshot;
         try {
             Await.until("writers under way", 10_000, () -> written.get() > 100);
-            snapshot = CliTest.run(line("snapshot", source(), List.of("--table", "anytable.snap")));
+            snapshot = CliTest.run(CliTest.line("snapshot", source(), List.of("--table", "anytable.snap")));
             long during = written.get();
             Await.until("more writes after the snapshot", 10_000, () -> written.get() > during + 100);
         } finally {
@@ -240,7 +236,7 @@ class AnyTableIT {
             src.execute("INSERT INTO anytable.big SELECT g, 'row ' || g FROM generate_series(1, 1000000) g");
             servers.captures().install(src, Capture.of(servers.catalog().find(src, "anytable", "big").orElseThrow()));
         }
-        try (CdcProcess snapshot = CdcProcess.start("snapshot-big", line("snapshot", source(),
+        try (CdcProcess snapshot = CdcProcess.start("snapshot-big", CliTest.line("snapshot", source(),
                 List.of("--table", "anytable.big", "--progress-interval", "1")))) {
             assertEquals(0, snapshot.await(300), snapshot.output());
             assertTrue(snapshot.output().contains("1,000,000 existing rows copied into anytable.big_cdc"), snapshot.output());
@@ -300,7 +296,7 @@ class AnyTableIT {
             src.execute("CREATE TABLE anytable.tk (region text, at timestamptz, v text, PRIMARY KEY (region, at))");
         }
         Table t = capture("anytable", "tk");
-        Kafka kafka = new Kafka(base.bootstrapServers(), base.topic() + "_0", base.overrides());
+        Kafka table = new Kafka(kafka.bootstrapServers(), kafka.topic() + "_0", kafka.overrides());
         try (Handle src = servers.source.open("test")) {
             src.execute("SET TimeZone = 'Pacific/Chatham'");
             src.execute("INSERT INTO anytable.tk SELECT 'r \"' || g % 7 || '\" ü', TIMESTAMPTZ '2024-01-01 00:00Z' "
@@ -308,17 +304,17 @@ class AnyTableIT {
         }
         converged(t, "after inserts");
         java.util.Map<String, Integer> partitionOf = new java.util.HashMap<>();
-        TopicContents.read(kafka).byPartition().forEach((p, events) -> events.forEach(e -> partitionOf.put(
+        TopicContents.read(table).byPartition().forEach((p, events) -> events.forEach(e -> partitionOf.put(
                 json(e.key()).toString(), p)));
         assertEquals(600, partitionOf.size());
         assertEquals(3, new java.util.HashSet<>(partitionOf.values()).size());
 
-        Applier applier = new Applier(new PostgresTarget(), "one-partition", kafka.topic(), false, false);
-        var record = new org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>(kafka.topic(), 1, 0, null,
+        Applier applier = new Applier(new PostgresTarget(), "one-partition", table.topic(), false, false);
+        var record = new org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>(table.topic(), 1, 0, null,
                 ChangeEvent.encodeTruncate("anytable.tk", 3, new Source(null, -1, new Position("epoch", 1, 1, 0), "1", 0)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try (Handle dst = servers.target.open("test")) {
             dst.execute("SET TimeZone = 'Asia/Kolkata'");
-            Delivered r = applier.apply(dst, java.util.Map.of(new org.apache.kafka.common.TopicPartition(kafka.topic(), 1),
+            Delivered r = applier.apply(dst, java.util.Map.of(new org.apache.kafka.common.TopicPartition(table.topic(), 1),
                     List.of(new Decoded(record, ChangeEvent.decode(record.value())))));
             long inOne = partitionOf.values().stream().filter(p -> p == 1).count();
             assertEquals(inOne, r.rows(), "rows deleted");
@@ -361,21 +357,12 @@ class AnyTableIT {
     }
 
     List<String> broker() {
-        return List.of("--bootstrap-servers", base.bootstrapServers());
-    }
-
-    @SafeVarargs
-    static String[] line(String command, List<String>... parts) {
-        List<String> a = new ArrayList<>(List.of(command));
-        for (List<String> p : parts) {
-            a.addAll(p);
-        }
-        return a.toArray(String[]::new);
+        return List.of("--bootstrap-servers", kafka.bootstrapServers());
     }
 
     @Test
     void the_command_line_captures_several_tables_with_one_produce_and_one_consume() throws Exception {
-        String sfx = base.topic();
+        String sfx = kafka.topic();
         String a = "anytable.a_" + sfx;
         String b = "anytable.b_" + sfx;
         try (Handle src = servers.source.open("test"); Handle dst = servers.target.open("test")) {
@@ -388,36 +375,47 @@ class AnyTableIT {
         try (Handle src = servers.source.open("test")) { // rows from before capture: setup copies them
             src.execute("INSERT INTO " + a + " SELECT g, 'existing ' || g, g FROM generate_series(1001, 1025) g");
         }
-        CliTest.Run setup = CliTest.run(line("setup", source(), target(), List.of("--table", a + "," + b)));
+        setUpThroughTheCommandLine(a, b);
+        streamThroughTheCommandLine(a, b, sfx);
+        addColumnsOnTheSource(a, sfx);
+        tearDownThroughTheCommandLine(a, sfx);
+    }
+
+    /** setup copies existing rows, a second run keeps everything, a target of another shape installs nothing. */
+    private void setUpThroughTheCommandLine(String a, String b) {
+        CliTest.Run setup = CliTest.run(CliTest.line("setup", source(), target(), List.of("--table", a + "," + b)));
         assertEquals(0, setup.code(), setup.err());
         assertTrue(setup.out().contains("created from the source's definition"), setup.out());
         assertTrue(setup.out().contains("topic " + a + " feeds " + a), setup.out());
         assertTrue(setup.out().contains("snapshot of " + a + ": 25 existing rows copied"), setup.out());
-        CliTest.Run again = CliTest.run(line("setup", source(), target(), List.of("--table", a, "--table", b)));
+        CliTest.Run again = CliTest.run(CliTest.line("setup", source(), target(), List.of("--table", a, "--table", b)));
         assertEquals(0, again.code(), again.err());
         assertFalse(again.out().contains("snapshot"), "a table captured already is not copied again: " + again.out());
         assertTrue(again.out().contains("compatible shape, kept as is"), again.out());
-        CliTest.Run other = CliTest.run(line("setup", source(), target(), List.of("--table", "anytable.c")));
+        CliTest.Run other = CliTest.run(CliTest.line("setup", source(), target(), List.of("--table", "anytable.c")));
         assertEquals(Failure.PRECONDITION, other.code(), other.out());
         assertTrue(other.err().contains("column id is bigint on the target, integer on the source"), other.err());
         try (Handle src = servers.source.open("test")) {
             assertTrue(servers.catalog().find(src, "anytable", "c_cdc").isEmpty(), "nothing installed on the source when the target is wrong");
         }
         for (String t : new String[] {a, b}) {
-            CliTest.Run topic = CliTest.run(line("topic", broker(), List.of("--table", t)));
+            CliTest.Run topic = CliTest.run(CliTest.line("topic", broker(), List.of("--table", t)));
             assertEquals(0, topic.code(), topic.err());
         }
-        CliTest.Run oneTopic = CliTest.run(line("produce", source(), broker(), List.of("--topic", "x")));
+        CliTest.Run oneTopic = CliTest.run(CliTest.line("produce", source(), broker(), List.of("--topic", "x")));
         assertEquals(Failure.USAGE, oneTopic.code(), oneTopic.err());
+    }
 
+    /** One produce and one consume for both tables. */
+    private void streamThroughTheCommandLine(String a, String b, String sfx) throws Exception {
         Table ta;
         Table tb;
         try (Handle src = servers.source.open("test")) {
             ta = servers.catalog().find(src, "anytable", "a_" + sfx).orElseThrow();
             tb = servers.catalog().find(src, "anytable", "b_" + sfx).orElseThrow();
         }
-        try (CdcProcess produce = CdcProcess.start("produce-tables", line("produce", source(), broker()));
-             CdcProcess consume = CdcProcess.start("consume-tables", line("consume", target(), broker(), List.of("--group", "g-tables-" + sfx)))) {
+        try (CdcProcess produce = CdcProcess.start("produce-tables", CliTest.line("produce", source(), broker()));
+             CdcProcess consume = CdcProcess.start("consume-tables", CliTest.line("consume", target(), broker(), List.of("--group", "g-tables-" + sfx)))) {
             try (Handle src = servers.source.open("test")) {
                 src.execute("INSERT INTO " + a + " SELECT g, 'v' || g, g / 3.0 FROM generate_series(1, 300) g");
                 src.execute("INSERT INTO " + b + " SELECT 'k' || g % 10, DATE '2025-01-01' + g, jsonb_build_object('g', g) "
@@ -430,9 +428,15 @@ class AnyTableIT {
             assertEquals(0, produce.terminate(), produce.output());
             assertEquals(0, consume.terminate(), consume.output());
         }
-        // Columns added on the source reach the target by themselves. While nothing runs: changes
-        // from before the columns existed, then the columns (a default, a NOT NULL one, a new enum
-        // type), then changes that set them; the rows from before get the value the source gave them.
+    }
+
+    /**
+     * Columns added on the source reach the target by themselves. While nothing runs: changes
+     * from before the columns existed, then the columns (a default, a NOT NULL one, a new enum
+     * type), then changes that set them; the rows from before get the value the source gave them.
+     */
+    private void addColumnsOnTheSource(String a, String sfx) throws Exception {
+        Table ta;
         try (Handle src = servers.source.open("test")) {
             src.execute("INSERT INTO " + a + " SELECT g, 'before the column', g FROM generate_series(2001, 2010) g");
             src.execute("UPDATE " + a + " SET v = 'updated before the column' WHERE id BETWEEN 1 AND 5");
@@ -442,8 +446,8 @@ class AnyTableIT {
             src.execute("UPDATE " + a + " SET added = now(), stage = 'done', plain = 'set' WHERE id = 7");
             src.execute("INSERT INTO " + a + " (id, v, n, stage) VALUES (3001, 'after the column', 1, 'done')");
         }
-        try (CdcProcess produce = CdcProcess.start("produce-added", line("produce", source(), broker()));
-             CdcProcess consume = CdcProcess.start("consume-added", line("consume", target(), broker(),
+        try (CdcProcess produce = CdcProcess.start("produce-added", CliTest.line("produce", source(), broker()));
+             CdcProcess consume = CdcProcess.start("consume-added", CliTest.line("consume", target(), broker(),
                      List.of("--group", "g-tables-" + sfx, "--generated-expressions")))) {
             try (Handle src = servers.source.open("test")) {
                 ta = servers.catalog().find(src, "anytable", "a_" + sfx).orElseThrow();
@@ -463,7 +467,11 @@ class AnyTableIT {
             assertEquals(0, produce.terminate(), produce.output());
             assertTrue(consume.output().contains("added column added timestamp with time zone"), consume.output());
         }
-        CliTest.Run down = CliTest.run(line("teardown", source(), List.of("--table", a)));
+    }
+
+    /** teardown removes capture and leaves the table and its rows. */
+    private void tearDownThroughTheCommandLine(String a, String sfx) {
+        CliTest.Run down = CliTest.run(CliTest.line("teardown", source(), List.of("--table", a)));
         assertEquals(0, down.code(), down.err());
         try (Handle src = servers.source.open("test")) {
             assertTrue(servers.catalog().find(src, "anytable", "a_" + sfx + "_cdc").isEmpty(), "changelog dropped");
@@ -472,7 +480,7 @@ class AnyTableIT {
             assertEquals(0L, src.createQuery("SELECT count(*) FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass)")
                     .bind("t", a).mapTo(Long.class).one(), "no trigger left");
         }
-        CliTest.Run gone = CliTest.run(line("produce", source(), broker(), List.of("--table", a)));
+        CliTest.Run gone = CliTest.run(CliTest.line("produce", source(), broker(), List.of("--table", a)));
         assertEquals(Failure.PRECONDITION, gone.code(), gone.err());
     }
 

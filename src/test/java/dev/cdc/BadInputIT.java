@@ -26,14 +26,10 @@ import org.junit.jupiter.api.Test;
 
 /** What a user sees when something is missing or wrong: one line, a documented exit code. */
 @org.junit.jupiter.api.Timeout(120) // consume runs until stopped: a broken check would hang, not pass
-class BadInputIT {
-    TestServers servers;
-    Kafka kafka;
+class BadInputIT extends ServerTest {
 
     @BeforeEach
     void servers() throws Exception {
-        servers = TestServers.get();
-        kafka = servers.reset();
     }
 
     boolean embedded() {
@@ -296,7 +292,7 @@ class BadInputIT {
                 p.send(new ProducerRecord<>(kafka.topic(), "k".getBytes(StandardCharsets.UTF_8), v.getBytes(StandardCharsets.UTF_8))).get();
             }
         }
-        String[] consume = AnyTableIT.line("consume", target(), broker(),
+        String[] consume = CliTest.line("consume", target(), broker(),
                 List.of("--group", "dlq-" + kafka.topic(), "--on-error", "dlq"));
         try (CdcProcess c = CdcProcess.start("consume-dlq", consume)) {
             Await.until("the good events applied", 60_000, () -> employeeIds().equals(List.of(1, 4, 6)) || !c.alive());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cdc.bench.Bench;
-import dev.cdc.kafka.Kafka;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -17,11 +16,9 @@ import org.junit.jupiter.api.Test;
  * The benchmark runs every workload to the end at a tiny size: each one verifies that the target
  * equals the source, and the results and the plot are written. Timings are not judged here.
  */
-class BenchIT {
+class BenchIT extends ServerTest {
     @Test
     void every_workload_runs_and_is_verified() throws Exception {
-        TestServers servers = TestServers.get();
-        Kafka kafka = servers.reset();
         Path out = Path.of("target", "bench-it");
         StringWriter text = new StringWriter();
         Bench.Sizes tiny = new Bench.Sizes(2000, 1000, 500, 100, 1, 5000, 2000, 1);

@@ -3,8 +3,6 @@ package dev.cdc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cdc.kafka.Kafka;
-import dev.cdc.kafka.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,22 +19,15 @@ import org.junit.jupiter.api.Test;
  * {@code --retain} and then removed) and the producer vacuums the changelog. Every process is a
  * {@code cdc} command, the way an operator runs it.
  */
-class BoundedChangelogIT {
-    TestServers servers;
-    Kafka kafka;
+class BoundedChangelogIT extends ServerTest {
 
     @BeforeEach
     void servers() throws Exception {
-        servers = TestServers.get();
-        kafka = servers.reset();
-        CliTest.Run setup = CliTest.run(AnyTableIT.line("setup", servers.sourceArgs(), servers.targetArgs(),
-                List.of("--topic", kafka.topic())));
-        assertEquals(0, setup.code(), setup.err());
-        Topics.create(kafka, 3, (short) 1);
+        demoSetUpByCommand();
     }
 
     String[] produce(String... more) {
-        return AnyTableIT.line("produce", servers.sourceArgs(),
+        return CliTest.line("produce", servers.sourceArgs(),
                 List.of("--bootstrap-servers", kafka.bootstrapServers(), "--progress-interval", "5"), List.of(more));
     }
 

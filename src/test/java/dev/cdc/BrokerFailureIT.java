@@ -24,11 +24,9 @@ import org.junit.jupiter.api.Test;
  * mid-stream, then a second one stopped for 20 s (fewer than min.insync.replicas, and no quorum:
  * produce must wait and retry), then both back. The target ends identical, every change applied once.
  */
-class BrokerFailureIT {
+class BrokerFailureIT extends ServerTest {
     @Test
     void a_three_broker_cluster_loses_its_leader_then_its_quorum_and_nothing_is_lost() throws Exception {
-        TestServers servers = TestServers.get();
-        Kafka base = servers.reset();
         List<LocalKafka> cluster = LocalKafka.startCluster(Path.of("target", "it-servers", "cluster").toAbsolutePath(), 3);
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicLong written = new AtomicLong();
@@ -45,23 +43,23 @@ class BrokerFailureIT {
         }, "writer");
         try {
             String bootstrap = cluster.stream().map(LocalKafka::bootstrapServers).collect(Collectors.joining(","));
-            Kafka kafka = new Kafka(bootstrap, base.topic(), Map.of());
-            String group = "g-" + kafka.topic();
-            List<String> broker = List.of("--bootstrap-servers", bootstrap, "--topic", kafka.topic());
-            CliTest.Run setup = CliTest.run(OperationsIT.line("setup", servers.sourceArgs(), servers.targetArgs(),
-                    List.of("--topic", kafka.topic())));
+            Kafka cluster3 = new Kafka(bootstrap, kafka.topic(), Map.of());
+            String group = "g-" + cluster3.topic();
+            List<String> broker = List.of("--bootstrap-servers", bootstrap, "--topic", cluster3.topic());
+            CliTest.Run setup = CliTest.run(CliTest.line("setup", servers.sourceArgs(), servers.targetArgs(),
+                    List.of("--topic", cluster3.topic())));
             assertEquals(0, setup.code(), setup.err());
-            CliTest.Run topic = CliTest.run(OperationsIT.line("topic", broker));
+            CliTest.Run topic = CliTest.run(CliTest.line("topic", broker));
             assertEquals(0, topic.code(), topic.err());
             assertTrue(topic.out().contains("replication factor 3 (the default: min(3, brokers), 3 brokers), min.insync.replicas 2"),
                     topic.out());
-            try (CdcProcess p = CdcProcess.start("produce-cluster", OperationsIT.line("produce", servers.sourceArgs(), broker,
+            try (CdcProcess p = CdcProcess.start("produce-cluster", CliTest.line("produce", servers.sourceArgs(), broker,
                          List.of("--progress-interval", "1")));
-                 CdcProcess c = CdcProcess.start("consume-cluster", OperationsIT.line("consume", servers.targetArgs(), broker,
+                 CdcProcess c = CdcProcess.start("consume-cluster", CliTest.line("consume", servers.targetArgs(), broker,
                          List.of("--group", group, "--progress-interval", "1")))) {
                 writer.start();
                 Await.until("changes flowing", 60_000, () -> servers.applied(group) > 300);
-                int leading = mostLeaders(kafka);
+                int leading = mostLeaders(cluster3);
                 LocalKafka leader = cluster.stream().filter(k -> k.nodeId() == leading).findFirst().orElseThrow();
                 leader.kill();
                 long atKill = servers.published();

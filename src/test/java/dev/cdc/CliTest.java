@@ -8,6 +8,8 @@ import dev.cdc.base.Failure;
 import dev.cdc.cli.CdcCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -24,6 +26,16 @@ class CliTest {
         cl.setErr(new PrintWriter(err));
         int code = cl.execute(args);
         return new Run(code, out.toString(), err.toString());
+    }
+
+    /** A command line made of a command and lists of arguments. */
+    @SafeVarargs
+    static String[] line(String command, List<String>... parts) {
+        List<String> a = new ArrayList<>(List.of(command));
+        for (List<String> p : parts) {
+            a.addAll(p);
+        }
+        return a.toArray(String[]::new);
     }
 
     @Test

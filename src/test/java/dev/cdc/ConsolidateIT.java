@@ -21,12 +21,10 @@ import org.junit.jupiter.api.Test;
  * source's rows; a producer on the shared topic killed (-9) and restarted republishes its last
  * events among the other source's, and they are recognized as applied (positions per source).
  */
-class ConsolidateIT {
+class ConsolidateIT extends ServerTest {
     static final String INTO = "public.all_employees";
     static final List<String> SOURCES = List.of("east", "west", "north");
 
-    TestServers servers;
-    Kafka kafka;
     final Map<String, Db> sources = new LinkedHashMap<>();
 
     /** A database of its own on the source server, named cdc_src_NAME, with nothing in it. */
@@ -50,20 +48,10 @@ class ConsolidateIT {
 
     @Test
     void three_sources_into_one_table() throws Exception {
-        servers = TestServers.get();
-        kafka = servers.reset();
         try (Handle t = servers.target.open("cdc-test")) {
             t.execute("DROP TABLE IF EXISTS " + INTO);
         }
-        for (String s : SOURCES) {
-            sources.put(s, database(s));
-            CliTest.Run setup = CliTest.run(OperationsIT.line("setup", sourceArgs(sources.get(s)), servers.targetArgs(),
-                    List.of("--topic", topicOf(s), "--consolidate-into", INTO)));
-            assertEquals(0, setup.code(), setup.out() + setup.err());
-            assertTrue(setup.out().contains("feeds " + INTO + ", one row per source and key (source_name, emp_id"), setup.out());
-        }
-        Topics.create(kafka, 3, (short) 1);
-        Topics.create(new Kafka(kafka.bootstrapServers(), topicOf("north"), Map.of()), 2, (short) 1);
+        setUpThreeSources();
         List<String> broker = List.of("--bootstrap-servers", kafka.bootstrapServers(), "--progress-interval", "1");
         Map<String, CdcProcess> producers = new LinkedHashMap<>();
         List<Workload> writers = new ArrayList<>();
@@ -73,7 +61,7 @@ class ConsolidateIT {
                 producers.put(s, produce(s, broker));
             }
             // plain consume: setup recorded both topics as feeding the consolidated table
-            consumer = CdcProcess.start("consume-consolidated", OperationsIT.line("consume", servers.targetArgs(), broker,
+            consumer = CdcProcess.start("consume-consolidated", CliTest.line("consume", servers.targetArgs(), broker,
                     List.of("--group", "g-" + kafka.topic())));
             for (Db db : sources.values()) {
                 writers.add(new Workload(db, 2, 1500).start());
@@ -84,7 +72,7 @@ class ConsolidateIT {
             producers.put("east", produce("east", broker));
             Await.until("the consumer applying", 60_000, () -> servers.applied("g-" + kafka.topic()) > 6000 || !first.alive());
             consumer.kill9();
-            consumer = CdcProcess.start("consume-consolidated-2", OperationsIT.line("consume", servers.targetArgs(), broker,
+            consumer = CdcProcess.start("consume-consolidated-2", CliTest.line("consume", servers.targetArgs(), broker,
                     List.of("--group", "g-" + kafka.topic(), "--consolidate-into", INTO)));
             Await.sleep(4000);
             for (Workload w : writers) {
@@ -96,32 +84,7 @@ class ConsolidateIT {
                 return differences().isEmpty();
             });
 
-            // ids overlap: the same emp_id exists in every source, as three rows
-            int shared;
-            try (Handle t = servers.target.open("cdc-test")) {
-                shared = t.createQuery("SELECT emp_id FROM " + INTO + " GROUP BY emp_id HAVING count(*) = 3 LIMIT 1")
-                        .mapTo(Integer.class).one();
-            }
-            // a delete on one source removes only that source's row; a truncate only that source's rows
-            try (Handle h = sources.get("west").open("cdc-test")) {
-                h.execute("DELETE FROM employees WHERE emp_id = ?", shared);
-            }
-            try (Handle h = sources.get("north").open("cdc-test")) {
-                h.execute("TRUNCATE employees");
-                h.execute("INSERT INTO employees (first_name, last_name) VALUES ('after', 'truncate')");
-            }
-            Await.until("the delete and the truncate applied", 60_000, () -> {
-                assertTrue(c.alive(), c.output());
-                return differences().isEmpty();
-            });
-            try (Handle t = servers.target.open("cdc-test")) {
-                assertEquals(List.of("east"), t.createQuery("SELECT source_name FROM " + INTO + " WHERE emp_id = :id ORDER BY 1")
-                        .bind("id", shared).mapTo(String.class).list());
-                assertEquals(1, t.createQuery("SELECT count(*) FROM " + INTO + " WHERE source_name = 'north'")
-                        .mapTo(Integer.class).one());
-                assertTrue(t.createQuery("SELECT count(*) FROM " + INTO + " WHERE source_name = 'east'")
-                        .mapTo(Integer.class).one() > 100);
-            }
+            oneSourceDeletesAndAnotherTruncates(c);
             assertEquals(0, consumer.terminate(), consumer.output());
             for (CdcProcess p : producers.values()) {
                 assertEquals(0, p.terminate(), p.output());
@@ -141,6 +104,51 @@ class ConsolidateIT {
         }
     }
 
+    /** Each source database set up with cdc setup --consolidate-into; east and west share a topic. */
+    private void setUpThreeSources() throws Exception {
+        for (String s : SOURCES) {
+            sources.put(s, database(s));
+            CliTest.Run setup = CliTest.run(CliTest.line("setup", sourceArgs(sources.get(s)), servers.targetArgs(),
+                    List.of("--topic", topicOf(s), "--consolidate-into", INTO)));
+            assertEquals(0, setup.code(), setup.out() + setup.err());
+            assertTrue(setup.out().contains("feeds " + INTO + ", one row per source and key (source_name, emp_id"), setup.out());
+        }
+        Topics.create(kafka, 3, (short) 1);
+        Topics.create(new Kafka(kafka.bootstrapServers(), topicOf("north"), Map.of()), 2, (short) 1);
+    }
+
+    /**
+     * The ids overlap: the same emp_id exists in every source, as three rows. A delete on one
+     * source removes only that source's row; a truncate only that source's rows.
+     */
+    private void oneSourceDeletesAndAnotherTruncates(CdcProcess c) {
+        int shared;
+        try (Handle t = servers.target.open("cdc-test")) {
+            shared = t.createQuery("SELECT emp_id FROM " + INTO + " GROUP BY emp_id HAVING count(*) = 3 LIMIT 1")
+                    .mapTo(Integer.class).one();
+        }
+        // a delete on one source removes only that source's row; a truncate only that source's rows
+        try (Handle h = sources.get("west").open("cdc-test")) {
+            h.execute("DELETE FROM employees WHERE emp_id = ?", shared);
+        }
+        try (Handle h = sources.get("north").open("cdc-test")) {
+            h.execute("TRUNCATE employees");
+            h.execute("INSERT INTO employees (first_name, last_name) VALUES ('after', 'truncate')");
+        }
+        Await.until("the delete and the truncate applied", 60_000, () -> {
+            assertTrue(c.alive(), c.output());
+            return differences().isEmpty();
+        });
+        try (Handle t = servers.target.open("cdc-test")) {
+            assertEquals(List.of("east"), t.createQuery("SELECT source_name FROM " + INTO + " WHERE emp_id = :id ORDER BY 1")
+                    .bind("id", shared).mapTo(String.class).list());
+            assertEquals(1, t.createQuery("SELECT count(*) FROM " + INTO + " WHERE source_name = 'north'")
+                    .mapTo(Integer.class).one());
+            assertTrue(t.createQuery("SELECT count(*) FROM " + INTO + " WHERE source_name = 'east'")
+                    .mapTo(Integer.class).one() > 100);
+        }
+    }
+
     static long published(Db source) {
         try (Handle h = source.open("cdc-test")) {
             return h.createQuery("SELECT published FROM cdc.capture").mapTo(Long.class).one();
@@ -148,7 +156,7 @@ class ConsolidateIT {
     }
 
     CdcProcess produce(String source, List<String> broker) throws Exception {
-        return CdcProcess.start("produce-" + source, OperationsIT.line("produce", sourceArgs(sources.get(source)), broker,
+        return CdcProcess.start("produce-" + source, CliTest.line("produce", sourceArgs(sources.get(source)), broker,
                 List.of("--source-name", source)));
     }
 

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cdc.consume.EventConsumer;
 import dev.cdc.demo.Workload;
 import dev.cdc.engine.Engines;
-import dev.cdc.kafka.Kafka;
-import dev.cdc.kafka.Topics;
-import dev.cdc.setup.Setup;
 import dev.cdc.source.ChangelogPublisher;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,18 +20,13 @@ import org.junit.jupiter.api.Test;
  * (the sum of applied events stored with the offsets equals the distinct changes on the topic,
  * even when the restarted producer published some of them twice).
  */
-class CrashIT {
-    TestServers servers;
-    Kafka kafka;
+class CrashIT extends ServerTest {
     String group;
 
     @BeforeEach
     void servers() throws Exception {
-        servers = TestServers.get();
-        kafka = servers.reset();
-        group = "g-" + kafka.topic();
-        Setup.demo(servers.source, servers.target);
-        Topics.create(kafka, 3, (short) 1);
+        group = group();
+        demoSetUp();
     }
 
     String[] produceArgs() {

@@ -10,8 +10,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.cdc.base.Failure;
 import dev.cdc.base.Json;
 import dev.cdc.kafka.Kafka;
-import dev.cdc.kafka.Topics;
-import dev.cdc.setup.Setup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +32,7 @@ import org.junit.jupiter.api.Test;
  * cdc consume --sink http against a real HTTP server started by the test (the JDK's), fed by a real
  * producer and broker: batches, ids, retries, a 400, an expiring OAuth2 token, flush commands.
  */
-class HttpSinkIT {
-    TestServers servers;
-    Kafka kafka;
+class HttpSinkIT extends ServerTest {
     HttpServer http;
     /** Every request to /events: its headers of interest and body. */
     final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -60,10 +56,7 @@ class HttpSinkIT {
 
     @BeforeEach
     void start() throws Exception {
-        servers = TestServers.get();
-        kafka = servers.reset();
-        Setup.demo(servers.source, servers.target);
-        Topics.create(kafka, 3, (short) 1);
+        demoSetUp();
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/events", ex -> {
             Request r = new Request(ex.getRequestHeaders().getFirst("Authorization"),
@@ -114,12 +107,12 @@ class HttpSinkIT {
     }
 
     CdcProcess produce() throws IOException {
-        return CdcProcess.start("produce-http", AnyTableIT.line("produce", servers.sourceArgs(),
+        return CdcProcess.start("produce-http", CliTest.line("produce", servers.sourceArgs(),
                 List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic", kafka.topic())));
     }
 
     String[] consume(String... more) {
-        return AnyTableIT.line("consume", List.of("--sink", "http", "--bootstrap-servers", kafka.bootstrapServers(),
+        return CliTest.line("consume", List.of("--sink", "http", "--bootstrap-servers", kafka.bootstrapServers(),
                 "--topic", kafka.topic(), "--group", "http-" + kafka.topic(), "--retry-backoff", "100ms",
                 "--progress-interval", "1"), List.of(more));
     }
@@ -235,7 +228,7 @@ class HttpSinkIT {
                 + "echo \"$CDC_FLUSH_TOPIC $CDC_FLUSH_TABLES $CDC_FLUSH_COUNT $CDC_FLUSH_OFFSETS\" >> " + log;
         insert(250, "flush");
         try (CdcProcess p = produce();
-             CdcProcess c = CdcProcess.start("consume-flush", AnyTableIT.line("consume", servers.targetArgs(),
+             CdcProcess c = CdcProcess.start("consume-flush", CliTest.line("consume", servers.targetArgs(),
                      List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic", kafka.topic(), "--group",
                              "flush-" + kafka.topic(), "--flush-events", "100", "--flush-interval", "2s",
                              "--retry-backoff", "100ms", "--on-flush", command)))) {

@@ -11,7 +11,6 @@ import dev.cdc.base.Json;
 import dev.cdc.db.Db;
 import dev.cdc.demo.Workload;
 import dev.cdc.kafka.Kafka;
-import dev.cdc.kafka.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -23,19 +22,13 @@ import org.junit.jupiter.api.Test;
  * over from a killed one, run several consumers in one group and kill one. Every process is a
  * {@code cdc} command in its own JVM, killed by PID.
  */
-class OperationsIT {
-    TestServers servers;
-    Kafka kafka;
+class OperationsIT extends ServerTest {
     String group;
 
     @BeforeEach
     void servers() throws Exception {
-        servers = TestServers.get();
-        kafka = servers.reset();
-        group = "g-" + kafka.topic();
-        CliTest.Run setup = CliTest.run(line("setup", servers.sourceArgs(), servers.targetArgs(), List.of("--topic", kafka.topic())));
-        assertEquals(0, setup.code(), setup.err());
-        Topics.create(kafka, 3, (short) 1);
+        group = group();
+        demoSetUpByCommand();
     }
 
     List<String> broker() {
@@ -43,15 +36,15 @@ class OperationsIT {
     }
 
     String[] produce() {
-        return line("produce", servers.sourceArgs(), broker(), List.of("--progress-interval", "1"));
+        return CliTest.line("produce", servers.sourceArgs(), broker(), List.of("--progress-interval", "1"));
     }
 
     String[] consume() {
-        return line("consume", servers.targetArgs(), broker(), List.of("--group", group, "--progress-interval", "1"));
+        return CliTest.line("consume", servers.targetArgs(), broker(), List.of("--group", group, "--progress-interval", "1"));
     }
 
     JsonNode status(int expectedCode, String... more) throws Exception {
-        CliTest.Run s = CliTest.run(line("status", servers.sourceArgs(), servers.targetArgs(), broker(),
+        CliTest.Run s = CliTest.run(CliTest.line("status", servers.sourceArgs(), servers.targetArgs(), broker(),
                 List.of("--group", group, "--json"), List.of(more)));
         assertEquals(expectedCode, s.code(), s.out() + s.err());
         return Json.MAPPER.readTree(s.out()).get("tables").get(0);
@@ -72,9 +65,9 @@ class OperationsIT {
         assertTrue(before.get("producer").isNull(), "no producer yet");
         int producePort = dev.cdc.embedded.Ports.free();
         int consumePort = dev.cdc.embedded.Ports.free();
-        try (CdcProcess p = CdcProcess.start("produce-status", line("produce", List.of(produce()).subList(1, produce().length),
+        try (CdcProcess p = CdcProcess.start("produce-status", CliTest.line("produce", List.of(produce()).subList(1, produce().length),
                      List.of("--metrics-port", Integer.toString(producePort))));
-             CdcProcess c = CdcProcess.start("consume-status", line("consume", List.of(consume()).subList(1, consume().length),
+             CdcProcess c = CdcProcess.start("consume-status", CliTest.line("consume", List.of(consume()).subList(1, consume().length),
                      List.of("--metrics-port", Integer.toString(consumePort))))) {
             Await.converged(servers.source, servers.target, 60_000, p::output);
             Await.until("status at zero lag", 30_000, () -> {
@@ -101,7 +94,7 @@ class OperationsIT {
             String consumed = metrics(consumePort);
             assertTrue(consumed.contains("cdc_applied_events_total{topic=\"" + kafka.topic() + "\"} 300"), consumed);
             assertTrue(consumed.contains("cdc_consumer_lag{topic=\"" + kafka.topic() + "\",partition=\"0\"} 0"), consumed);
-            CliTest.Run text = CliTest.run(line("status", servers.sourceArgs(), servers.targetArgs(), broker(),
+            CliTest.Run text = CliTest.run(CliTest.line("status", servers.sourceArgs(), servers.targetArgs(), broker(),
                     List.of("--group", group)));
             assertEquals(0, text.code(), text.err());
             assertTrue(text.out().contains("public.employees") && text.out().contains("consumer group " + group), text.out());
@@ -109,7 +102,7 @@ class OperationsIT {
             assertEquals(0, p.terminate(), p.output());
         }
         // the target unreachable: the source and Kafka are still reported, exit 4, no password shown
-        CliTest.Run down = CliTest.run(line("status", servers.sourceArgs(), List.of("--target",
+        CliTest.Run down = CliTest.run(CliTest.line("status", servers.sourceArgs(), List.of("--target",
                 "jdbc:postgresql://127.0.0.1:1/nowhere?password=hunter2", "--target-password", "hunter2"), broker(),
                 List.of("--group", group, "--json")));
         assertEquals(Failure.UNREACHABLE, down.code(), down.err());
@@ -207,25 +200,25 @@ class OperationsIT {
                 .replaceAll("(?m)^ssl\\.truststore.*$", ""));
         List<String> secure = List.of("--bootstrap-servers", broker.secureBootstrapServers(), "--kafka-config", good.toString());
 
-        CliTest.Run refused = CliTest.run(line("produce", servers.sourceArgs(),
+        CliTest.Run refused = CliTest.run(CliTest.line("produce", servers.sourceArgs(),
                 List.of("--bootstrap-servers", broker.secureBootstrapServers(), "--kafka-config", bad.toString())));
         assertEquals(Failure.UNREACHABLE, refused.code(), refused.out() + refused.err());
         assertTrue(refused.err().toLowerCase().contains("authentication"), refused.err());
         assertTrue(!(refused.out() + refused.err()).contains("wrong-pass-42"), refused.out() + refused.err());
-        CliTest.Run noTrust = CliTest.run(line("produce", servers.sourceArgs(),
+        CliTest.Run noTrust = CliTest.run(CliTest.line("produce", servers.sourceArgs(),
                 List.of("--bootstrap-servers", broker.secureBootstrapServers(), "--kafka-config", untrusted.toString())));
         assertEquals(Failure.UNREACHABLE, noTrust.code(), noTrust.out() + noTrust.err());
         assertTrue(noTrust.err().toLowerCase().contains("ssl") || noTrust.err().toLowerCase().contains("certificat"),
                 noTrust.err());
-        CliTest.Run plain = CliTest.run(line("status", servers.sourceArgs(), servers.targetArgs(),
+        CliTest.Run plain = CliTest.run(CliTest.line("status", servers.sourceArgs(), servers.targetArgs(),
                 List.of("--bootstrap-servers", broker.secureBootstrapServers())));
         assertEquals(Failure.UNREACHABLE, plain.code(), "no TLS or SASL settings: the listener refuses " + plain.out() + plain.err());
 
         insert(200);
-        try (CdcProcess p = CdcProcess.start("produce-tls", line("produce", servers.sourceArgs(), secure));
-             CdcProcess c = CdcProcess.start("consume-tls", line("consume", servers.targetArgs(), secure, List.of("--group", group)))) {
+        try (CdcProcess p = CdcProcess.start("produce-tls", CliTest.line("produce", servers.sourceArgs(), secure));
+             CdcProcess c = CdcProcess.start("consume-tls", CliTest.line("consume", servers.targetArgs(), secure, List.of("--group", group)))) {
             Await.converged(servers.source, servers.target, 60_000, () -> p.output() + c.output());
-            CliTest.Run status = CliTest.run(line("status", servers.sourceArgs(), servers.targetArgs(), secure,
+            CliTest.Run status = CliTest.run(CliTest.line("status", servers.sourceArgs(), servers.targetArgs(), secure,
                     List.of("--group", group)));
             assertEquals(0, status.code(), status.out() + status.err());
             assertEquals(0, c.terminate(), c.output());
@@ -248,7 +241,7 @@ class OperationsIT {
             h.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON employees TO app_writer");
             h.execute("GRANT USAGE ON SEQUENCE employees_emp_id_seq TO app_writer");
         }
-        CliTest.Run setup = CliTest.run(line("setup", servers.sourceArgs(), servers.targetArgs(),
+        CliTest.Run setup = CliTest.run(CliTest.line("setup", servers.sourceArgs(), servers.targetArgs(),
                 List.of("--topic", kafka.topic(), "--producer-role", "cdc_producer", "--consumer-role", "cdc_consumer")));
         assertEquals(0, setup.code(), setup.err());
         assertTrue(setup.out().contains("role cdc_producer may produce"), setup.out());
@@ -272,7 +265,7 @@ class OperationsIT {
         try (CdcProcess p = CdcProcess.start("produce-least", as(produce(), "--source-user", "cdc_producer"));
              CdcProcess c = CdcProcess.start("consume-least", as(consume(), "--target-user", "cdc_consumer"))) {
             Await.converged(servers.source, servers.target, 60_000, () -> p.output() + c.output());
-            CliTest.Run st = CliTest.run(line("status", List.of("--source", servers.source.url(), "--source-user",
+            CliTest.Run st = CliTest.run(CliTest.line("status", List.of("--source", servers.source.url(), "--source-user",
                     "cdc_producer", "--target", servers.target.url(), "--target-user", "cdc_consumer"), broker(),
                     List.of("--group", group, "--json")));
             assertEquals(0, st.code(), st.out() + st.err());
@@ -295,21 +288,21 @@ class OperationsIT {
             Db plain = pg.db("source");
             String url = plain.url() + "?sslmode=verify-full&sslrootcert=" + pg.certificates().certificatePem();
             List<String> source = List.of("--source", url, "--source-user", plain.user(), "--source-password", plain.password());
-            CliTest.Run setup = CliTest.run(line("setup", source, servers.targetArgs(), List.of("--topic", kafka.topic())));
+            CliTest.Run setup = CliTest.run(CliTest.line("setup", source, servers.targetArgs(), List.of("--topic", kafka.topic())));
             assertEquals(0, setup.code(), setup.err());
             try (Handle h = plain.open("test")) {
                 h.execute("INSERT INTO employees (first_name, last_name, salary) SELECT 't' || g, 'tls', g FROM generate_series(1, 100) g");
             }
             String wrongCert = plain.url() + "?sslmode=verify-full&sslrootcert=" + servers.kafka.truststore().resolveSibling("server.crt");
-            CliTest.Run untrusted = CliTest.run(line("produce", List.of("--source", wrongCert, "--source-user", plain.user()), broker()));
+            CliTest.Run untrusted = CliTest.run(CliTest.line("produce", List.of("--source", wrongCert, "--source-user", plain.user()), broker()));
             assertEquals(Failure.UNREACHABLE, untrusted.code(), untrusted.out() + untrusted.err());
             assertTrue(untrusted.err().contains("Signature does not match"), "the certificate check refused it: " + untrusted.err());
-            CliTest.Run noTls = CliTest.run(line("status", List.of("--source", servers.source.url() + "?sslmode=require",
+            CliTest.Run noTls = CliTest.run(CliTest.line("status", List.of("--source", servers.source.url() + "?sslmode=require",
                     "--source-user", servers.source.user()), servers.targetArgs(), broker()));
             assertEquals(Failure.UNREACHABLE, noTls.code(), noTls.out() + noTls.err());
             assertTrue(noTls.err().contains("SSL"), noTls.err());
 
-            try (CdcProcess p = CdcProcess.start("produce-pg-tls", line("produce", source, broker()));
+            try (CdcProcess p = CdcProcess.start("produce-pg-tls", CliTest.line("produce", source, broker()));
                  CdcProcess c = CdcProcess.start("consume-pg-tls", consume())) {
                 Await.converged(plain, servers.target, 60_000, () -> p.output() + c.output());
                 try (Handle h = plain.open("test")) {
@@ -348,10 +341,5 @@ class OperationsIT {
                 .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
         return response.body();
-    }
-
-    @SafeVarargs
-    static String[] line(String command, List<String>... parts) {
-        return AnyTableIT.line(command, parts);
     }
 }

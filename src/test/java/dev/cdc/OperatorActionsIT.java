@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cdc.base.Failure;
-import dev.cdc.kafka.Kafka;
 import dev.cdc.kafka.Topics;
 import java.util.List;
 import java.util.Map;
@@ -22,28 +21,21 @@ import org.junit.jupiter.api.Test;
  * before a consumer ever read them. Each either goes on correctly or stops with one clear line
  * before anything is lost.
  */
-class OperatorActionsIT {
-    TestServers servers;
-    Kafka kafka;
+class OperatorActionsIT extends ServerTest {
     String group;
 
     @BeforeEach
     void servers() throws Exception {
-        servers = TestServers.get();
-        kafka = servers.reset();
-        group = "g-" + kafka.topic();
-        CliTest.Run setup = CliTest.run(OperationsIT.line("setup", servers.sourceArgs(), servers.targetArgs(),
-                List.of("--topic", kafka.topic())));
-        assertEquals(0, setup.code(), setup.err());
-        Topics.create(kafka, 3, (short) 1);
+        group = group();
+        demoSetUpByCommand();
     }
 
     String[] produce(String... more) {
-        return OperationsIT.line("produce", servers.sourceArgs(), broker(), List.of("--progress-interval", "1"), List.of(more));
+        return CliTest.line("produce", servers.sourceArgs(), broker(), List.of("--progress-interval", "1"), List.of(more));
     }
 
     String[] consume() {
-        return OperationsIT.line("consume", servers.targetArgs(), broker(), List.of("--group", group, "--progress-interval", "1"));
+        return CliTest.line("consume", servers.targetArgs(), broker(), List.of("--group", group, "--progress-interval", "1"));
     }
 
     List<String> broker() {

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.cdc.db.Db;
 import dev.cdc.demo.Pipeline;
-import dev.cdc.kafka.Kafka;
-import dev.cdc.kafka.Topics;
 import dev.cdc.ops.Compare;
-import dev.cdc.setup.Setup;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -21,17 +18,12 @@ import org.junit.jupiter.api.Test;
  * Produce and consume keep running while the broker, the target and the source go away and come
  * back, and the target converges to the source with no manual step.
  */
-class OutageIT {
-    TestServers servers;
-    Kafka kafka;
+class OutageIT extends ServerTest {
 
     @BeforeEach
     void servers() throws Exception {
-        servers = TestServers.get();
         assumeFalse(servers.docker, "stops and starts the embedded servers");
-        kafka = servers.reset();
-        Setup.demo(servers.source, servers.target);
-        Topics.create(kafka, 3, (short) 1);
+        demoSetUp();
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cdc.demo.Pipeline;
 import dev.cdc.event.ChangeEvent;
 import dev.cdc.kafka.Kafka;
-import dev.cdc.kafka.Topics;
 import dev.cdc.ops.Compare;
 import dev.cdc.setup.Setup;
 import java.sql.Connection;
@@ -25,16 +24,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Setup, topic, produce and consume in this JVM against real PostgreSQL and Kafka servers. */
-class PipelineIT {
-    TestServers servers;
-    Kafka kafka;
+class PipelineIT extends ServerTest {
 
     @BeforeEach
     void servers() throws Exception {
-        servers = TestServers.get();
-        kafka = servers.reset();
-        Setup.demo(servers.source, servers.target);
-        Topics.create(kafka, 3, (short) 1);
+        demoSetUp();
     }
 
     Pipeline pipeline() {

@@ -20,20 +20,13 @@ import org.junit.jupiter.api.Test;
  * Schemas as production databases have them (issue 16): names of any legal length, tables whose
  * producer locks used to collide, partitioned tables written through their partitions.
  */
-class RealSchemasIT {
-    TestServers servers;
+class RealSchemasIT extends ServerTest {
     TablePipelines pipelines;
 
     @BeforeEach
     void servers() throws Exception {
-        servers = TestServers.get();
-        pipelines = new TablePipelines(servers, servers.reset());
-        for (Db db : new Db[] {servers.source, servers.target}) {
-            try (Handle h = db.open("test")) {
-                h.execute("DROP SCHEMA IF EXISTS real CASCADE");
-                h.execute("CREATE SCHEMA real");
-            }
-        }
+        pipelines = new TablePipelines(servers, kafka);
+        freshSchema("real");
         try (Handle h = servers.target.open("test")) {
             h.execute(Sql.load("target/install.sql"));
         }

@@ -21,11 +21,9 @@ import org.junit.jupiter.api.Test;
  * its own cdc produce and cdc consume: writers on both sides at once, every process killed (-9)
  * and restarted mid-stream, no echo, and conflicts made on purpose.
  */
-class TwoWayIT {
+class TwoWayIT extends ServerTest {
     static final String TABLE = "twoway.accounts";
 
-    TestServers servers;
-    Kafka kafka;
 
     @Test
     void both_sides_converge_without_echo_and_conflicts_are_counted() throws Exception {
@@ -46,64 +44,8 @@ class TwoWayIT {
             }
             converge(p);
 
-            // no echo: with the service's producer stopped, a burst on legacy reaches the service and
-            // leaves nothing in the service's changelog
-            assertEquals(0, p.produceB.terminate(), p.produceB.output());
-            try (Handle h = servers.source.open("cdc-test")) {
-                h.execute("INSERT INTO " + TABLE + " (home, note) SELECT 'legacy', 'burst' FROM generate_series(1, 2000)");
-                h.execute("UPDATE " + TABLE + " SET n = n + 1 WHERE note = 'burst'");
-            }
-            Await.until("the burst on the service side", 60_000, () -> count(servers.target, "note = 'burst' AND n = 1") == 2000);
-            assertEquals(0, count(servers.target, "true", "twoway.accounts_cdc"), "the service captured what it applied");
-            p.produceB = p.produce(servers.target, "service");
-            try (Handle h = servers.source.open("cdc-test")) { // no trace of the rows: cannot follow the conflict rule
-                var refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
-                        () -> h.execute("TRUNCATE " + TABLE));
-                assertEquals("0A000", Db.sqlState(refused));
-                assertTrue(Db.rootMessage(refused).contains("two-way sync"), Db.rootMessage(refused));
-            }
-
-            // conflicts: both consumers stopped, the same rows changed on both sides
-            assertEquals(0, p.consumeA.terminate(), p.consumeA.output());
-            assertEquals(0, p.consumeB.terminate(), p.consumeB.output());
-            List<String> ids;
-            try (Handle h = servers.source.open("cdc-test")) {
-                ids = h.createQuery("SELECT id::text FROM " + TABLE + " WHERE note <> 'burst' ORDER BY id LIMIT 35")
-                        .mapTo(String.class).list();
-            }
-            assertEquals(35, ids.size());
-            update(servers.source, ids.subList(0, 20), "legacy-first"); // then the service: the service wins
-            update(servers.target, ids.subList(0, 20), "service-later");
-            update(servers.target, ids.subList(20, 30), "service-first"); // then legacy: legacy wins
-            update(servers.source, ids.subList(20, 30), "legacy-later");
-            try (Handle h = servers.source.open("cdc-test")) { // deleted on legacy, then updated on the service
-                h.execute("DELETE FROM " + TABLE + " WHERE id = ANY(CAST(? AS uuid[]))", array(ids.subList(30, 35)));
-            }
-            update(servers.target, ids.subList(30, 35), "service-after-delete");
-            p.consumeA = p.consume(servers.source, "legacy");
-            p.consumeB = p.consume(servers.target, "service");
-            converge(p);
-            for (Db db : sides()) {
-                assertEquals(20, count(db, "note = 'service-later'"));
-                assertEquals(10, count(db, "note = 'legacy-later'"));
-                assertEquals(5, count(db, "note = 'service-after-delete'"), "the later update wins over the delete");
-            }
-            // the sides converge as soon as the winning changes are applied; the losing ones may come later
-            awaitConflicts(p, 35);
-            p.terminateAll();
-            long onLegacy = conflicts(servers.source);
-            long onService = conflicts(servers.target);
-            assertEquals(35, onLegacy + onService, "each conflict recorded once: " + onLegacy + " + " + onService);
-            // recorded where the local change won: legacy's 10; the service's 20 and the 5 deletes it outlived
-            assertEquals(10, onLegacy, "conflicts recorded on legacy");
-            try (Handle h = servers.target.open("cdc-test")) {
-                Map<String, Object> c = h.createQuery("SELECT local_origin, local_row::text AS l, incoming_origin, "
-                        + "incoming_row::text AS i FROM cdc.conflicts ORDER BY id LIMIT 1").mapToMap().one();
-                assertEquals("service", c.get("local_origin"));
-                assertEquals("legacy", c.get("incoming_origin"));
-                assertTrue(((String) c.get("l")).contains("service-later") && ((String) c.get("i")).contains("legacy-first"),
-                        c.toString());
-            }
+            noEchoAndNoTruncate(p);
+            conflictsResolveAndAreRecordedOnce(p);
         } finally {
             writers.forEach(Writer::stop);
             p.closeAll();
@@ -111,17 +53,76 @@ class TwoWayIT {
     }
 
     /**
-     * --key: rows related by a UUID both sides share, while each side numbers its rows itself (legacy
-     * a serial integer, the service a bigint identity from 1,000,000): every row keeps its side's
-     * own id, applied rows get the receiving side's. The processes run as roles with only what
-     * setup granted them on both sides. Setup refuses a key that is not unique, or a table missing
-     * on the other side.
+     * No echo: with the service's producer stopped, a burst on legacy reaches the service and leaves
+     * nothing in the service's changelog. TRUNCATE is refused (no trace of the rows for the conflict rule).
      */
-    @Test
-    void rows_related_by_a_shared_key_keep_each_sides_own_ids() throws Exception {
-        servers = TestServers.get();
-        kafka = servers.reset();
-        String t = "twoway.customers";
+    private void noEchoAndNoTruncate(Procs p) throws Exception {
+        assertEquals(0, p.produceB.terminate(), p.produceB.output());
+        try (Handle h = servers.source.open("cdc-test")) {
+            h.execute("INSERT INTO " + TABLE + " (home, note) SELECT 'legacy', 'burst' FROM generate_series(1, 2000)");
+            h.execute("UPDATE " + TABLE + " SET n = n + 1 WHERE note = 'burst'");
+        }
+        Await.until("the burst on the service side", 60_000, () -> count(servers.target, "note = 'burst' AND n = 1") == 2000);
+        assertEquals(0, count(servers.target, "true", "twoway.accounts_cdc"), "the service captured what it applied");
+        p.produceB = p.produce(servers.target, "service");
+        try (Handle h = servers.source.open("cdc-test")) { // no trace of the rows: cannot follow the conflict rule
+            var refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                    () -> h.execute("TRUNCATE " + TABLE));
+            assertEquals("0A000", Db.sqlState(refused));
+            assertTrue(Db.rootMessage(refused).contains("two-way sync"), Db.rootMessage(refused));
+        }
+    }
+
+    /** Conflicts: both consumers stopped, the same rows changed on both sides; the later change wins, recorded once. */
+    private void conflictsResolveAndAreRecordedOnce(Procs p) throws Exception {
+        assertEquals(0, p.consumeA.terminate(), p.consumeA.output());
+        assertEquals(0, p.consumeB.terminate(), p.consumeB.output());
+        List<String> ids;
+        try (Handle h = servers.source.open("cdc-test")) {
+            ids = h.createQuery("SELECT id::text FROM " + TABLE + " WHERE note <> 'burst' ORDER BY id LIMIT 35")
+                    .mapTo(String.class).list();
+        }
+        assertEquals(35, ids.size());
+        update(servers.source, ids.subList(0, 20), "legacy-first"); // then the service: the service wins
+        update(servers.target, ids.subList(0, 20), "service-later");
+        update(servers.target, ids.subList(20, 30), "service-first"); // then legacy: legacy wins
+        update(servers.source, ids.subList(20, 30), "legacy-later");
+        try (Handle h = servers.source.open("cdc-test")) { // deleted on legacy, then updated on the service
+            h.execute("DELETE FROM " + TABLE + " WHERE id = ANY(CAST(? AS uuid[]))", array(ids.subList(30, 35)));
+        }
+        update(servers.target, ids.subList(30, 35), "service-after-delete");
+        p.consumeA = p.consume(servers.source, "legacy");
+        p.consumeB = p.consume(servers.target, "service");
+        converge(p);
+        for (Db db : sides()) {
+            assertEquals(20, count(db, "note = 'service-later'"));
+            assertEquals(10, count(db, "note = 'legacy-later'"));
+            assertEquals(5, count(db, "note = 'service-after-delete'"), "the later update wins over the delete");
+        }
+        // the sides converge as soon as the winning changes are applied; the losing ones may come later
+        awaitConflicts(p, 35);
+        p.terminateAll();
+        long onLegacy = conflicts(servers.source);
+        long onService = conflicts(servers.target);
+        assertEquals(35, onLegacy + onService, "each conflict recorded once: " + onLegacy + " + " + onService);
+        // recorded where the local change won: legacy's 10; the service's 20 and the 5 deletes it outlived
+        assertEquals(10, onLegacy, "conflicts recorded on legacy");
+        try (Handle h = servers.target.open("cdc-test")) {
+            Map<String, Object> c = h.createQuery("SELECT local_origin, local_row::text AS l, incoming_origin, "
+                    + "incoming_row::text AS i FROM cdc.conflicts ORDER BY id LIMIT 1").mapToMap().one();
+            assertEquals("service", c.get("local_origin"));
+            assertEquals("legacy", c.get("incoming_origin"));
+            assertTrue(((String) c.get("l")).contains("service-later") && ((String) c.get("i")).contains("legacy-first"),
+                    c.toString());
+        }
+    }
+
+    /**
+     * The customers table on both sides (legacy a serial id, the service an identity from
+     * 1,000,000), both with the processes' roles; setup refuses the key until it is unique and the
+     * table exists on the target, then sets up, and the two topics are made.
+     */
+    private void customersSetUpWithTheKey(String t) throws Exception {
         for (Db db : sides()) {
             try (Handle h = db.open("cdc-test")) {
                 h.execute("DROP SCHEMA IF EXISTS twoway CASCADE");
@@ -136,13 +137,13 @@ class TwoWayIT {
         }
         List<String> setupArgs = List.of("--two-way", "--table", t, "--key", "uid", "--side-names", "legacy,service",
                 "--topic", kafka.topic(), "--producer-role", "tw_producer", "--consumer-role", "tw_consumer");
-        CliTest.Run missing = CliTest.run(OperationsIT.line("setup", servers.sourceArgs(), servers.targetArgs(), setupArgs));
+        CliTest.Run missing = CliTest.run(CliTest.line("setup", servers.sourceArgs(), servers.targetArgs(), setupArgs));
         assertEquals(Failure.PRECONDITION, missing.code(), missing.out() + missing.err());
         assertTrue(missing.err().contains("no unique index on (uid)"), missing.err());
         try (Handle h = servers.source.open("cdc-test")) {
             h.execute("CREATE UNIQUE INDEX ON " + t + " (uid)");
         }
-        missing = CliTest.run(OperationsIT.line("setup", servers.sourceArgs(), servers.targetArgs(), setupArgs));
+        missing = CliTest.run(CliTest.line("setup", servers.sourceArgs(), servers.targetArgs(), setupArgs));
         assertEquals(Failure.PRECONDITION, missing.code(), missing.out() + missing.err());
         assertTrue(missing.err().contains("does not exist on the target database"), missing.err());
         try (Handle h = servers.target.open("cdc-test")) {
@@ -150,12 +151,25 @@ class TwoWayIT {
                     + "uid uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(), home text NOT NULL, n integer NOT NULL DEFAULT 0, "
                     + "note text)");
         }
-        CliTest.Run setup = CliTest.run(OperationsIT.line("setup", servers.sourceArgs(), servers.targetArgs(), setupArgs));
+        CliTest.Run setup = CliTest.run(CliTest.line("setup", servers.sourceArgs(), servers.targetArgs(), setupArgs));
         assertEquals(0, setup.code(), setup.out() + setup.err());
         assertTrue(setup.out().contains("rows are related by (uid), id is this side's own"), setup.out());
         for (String side : List.of("legacy", "service")) {
             Topics.create(new Kafka(kafka.bootstrapServers(), kafka.topic() + ".from-" + side, Map.of()), 3, (short) 1);
         }
+    }
+
+    /**
+     * --key: rows related by a UUID both sides share, while each side numbers its rows itself (legacy
+     * a serial integer, the service a bigint identity from 1,000,000): every row keeps its side's
+     * own id, applied rows get the receiving side's. The processes run as roles with only what
+     * setup granted them on both sides. Setup refuses a key that is not unique, or a table missing
+     * on the other side.
+     */
+    @Test
+    void rows_related_by_a_shared_key_keep_each_sides_own_ids() throws Exception {
+        String t = "twoway.customers";
+        customersSetUpWithTheKey(t);
         Procs p = new Procs("tw_producer", "tw_consumer");
         List<Writer> writers = new ArrayList<>();
         try {
@@ -204,7 +218,7 @@ class TwoWayIT {
             try (Handle h = servers.target.open("cdc-test")) {
                 h.execute("REVOKE SET ON PARAMETER session_replication_role FROM tw_consumer");
             }
-            CliTest.Run denied = CliTest.run(OperationsIT.line("consume", List.of("--target", servers.target.url(),
+            CliTest.Run denied = CliTest.run(CliTest.line("consume", List.of("--target", servers.target.url(),
                     "--target-user", "tw_consumer"), p.broker(), List.of("--group", "g-service-" + kafka.topic())));
             assertEquals(Failure.PRECONDITION, denied.code(), denied.out() + denied.err());
             assertTrue(denied.err().contains("session_replication_role") && denied.err().contains("--consumer-role"),
@@ -215,7 +229,6 @@ class TwoWayIT {
         }
     }
 
-    /** Waits until both sides together recorded at least {@code n} conflicts. */
     /**
      * Before: one new key inserted on both sides at once, the service's insert not yet committed
      * when its consume applied legacy's: the apply waited for it, then overwrote it unseen, and the
@@ -262,7 +275,7 @@ class TwoWayIT {
                         + "FROM " + TABLE + " a WHERE a.id = v.id AND a.note = 'ahead' RETURNING v.cdc_version")
                         .mapTo(Long.class).one();
             }
-            CliTest.Run snapshot = CliTest.run(OperationsIT.line("snapshot", servers.sourceArgs(), List.of("--table", TABLE)));
+            CliTest.Run snapshot = CliTest.run(CliTest.line("snapshot", servers.sourceArgs(), List.of("--table", TABLE)));
             assertEquals(0, snapshot.code(), snapshot.out() + snapshot.err());
             Await.until("the service knowing the copied row's version", 60_000, () -> count(servers.target,
                     "cdc_version = " + ahead, "twoway.accounts_cdc_versions") == 1);
@@ -283,8 +296,6 @@ class TwoWayIT {
 
     /** The accounts table on both sides, set up for two-way sync, and its two topics. */
     void accounts() throws Exception {
-        servers = TestServers.get();
-        kafka = servers.reset();
         for (Db db : sides()) {
             try (Handle h = db.open("cdc-test")) {
                 h.execute("DROP SCHEMA IF EXISTS twoway CASCADE");
@@ -293,7 +304,7 @@ class TwoWayIT {
                         + "n integer NOT NULL DEFAULT 0, note text)");
             }
         }
-        CliTest.Run setup = CliTest.run(OperationsIT.line("setup", servers.sourceArgs(), servers.targetArgs(),
+        CliTest.Run setup = CliTest.run(CliTest.line("setup", servers.sourceArgs(), servers.targetArgs(),
                 List.of("--two-way", "--table", TABLE, "--side-names", "legacy,service", "--topic", kafka.topic())));
         assertEquals(0, setup.code(), setup.out() + setup.err());
         for (String side : List.of("legacy", "service")) {
@@ -301,6 +312,7 @@ class TwoWayIT {
         }
     }
 
+    /** Waits until both sides together recorded at least {@code n} conflicts. */
     void awaitConflicts(Procs p, long n) {
         Await.until(n + " conflicts recorded", 60_000, () -> {
             p.check();
@@ -385,12 +397,12 @@ class TwoWayIT {
         }
 
         CdcProcess produce(Db db, String side) throws Exception {
-            return CdcProcess.start("produce-" + side, OperationsIT.line("produce", List.of("--source", db.url(),
+            return CdcProcess.start("produce-" + side, CliTest.line("produce", List.of("--source", db.url(),
                     "--source-user", producer != null ? producer : db.user(), "--source-password", db.password()), broker()));
         }
 
         CdcProcess consume(Db db, String side) throws Exception {
-            return CdcProcess.start("consume-into-" + side, OperationsIT.line("consume", List.of("--target", db.url(),
+            return CdcProcess.start("consume-into-" + side, CliTest.line("consume", List.of("--target", db.url(),
                     "--target-user", consumer != null ? consumer : db.user(), "--target-password", db.password()), broker(),
                     List.of("--group", "g-" + side + "-" + kafka.topic())));
         }

@@ -1,0 +1,57 @@
+package dev.cdc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.cdc.db.Db;
+import dev.cdc.kafka.Kafka;
+import dev.cdc.kafka.Topics;
+import dev.cdc.setup.Setup;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * What every integration test stands on: the real servers ({@link TestServers}, started once per
+ * test JVM and shared by every class), reset before each test to empty databases and a topic name
+ * no test used before, and the starting points several tests share.
+ */
+abstract class ServerTest {
+    TestServers servers;
+    /** The broker, with this test's own topic name. */
+    Kafka kafka;
+
+    @BeforeEach
+    final void resetServers() throws Exception {
+        servers = TestServers.get();
+        kafka = servers.reset();
+    }
+
+    /** A consumer group no other test used. */
+    final String group() {
+        return "g-" + kafka.topic();
+    }
+
+    /** The demo's employees table captured on the source and created on the target by the library, and its topic. */
+    final void demoSetUp() throws Exception {
+        Setup.demo(servers.source, servers.target);
+        Topics.create(kafka, 3, (short) 1);
+    }
+
+    /** The same as a user types it: {@code cdc setup --topic T}, then the topic. */
+    final void demoSetUpByCommand() throws Exception {
+        CliTest.Run setup = CliTest.run(CliTest.line("setup", servers.sourceArgs(), servers.targetArgs(),
+                List.of("--topic", kafka.topic())));
+        assertEquals(0, setup.code(), setup.err());
+        Topics.create(kafka, 3, (short) 1);
+    }
+
+    /** The schema emptied on both servers: dropped with everything in it, then created anew. */
+    final void freshSchema(String schema) {
+        for (Db db : new Db[] {servers.source, servers.target}) {
+            try (Handle h = db.open("cdc-test")) {
+                h.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                h.execute("CREATE SCHEMA " + schema);
+            }
+        }
+    }
+}
