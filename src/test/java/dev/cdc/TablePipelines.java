@@ -13,7 +13,9 @@ import dev.cdc.setup.Setup;
 import dev.cdc.source.Capture;
 import dev.cdc.source.ChangelogPublisher;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -26,6 +28,7 @@ final class TablePipelines implements AutoCloseable {
     final Kafka base;
     private final List<Runnable> stops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final Map<String, Kafka> topicOf = new HashMap<>();
     private int topics;
 
     TablePipelines(TestServers servers, Kafka base) {
@@ -44,9 +47,15 @@ final class TablePipelines implements AutoCloseable {
             Setup.subscribe(dst, kafka.topic(), t, false);
         }
         Topics.create(kafka, 3, (short) 1);
+        topicOf.put(t.display(), kafka);
         run(name, new ChangelogPublisher(Engines.source(servers.source), new ChangelogPublisher.Config(servers.source, kafka, schema, name, 5000, 1000, 0, null, null)));
         run(name, new EventConsumer(new EventConsumer.Config(servers.target, kafka, "g-" + kafka.topic(), 0)));
         return t;
+    }
+
+    /** The topic of a table {@link #capture} captured. */
+    Kafka topicOf(Table t) {
+        return topicOf.get(t.display());
     }
 
     /** The next topic of this test's own. */
