@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.TemplateEngine;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -95,10 +96,14 @@ public final class Db {
         }
     }
 
-    /** A Jdbi handle on a new connection; closing the handle closes the connection. */
+    /**
+     * A Jdbi handle on a new connection; closing the handle closes the connection. Statements reach
+     * the database exactly as written: parameters found by {@link StatementParser}, and no
+     * templating (Jdbi's {@code <name>} templates drop backslashes the way its parser does).
+     */
     public Handle open(String applicationName) {
         Connection c = connect(applicationName);
-        return Jdbi.create(() -> c).open();
+        return Jdbi.create(() -> c).setSqlParser(StatementParser.INSTANCE).setTemplateEngine(TemplateEngine.NOP).open();
     }
 
     /** Runs {@code work} on a new connection; an error becomes a {@link Failure} saying what failed, and where. */
