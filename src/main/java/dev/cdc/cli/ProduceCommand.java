@@ -20,15 +20,13 @@ import picocli.CommandLine.Option;
         exitCodeList = {Failure.Help.STOPPED, Failure.Help.BUG, Failure.Help.USAGE, Failure.Help.PRECONDITION, Failure.Help.UNREACHABLE},
         header = "Publish the changelog to Kafka, until Ctrl-C or SIGTERM.",
         description = {
-            "Reads the changelog in commit order, window by window (a window holds the transactions that committed between two snapshots, so a transaction that commits late is never skipped), and publishes one event per change to the table's topic, keyed by primary key, with an idempotent producer (acks=all). The cursor lives in the source (cdc.capture) and moves only after Kafka acknowledged the events; published rows are then removed from the changelog (or kept for --retain), and the changelog is vacuumed every few seconds so that it stays a few pages long under constant load. Wakes on LISTEN/NOTIFY. Every captured table is published (each on a thread of its own), or those named with --table. A second produce for the same table waits as a standby and takes over when the first stops. Survives restarts of the database and the broker. On Ctrl-C it finishes the batch in hand, stores its cursor and exits 0."})
+            "Reads the changelog in commit order, window by window (a window holds the transactions that committed between two snapshots, so a transaction that commits late is never skipped), and publishes one event per change to the table's topic, keyed by primary key, with an idempotent producer (acks=all). The cursor lives in the source (cdc.capture) and moves only after Kafka acknowledged the events; published rows are then removed from the changelog (or kept for --retain), and the changelog is vacuumed every few seconds so that it stays a few pages long under constant load. Wakes on LISTEN/NOTIFY. Every captured table is published (each on a thread of its own), or those named with --table or --schema. A second produce for the same table waits as a standby and takes over when the first stops. Survives restarts of the database and the broker. On Ctrl-C it finishes the batch in hand, stores its cursor and exits 0."})
 public final class ProduceCommand implements Callable<Integer> {
     @Mixin Connections.Source source;
     @Mixin Connections.Broker broker;
     @Mixin MetricsOption metrics;
 
-    @Option(names = "--table", split = ",", paramLabel = "SCHEMA.TABLE",
-            description = "Publish only these captured tables (repeatable, or comma-separated; default: every table cdc setup captured).")
-    List<String> tables = new ArrayList<>();
+    @Mixin Selection selection;
 
     @Option(names = "--batch-size", defaultValue = "5000",
             description = "Events read and published per batch, per table (default ${DEFAULT-VALUE}).")
@@ -70,7 +68,7 @@ public final class ProduceCommand implements Callable<Integer> {
         List<Capture> captures = new ArrayList<>();
         try (Handle h = db.open("cdc-produce")) {
             Captures installed = Engines.source(db).captures();
-            captures.addAll(tables.isEmpty() ? installed.all(h, db) : installed.load(h, db, tables));
+            captures.addAll(selection.selector().isEmpty() ? installed.all(h, db) : installed.select(h, db, selection.selector()));
         }
         if (broker.explicitTopic() != null && captures.size() > 1) {
             throw Failure.usage("--topic names the topic of one table, and " + captures.size()

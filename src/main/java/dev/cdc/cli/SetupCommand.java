@@ -17,17 +17,14 @@ import picocli.CommandLine.Spec;
         exitCodeList = {Failure.Help.OK, Failure.Help.BUG, Failure.Help.USAGE, Failure.Help.PRECONDITION, Failure.Help.UNREACHABLE},
         header = "Install capture of tables on the source, and the tables on the target.",
         description = {
-            "With --table: for each existing source table, a changelog (<table>_cdc) and the triggers that record every INSERT, UPDATE and DELETE into it; on the target, the table created from the source's definition (columns, types, NOT NULL, primary key, enum types) when it does not exist, or checked when it does (another shape is an error, exit 3), and which topic feeds it. Then the rows a newly captured table already has are copied into its changelog (the snapshot; see cdc snapshot), so that they reach the target too.",
+            "With --table or --schema: for each existing source table, a changelog (<table>_cdc) and the triggers that record every INSERT, UPDATE and DELETE into it; on the target, the table created from the source's definition (columns, types, NOT NULL, primary key, enum types) when it does not exist, or checked when it does (another shape is an error, exit 3), and which topic feeds it. Then the rows a newly captured table already has are copied into its changelog (the snapshot; see cdc snapshot), so that they reach the target too. Patterns and --schema pick every table that matches (those without a primary key are listed and left out); running setup again picks up tables added since and leaves the others as they are.",
             "Without --table, the demo: on the source, the employees table, the emp_cdc changelog, the triggers that record every INSERT, UPDATE and DELETE into it, and the cdc.capture cursor table. On the target: the employees table and the cdc.applied_offsets bookkeeping table. Running it again is harmless: existing tables and the producer's cursor are kept, the triggers are refreshed."})
 public final class SetupCommand implements Callable<Integer> {
     @Mixin Connections.Source source;
     @Mixin Connections.Target target;
     @Spec CommandSpec spec;
 
-    @Option(names = "--table", split = ",", paramLabel = "SCHEMA.TABLE",
-            description = "Capture these existing tables (repeatable, or comma-separated; quote names that need it: "
-                    + "'\"Sales\".\"Order Items\"'). Without --table: the employees demo.")
-    List<String> tables = new ArrayList<>();
+    @Mixin Selection selection;
 
     @Option(names = "--changelog", paramLabel = "NAME",
             description = "Name of the changelog table, in the table's schema (one --table only; default <table>_cdc).")
@@ -92,7 +89,10 @@ public final class SetupCommand implements Callable<Integer> {
             if (consolidateInto != null || changelog != null) {
                 throw dev.cdc.base.Failure.usage("--two-way does not go with --consolidate-into or --changelog");
             }
-            TwoWaySync.setup(source.db(), target.db(), new TwoWaySync.Request(tables, topic, sideNames.get(0),
+            if (!selection.selector().exact()) {
+                throw dev.cdc.base.Failure.usage("--two-way takes tables named one by one with --table, not patterns or --schema");
+            }
+            TwoWaySync.setup(source.db(), target.db(), new TwoWaySync.Request(selection.tables, topic, sideNames.get(0),
                     sideNames.get(1), key, !noSnapshot, new Setup.Roles(producerRoles, consumerRoles)))
                     .forEach(spec.commandLine().getOut()::println);
             return 0;
@@ -100,7 +100,7 @@ public final class SetupCommand implements Callable<Integer> {
         if (key != null) {
             throw dev.cdc.base.Failure.usage("--key goes with --two-way (one-way sync relates rows by the primary key)");
         }
-        for (String line : Setup.run(source.db(), target.db(), new Setup.Request(tables, changelog, topic,
+        for (String line : Setup.run(source.db(), target.db(), new Setup.Request(selection.selector(), changelog, topic,
                 !noSnapshot, new Setup.Roles(producerRoles, consumerRoles), consolidateInto))) {
             spec.commandLine().getOut().println(line);
         }

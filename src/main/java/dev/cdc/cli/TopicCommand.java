@@ -1,7 +1,10 @@
 package dev.cdc.cli;
 
 import dev.cdc.base.Failure;
-import dev.cdc.db.Table;
+import dev.cdc.db.Db;
+import dev.cdc.db.TableSelector;
+import dev.cdc.engine.Engines;
+import java.util.List;
 import dev.cdc.kafka.Topics;
 import dev.cdc.source.Capture;
 import java.io.PrintWriter;
@@ -20,7 +23,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {Failure.Help.OK, Failure.Help.BUG, Failure.Help.USAGE, Failure.Help.PRECONDITION, Failure.Help.UNREACHABLE},
         header = "Create, list, describe, alter or delete Kafka topics.",
         description = {
-            "Without a subcommand: creates the topic of the change events (the demo's, the --table's default, or --topic) through the Kafka admin API, as 'cdc topic create' does. If it exists with the same number of partitions and replication factor, that is success; with another shape, an error (exit 3). Events are keyed by primary key, so all changes of a row stay in one partition, in order: do not change the number of partitions of a topic in use."},
+            "Without a subcommand: creates the topic of every captured table (as cdc setup recorded it, read from the source), of the tables named with --table or --schema, or --topic, through the Kafka admin API, as 'cdc topic create' does. If it exists with the same number of partitions and replication factor, that is success; with another shape, an error (exit 3). Events are keyed by primary key, so all changes of a row stay in one partition, in order: do not change the number of partitions of a topic in use."},
         subcommands = {TopicCommand.Create.class, TopicCommand.ListTopics.class, TopicCommand.Describe.class,
             TopicCommand.Alter.class, TopicCommand.Delete.class})
 public final class TopicCommand implements Callable<Integer> {
@@ -31,20 +34,41 @@ public final class TopicCommand implements Callable<Integer> {
     @Option(names = "--delete", description = "Delete the topic instead (its events are gone for good); same as 'cdc topic delete'.")
     boolean delete;
 
-    @Option(names = "--table", paramLabel = "SCHEMA.TABLE",
-            description = "The table whose default topic (<schema>.<table>) to create; default: the employees demo's.")
-    String table;
+    @Mixin Connections.Source source;
+    @Mixin Selection selection;
 
     @Override
     public Integer call() {
-        String[] name = Table.parseName(table == null ? "public.employees" : table);
-        var kafka = broker.kafka(Capture.defaultTopic(name[0], name[1]));
-        if (delete) {
-            delete(kafka, spec.commandLine().getOut());
-        } else {
-            spec.commandLine().getOut().println(Topics.create(kafka, shape.partitions, shape.replication()));
+        PrintWriter out = spec.commandLine().getOut();
+        for (String topic : topics()) {
+            var kafka = broker.named(topic);
+            if (delete) {
+                delete(kafka, out);
+            } else {
+                out.println(Topics.create(kafka, shape.partitions, shape.replication()));
+            }
+            out.flush();
         }
         return 0;
+    }
+
+    /**
+     * The topics to work on: --topic; else the default topics of tables named exactly (no database
+     * needed); else those cdc setup recorded for the captured tables the selection picks (all of them
+     * when none is named).
+     */
+    private List<String> topics() {
+        if (broker.explicitTopic() != null) {
+            return List.of(broker.explicitTopic());
+        }
+        TableSelector selector = selection.selector();
+        if (!selector.isEmpty() && selector.exact()) {
+            return selector.resolve(List.of()).stream().map(n -> Capture.defaultTopic(n.schema(), n.name())).toList();
+        }
+        Db db = source.db();
+        return db.run("topic", h -> Engines.source(db).captures().select(h, db, selector.isEmpty()
+                ? new TableSelector(List.of("*.*"), List.of(), List.of()) : selector)
+                .stream().map(Capture::topic).distinct().toList());
     }
 
     private static void delete(dev.cdc.kafka.Kafka kafka, PrintWriter out) {

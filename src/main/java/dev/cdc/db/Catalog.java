@@ -1,5 +1,6 @@
 package dev.cdc.db;
 
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -7,4 +8,7 @@ import org.jdbi.v3.core.Handle;
 public interface Catalog {
     /** The table as the catalog describes it, or empty when it does not exist. */
     Optional<Table> find(Handle h, String schema, String name);
+
+    /** The tables a user may capture, in name order: not the system's, not cdc's bookkeeping, not partitions. */
+    List<Table.Name> tables(Handle h);
 }

@@ -109,6 +109,19 @@ public record Table(String schema, String name, List<Column> definition, List<St
         return definition.stream().map(Column::name).toList();
     }
 
+    /** A table's schema and name. */
+    public record Name(String schema, String name) {
+        /** "public.employees", for messages. */
+        public String display() {
+            return schema + "." + name;
+        }
+    }
+
+    /** The table's schema and name. */
+    public Name qualifiedName() {
+        return new Name(schema, name);
+    }
+
     /** "public.employees", for messages and events. */
     public String display() {
         return schema + "." + name;

@@ -19,6 +19,12 @@ public final class PgCatalog implements Catalog {
         return table(h, schema, name);
     }
 
+    @Override
+    public List<Table.Name> tables(Handle h) {
+        return h.createQuery(Sql.load("catalog/tables.sql"))
+                .map((rs, ctx) -> new Table.Name(rs.getString("schema"), rs.getString("name"))).list();
+    }
+
     /** The table as the catalog describes it, or empty when it does not exist. */
     static Optional<Table> table(Handle h, String schema, String name) {
         List<Table.Column> columns = h.createQuery(Sql.load("catalog/columns.sql"))

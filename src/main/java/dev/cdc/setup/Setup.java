@@ -5,6 +5,7 @@ import dev.cdc.base.Json;
 import dev.cdc.db.Db;
 import dev.cdc.db.Sql;
 import dev.cdc.db.Table;
+import dev.cdc.db.TableSelector;
 import dev.cdc.engine.Engines;
 import dev.cdc.postgres.TargetTable;
 import dev.cdc.source.Capture;
@@ -36,7 +37,7 @@ public final class Setup {
 
     /** Installs the employees table and its capture on the source, the table and bookkeeping on the target. */
     public static List<String> demo(Db source, Db target) {
-        return run(source, target, new Request(List.of(), null, null, true, Roles.NONE, null));
+        return run(source, target, new Request(TableSelector.of(List.of()), null, null, true, Roles.NONE, null));
     }
 
     /** Roles to grant what cdc produce (on the source) and cdc consume (on the target) need. */
@@ -45,11 +46,11 @@ public final class Setup {
     }
 
     /**
-     * What cdc setup was asked: the tables ("schema.table"; none: the employees demo), the
-     * changelog's and the topic's names (null: the defaults), whether existing rows are copied, the
-     * roles to grant, and the consolidated table (null: none).
+     * What cdc setup was asked: the tables (names, patterns, schemas; none: the employees demo),
+     * the changelog's and the topic's names (null: the defaults), whether existing rows are copied,
+     * the roles to grant, and the consolidated table (null: none).
      */
-    public record Request(List<String> tables, String changelog, String topic, boolean snapshot, Roles roles,
+    public record Request(TableSelector tables, String changelog, String topic, boolean snapshot, Roles roles,
                           String consolidateInto) {
     }
 
@@ -63,7 +64,8 @@ public final class Setup {
      * of every source (see {@link Table#consolidated}).
      */
     public static List<String> run(Db source, Db target, Request request) {
-        if (request.tables().size() > 1 && (request.changelog() != null || request.topic() != null)) {
+        if ((request.tables().tables().size() > 1 || !request.tables().exact())
+                && (request.changelog() != null || request.topic() != null)) {
             throw Failure.usage("--changelog and --topic name one table's changelog and topic; give one --table with them");
         }
         return new Setup(source, target, request).run();
@@ -95,12 +97,7 @@ public final class Setup {
         if (demo) {
             done.add("source: " + createEmployees(h, source));
         }
-        List<Table> found = new ArrayList<>();
-        for (String name : demo ? List.of("public." + EMPLOYEES) : request.tables()) {
-            String[] n = Table.parseName(name);
-            found.add(Engines.catalog(source).find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
-                    "table " + n[0] + "." + n[1] + " does not exist on the " + source.where())));
-        }
+        List<Table> found = demo ? List.of(Engines.catalog(source).find(h, "public", EMPLOYEES).orElseThrow()) : selected(h);
         if (consolidateInto != null && found.size() > 1) {
             throw Failure.usage("--consolidate-into names the table of one captured table's rows; give one --table with it");
         }
@@ -125,6 +122,45 @@ public final class Setup {
             }
         }
         return captures;
+    }
+
+    /**
+     * The tables asked for, as the catalog describes them. A table named exactly must exist (and is
+     * refused at install when it has no primary key); one picked by a pattern or a schema without a
+     * primary key is left out and said so.
+     */
+    private List<Table> selected(Handle h) {
+        TableSelector selector = request.tables();
+        List<Table> found = new ArrayList<>();
+        for (Table.Name n : selector.resolve(selector.exact() ? List.of() : candidates(h))) {
+            Table t = Engines.catalog(source).find(h, n.schema(), n.name()).orElseThrow(() -> Failure.precondition(
+                    "table " + n.display() + " does not exist on the " + source.where()));
+            if (t.key().isEmpty() && selector.byPattern(n)) {
+                done.add("source: " + n.display() + " not captured: it has no primary key, and cdc keys every event by "
+                        + "it (add one, then run cdc setup again)");
+            } else {
+                found.add(t);
+            }
+        }
+        if (found.isEmpty()) {
+            throw Failure.precondition("no table to capture: " + String.join("; ", done));
+        }
+        return found;
+    }
+
+    /** The tables a pattern may pick: those of the source but cdc's own (changelogs and the tables beside them). */
+    private List<Table.Name> candidates(Handle h) {
+        List<Table.Name> own = new ArrayList<>();
+        if (Db.relationExists(h, "cdc.capture")) {
+            for (Capture c : captures().all(h, source)) {
+                for (String name : List.of(c.changelogName(), c.retainedName(), c.versionsName())) {
+                    own.add(new Table.Name(c.changelogSchema(), name));
+                }
+            }
+        }
+        List<Table.Name> all = new ArrayList<>(Engines.catalog(source).tables(h));
+        all.removeAll(own);
+        return all;
     }
 
     /** The target half of setup: the bookkeeping, each capture's table, its topic, and the consumer roles' rights. */

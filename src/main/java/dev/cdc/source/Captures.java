@@ -2,6 +2,7 @@ package dev.cdc.source;
 
 import dev.cdc.db.Db;
 import dev.cdc.db.Table;
+import dev.cdc.db.TableSelector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,6 +40,16 @@ public interface Captures {
             captures.add(load(h, source, n[0], n[1]));
         }
         return captures;
+    }
+
+    /**
+     * The captures of the tables a selector names: exact names must be captured (else a
+     * {@code Failure}), patterns and schemas pick among the captured tables.
+     */
+    default List<Capture> select(Handle h, Db source, TableSelector selector) {
+        List<Capture> candidates = selector.exact() ? load(h, source, selector.tables()) : all(h, source);
+        List<Table.Name> names = selector.resolve(candidates.stream().map(c -> c.table().qualifiedName()).toList());
+        return candidates.stream().filter(c -> names.contains(c.table().qualifiedName())).toList();
     }
 
     /** Every table captured on the source; a source without capture is a {@code Failure}. */
