@@ -75,6 +75,7 @@ class ManyTablesIT extends ServerTest {
         assertEquals(0, cdc("topic", servers.sourceArgs(), broker(), List.of("--partitions", "1", "--table", "many.t99")).code());
 
         stream();
+        status();
 
         CliTest.Run down = cdc("teardown", servers.sourceArgs(), List.of("--table", "many.t1*"));
         assertEquals(0, down.code(), down.out() + down.err());
@@ -112,6 +113,21 @@ class ManyTablesIT extends ServerTest {
             assertEquals(0, produce.terminate(), produce.output());
             assertEquals(0, consume.terminate(), consume.output());
         }
+    }
+
+    /** Status stays readable for many tables: one summary line, then the furthest behind. */
+    private void status() {
+        CliTest.Run all = cdc("status", servers.sourceArgs(), servers.targetArgs(), broker(), List.of("--group", group(), "--top", "5"));
+        assertEquals(0, all.code(), all.out() + all.err());
+        List<String> lines = all.out().lines().toList();
+        assertTrue(lines.get(0).startsWith((TABLES + 1) + " tables: backlog 0 changes, 0 not yet applied in all (0 tables behind"),
+                all.out());
+        assertTrue(lines.contains("the 5 furthest behind:"), all.out());
+        int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("TABLE")).findFirst().orElseThrow());
+        assertEquals(5, lines.subList(header + 1, lines.size()).stream().takeWhile(l -> !l.isBlank()).count(), all.out());
+        CliTest.Run json = cdc("status", servers.sourceArgs(), servers.targetArgs(), broker(), List.of("--group", group(), "--json"));
+        assertEquals(0, json.code(), json.err());
+        assertEquals(TABLES + 1, json.out().split("\"changelog\"", -1).length - 1, "every table in --json");
     }
 
     @Test

@@ -34,8 +34,13 @@ public final class StatusCommand implements Callable<Integer> {
             description = "Only these tables (repeatable, or comma-separated; default: every captured table).")
     List<String> tables = new ArrayList<>();
 
-    @Option(names = "--json", description = "Print the status as JSON, for scripts.")
+    @Option(names = "--json", description = "Print the status as JSON, for scripts (every table).")
     boolean json;
+
+    @Option(names = "--top", defaultValue = "20", paramLabel = "N",
+            description = "Beyond this many tables, show a summary and the N furthest behind (default ${DEFAULT-VALUE}; --table or "
+                    + "--json for the others).")
+    int top;
 
     @Option(names = "--max-lag", paramLabel = "EVENTS",
             description = "Exit 7 when a table has more changes than this not yet applied (backlog plus topic lag).")
@@ -43,15 +48,15 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (maxLag != null && maxLag < 0) {
-            throw Failure.usage("--max-lag must be 0 or more");
+        if (maxLag != null && maxLag < 0 || top < 1) {
+            throw Failure.usage(top < 1 ? "--top must be at least 1" : "--max-lag must be 0 or more");
         }
         Status.Report report = Status.read(source.db(), target.db(), broker.kafka(), group, tables);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
         } else {
-            print(out, report);
+            print(out, report, top);
         }
         out.flush();
         int code = report.problems().stream().mapToInt(Status.Problem::exitCode).max().orElse(0);
@@ -65,10 +70,16 @@ public final class StatusCommand implements Callable<Integer> {
         return code;
     }
 
-    private static void print(PrintWriter out, Status.Report r) {
+    private static void print(PrintWriter out, Status.Report r, int top) {
+        List<Status.Table> shown = r.tables();
+        if (shown.size() > top) {
+            summary(out, r.tables());
+            shown = r.tables().stream().sorted(BEHIND).limit(top).toList();
+            out.printf("the %d furthest behind:%n", top);
+        }
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"TABLE", "BACKLOG", "OLDEST", "PUBLISHED", "LAST PUBLISHED", "PRODUCER", "TOPIC", "LAG"});
-        for (Status.Table t : r.tables()) {
+        for (Status.Table t : shown) {
             rows.add(new String[] {t.table(), n(t.backlog()), t.oldestUnpublishedSeconds() == null ? "-" : ago(t.oldestUnpublishedSeconds()),
                 n(t.published()), t.lastPublishedSecondsAgo() == null ? "never" : ago(t.lastPublishedSecondsAgo()) + " ago",
                 t.producer() == null ? (t.backlog() == null ? "?" : "not running")
@@ -78,7 +89,7 @@ public final class StatusCommand implements Callable<Integer> {
         table(out, rows);
         List<String[]> parts = new ArrayList<>();
         parts.add(new String[] {"TOPIC", "PARTITION", "END OFFSET", "APPLIED TO", "LAG", "LAST APPLIED", "KAFKA COMMITTED"});
-        for (Status.Table t : r.tables()) {
+        for (Status.Table t : shown) {
             if (t.partitions() != null) {
                 for (Status.Partition p : t.partitions()) {
                     parts.add(new String[] {t.topic(), Integer.toString(p.partition()), Long.toString(p.endOffset()),
@@ -92,6 +103,28 @@ public final class StatusCommand implements Callable<Integer> {
             out.println("consumer group " + r.group() + ":");
             table(out, parts);
         }
+    }
+
+    /** Furthest behind first: changes not applied, then the oldest unpublished change, then name. */
+    private static final java.util.Comparator<Status.Table> BEHIND = java.util.Comparator
+            .comparingLong((Status.Table t) -> -t.lag())
+            .thenComparingDouble(t -> t.oldestUnpublishedSeconds() == null ? 0 : -t.oldestUnpublishedSeconds())
+            .thenComparing(Status.Table::table);
+
+    /** One line for every table together: how many, how far behind in all, and the worst. */
+    private static void summary(PrintWriter out, List<Status.Table> tables) {
+        long backlog = tables.stream().mapToLong(t -> t.backlog() == null ? 0 : t.backlog()).sum();
+        long lag = tables.stream().mapToLong(Status.Table::lag).sum();
+        long behind = tables.stream().filter(t -> t.lag() > 0).count();
+        long unknown = tables.stream().filter(t -> t.backlog() == null || t.topicLag() == null).count();
+        long noProducer = tables.stream().filter(t -> t.producer() == null).count();
+        Status.Table worst = tables.stream().min(BEHIND).orElseThrow();
+        double oldest = tables.stream().filter(t -> t.oldestUnpublishedSeconds() != null)
+                .mapToDouble(Status.Table::oldestUnpublishedSeconds).max().orElse(-1);
+        out.printf("%d tables: backlog %d changes%s, %d not yet applied in all (%d tables behind; worst %s, %d)%s%s%n%n",
+                tables.size(), backlog, oldest < 0 ? "" : " (oldest " + ago(oldest) + ")", lag, behind, worst.table(),
+                worst.lag(), noProducer == 0 ? "" : "; " + noProducer + " without a running producer",
+                unknown == 0 ? "" : "; " + unknown + " unknown");
     }
 
     private static String n(Long v) {
