@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         exitCodeList = {Failure.Help.STOPPED, Failure.Help.BUG, Failure.Help.USAGE, Failure.Help.PRECONDITION, Failure.Help.UNREACHABLE},
         header = "Publish the changelog to Kafka, until Ctrl-C or SIGTERM.",
         description = {
-            "Reads the changelog in commit order, window by window (a window holds the transactions that committed between two snapshots, so a transaction that commits late is never skipped), and publishes one event per change to the table's topic, keyed by primary key, with an idempotent producer (acks=all). The cursor lives in the source (cdc.capture) and moves only after Kafka acknowledged the events; published rows are then removed from the changelog (or kept for --retain), and the changelog is vacuumed every few seconds so that it stays a few pages long under constant load. Wakes on LISTEN/NOTIFY. Every captured table is published (each on a thread of its own), or those named with --table or --schema. A second produce for the same table waits as a standby and takes over when the first stops. Survives restarts of the database and the broker. On Ctrl-C it finishes the batch in hand, stores its cursor and exits 0."})
+            "Reads the changelog in commit order, window by window (a window holds the transactions that committed between two snapshots, so a transaction that commits late is never skipped), and publishes one event per change to the table's topic, keyed by primary key, with an idempotent producer (acks=all). The cursor lives in the source (cdc.capture) and moves only after Kafka acknowledged the events; published rows are then removed from the changelog (or kept for --retain), and the changelog is vacuumed every few seconds so that it stays a few pages long under constant load. Wakes on LISTEN/NOTIFY. Every captured table is published, or those named with --table or --schema; the tables share at most --connections source connections, taking turns (a busy table cannot hold up the others, an idle one costs a look every --poll-interval). A second produce for the same table waits as a standby and takes over when the first stops. Survives restarts of the database and the broker. On Ctrl-C it finishes the batch in hand, stores its cursor and exits 0."})
 public final class ProduceCommand implements Callable<Integer> {
     @Mixin Connections.Source source;
     @Mixin Connections.Broker broker;
@@ -31,6 +31,11 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "5000",
             description = "Events read and published per batch, per table (default ${DEFAULT-VALUE}).")
     int batchSize;
+
+    @Option(names = "--connections", defaultValue = "4", paramLabel = "N",
+            description = "Source connections at most (default ${DEFAULT-VALUE}): the tables share them, each connection "
+                    + "publishing its tables in turn with one Kafka producer of its own.")
+    int connections;
 
     @Option(names = "--poll-interval", defaultValue = "1000", paramLabel = "MS",
             description = "Look for changes this often when no notification came (default ${DEFAULT-VALUE} ms).")
@@ -58,8 +63,8 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (batchSize < 1 || pollMillis < 1) {
-            throw Failure.usage("--batch-size and --poll-interval must be positive");
+        if (batchSize < 1 || pollMillis < 1 || connections < 1) {
+            throw Failure.usage("--batch-size, --poll-interval and --connections must be positive");
         }
         if (sourceName != null) {
             SourceName.require(sourceName, "--source-name");
@@ -74,11 +79,19 @@ public final class ProduceCommand implements Callable<Integer> {
             throw Failure.usage("--topic names the topic of one table, and " + captures.size()
                     + " tables are captured; add --table, or leave out --topic (each table has its topic)");
         }
-        List<ChangelogPublisher> publishers = new ArrayList<>();
-        for (Capture c : captures) {
-            ChangelogPublisher p = new ChangelogPublisher(Engines.source(db), new ChangelogPublisher.Config(db, broker.kafka(c.topic()),
-                    c.table().schema(), c.table().name(), batchSize, pollMillis, progressSeconds * 1000, retain,
+        List<List<ChangelogPublisher.Config>> shares = new ArrayList<>();
+        for (int i = 0; i < captures.size(); i++) { // the tables dealt out to the connections
+            if (i < connections) {
+                shares.add(new ArrayList<>());
+            }
+            Capture c = captures.get(i);
+            shares.get(i % connections).add(new ChangelogPublisher.Config(db, broker.kafka(c.topic()), c.table().schema(),
+                    c.table().name(), batchSize, pollMillis, progressSeconds * 1000, retain,
                     sourceName != null ? sourceName : c.origin())); // a two-way side is named at setup
+        }
+        List<ChangelogPublisher> publishers = new ArrayList<>();
+        for (List<ChangelogPublisher.Config> share : shares) {
+            ChangelogPublisher p = new ChangelogPublisher(Engines.source(db), share);
             p.preflight();
             if (acceptPartitions != null) {
                 p.acceptPartitions(acceptPartitions);

@@ -11,27 +11,21 @@ import dev.cdc.source.Changelog;
 import dev.cdc.source.ChangelogPublisher;
 import dev.cdc.source.ChangelogRow;
 import dev.cdc.source.Page;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
-import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
-import org.postgresql.PGConnection;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A PostgreSQL changelog (sql/source/capture.sql writes it) read on one connection. The cursor is
+ * A PostgreSQL changelog (sql/source/capture.sql writes it) read on a session shared with other
+ * tables' ({@link PgSession}). The cursor is
  * a pair of transaction snapshots: a window holds the rows whose transaction is visible in the
  * current one and not in the previous one (sql/source/open_window.sql, read_window.sql), so a
  * transaction that commits late falls in a later window, never behind the cursor. The cursor
  * row in cdc.capture moves in the transaction that deletes the published rows.
  */
 final class PgChangelog implements Changelog {
-    private static final Logger log = LoggerFactory.getLogger("cdc.produce");
     /** The first key of the producer's advisory lock; the second is the capture's lock_id. */
     private static final int LOCK_CLASS = 0x0cdc;
     /** Vacuum the changelog after this many changes (or expired retained rows) were deleted, or this long after one was. */
@@ -69,63 +63,31 @@ final class PgChangelog implements Changelog {
     private long lastVacuum = System.nanoTime();
     private long lastPurge = System.nanoTime();
 
-    /** Connects, takes the producer lock (waiting as a standby), listens for wake-ups and reads the cursor. */
-    PgChangelog(ChangelogPublisher.Config cfg, BooleanSupplier stopping) {
-        this.cfg = cfg;
-        Handle h = cfg.source().open("cdc-produce");
-        try {
-            capture = CAPTURES.load(h, cfg.source(), cfg.schema(), cfg.table());
-            Map<String, String> sql = new PgCaptureSql(capture).values();
-            readSql = Sql.render("source/read_window.sql", sql);
-            deleteSql = Sql.render(cfg.retain().isZero() ? "source/delete_published.sql" : "source/retain_published.sql", sql);
-            openSql = Sql.render("source/open_window.sql", sql);
-            purgeSql = Sql.render("source/purge_retained.sql", sql);
-            vacuumSql = Sql.render("source/vacuum.sql", sql);
-            lock(h, stopping);
-            h.execute(Sql.render("source/listen.sql", Map.of("channel", Sql.ident(capture.channel()))));
-            cursor = loadCursor(h);
-        } catch (RuntimeException e) {
-            h.close();
-            throw e;
-        }
-        db = h;
-    }
-
     /**
-     * Only one producer per table: the others wait here, as standbys, until the lock is free. The
-     * lock's keys are a class of cdc's own and the capture's number in cdc.capture, unique per table.
+     * The table's changelog on the session {@code h}: takes the producer lock (empty while another
+     * producer holds it), listens for wake-ups and reads the cursor.
      */
-    private void lock(Handle h, BooleanSupplier stopping) {
-        String name = capture.table().display();
-        boolean said = false;
-        while (!stopping.getAsBoolean()) {
-            boolean got = h.createQuery(Sql.load("source/try_lock.sql"))
-                    .bind("c", LOCK_CLASS).bind("id", capture.requireLockId()).mapTo(Boolean.class).one();
-            if (got) {
-                if (said) {
-                    log.info("took over publishing {}", name);
-                }
-                return;
-            }
-            if (!said) {
-                log.info("another cdc produce is publishing {}; standing by to take over", name);
-                said = true;
-            }
-            sleep(1000, stopping);
-        }
-        throw new ChangelogPublisher.StoppedException();
+    static Optional<Changelog> attach(ChangelogPublisher.Config cfg, Handle h) {
+        Capture capture = CAPTURES.load(h, cfg.source(), cfg.schema(), cfg.table());
+        // Only one producer per table: the lock's keys are a class of cdc's own and the capture's
+        // number in cdc.capture, unique per table. It lives as long as the session.
+        boolean locked = h.createQuery(Sql.load("source/try_lock.sql"))
+                .bind("c", LOCK_CLASS).bind("id", capture.requireLockId()).mapTo(Boolean.class).one();
+        return locked ? Optional.of(new PgChangelog(cfg, h, capture)) : Optional.empty();
     }
 
-    private static void sleep(long millis, BooleanSupplier stopping) {
-        long end = System.currentTimeMillis() + millis;
-        while (!stopping.getAsBoolean() && System.currentTimeMillis() < end) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+    private PgChangelog(ChangelogPublisher.Config cfg, Handle h, Capture capture) {
+        this.cfg = cfg;
+        this.db = h;
+        this.capture = capture;
+        Map<String, String> sql = new PgCaptureSql(capture).values();
+        readSql = Sql.render("source/read_window.sql", sql);
+        deleteSql = Sql.render(cfg.retain().isZero() ? "source/delete_published.sql" : "source/retain_published.sql", sql);
+        openSql = Sql.render("source/open_window.sql", sql);
+        purgeSql = Sql.render("source/purge_retained.sql", sql);
+        vacuumSql = Sql.render("source/vacuum.sql", sql);
+        h.execute(Sql.render("source/listen.sql", Map.of("channel", Sql.ident(capture.channel()))));
+        cursor = loadCursor(h);
     }
 
     private Cursor loadCursor(Handle h) {
@@ -297,25 +259,12 @@ final class PgChangelog implements Changelog {
     }
 
     @Override
-    public void waitForChanges(long millis) {
-        try {
-            db.getConnection().unwrap(PGConnection.class).getNotifications((int) millis);
-        } catch (SQLException e) {
-            throw new ConnectionException(e);
-        }
+    public String channel() {
+        return capture.channel();
     }
 
     @Override
     public long backlog() {
         return CAPTURES.backlog(db, capture).events();
-    }
-
-    @Override
-    public void close() {
-        try {
-            db.close();
-        } catch (RuntimeException ignored) {
-            // the connection is gone already; a session lock ends with its session
-        }
     }
 }

@@ -4,11 +4,9 @@ import dev.cdc.db.Db;
 import dev.cdc.db.Sql;
 import dev.cdc.source.Capture;
 import dev.cdc.source.Captures;
-import dev.cdc.source.Changelog;
-import dev.cdc.source.ChangelogPublisher;
 import dev.cdc.source.SourceEngine;
+import dev.cdc.source.SourceSession;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /** PostgreSQL as a source: capture by the triggers of sql/source/, changelogs read by {@link PgChangelog}. */
 public final class PostgresSource implements SourceEngine {
@@ -41,7 +39,7 @@ public final class PostgresSource implements SourceEngine {
     }
 
     @Override
-    public Changelog open(ChangelogPublisher.Config cfg, BooleanSupplier stopping) {
-        return new PgChangelog(cfg, stopping);
+    public SourceSession session(Db source) {
+        return new PgSession(source);
     }
 }

@@ -8,9 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * set of changes committed between two points the engine can tell apart without ever skipping a
  * late commit (PostgreSQL: two transaction snapshots); it is read in pages in changelog order, and
  * each page is removed and the cursor moved in one transaction once Kafka acknowledged it.
- * Holding an open changelog means holding the table's producer lock.
+ * Holding an open changelog means holding the table's producer lock; it is read on a
+ * {@link SourceSession}, shared with other tables' changelogs.
  */
-public interface Changelog extends AutoCloseable {
+public interface Changelog {
     /** The capture as last read (its table's definition included). */
     Capture capture();
 
@@ -56,12 +57,9 @@ public interface Changelog extends AutoCloseable {
     /** Busy: the writers need not wake the producer; idle: they do. */
     void markBusy(boolean busy);
 
-    /** Waits for a writer's wake-up, at most {@code millis}. */
-    void waitForChanges(long millis);
+    /** The channel on which writers wake its producer ({@link SourceSession#waitForChanges}). */
+    String channel();
 
     /** The changes not yet published. */
     long backlog();
-
-    @Override
-    void close();
 }

@@ -3,16 +3,12 @@ package dev.cdc.source;
 import dev.cdc.base.Backoff;
 import dev.cdc.base.Failure;
 import dev.cdc.base.Metrics;
-import dev.cdc.base.Progress;
 import dev.cdc.db.Db;
-import dev.cdc.event.ChangeEvent;
-import dev.cdc.event.Position;
-import dev.cdc.event.Source;
 import dev.cdc.kafka.Kafka;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Set;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -22,26 +18,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code cdc produce}: publishes a table's changelog to Kafka, window by window, page by page.
+ * {@code cdc produce}: publishes the changelogs of its tables to Kafka over one source connection
+ * and one Kafka producer, window by window, page by page ({@link TableFeed}).
  *
- * <p>One step: open a window (a snapshot) when the changelog has unpublished rows; read a page of
- * the window's rows in seq order; send them; wait until Kafka acknowledged every one; then, in one
- * source transaction, delete the page's rows and move the cursor. A crash before that commit
- * republishes the page with the same positions, which the consumer recognizes and skips.
+ * <p>One step of a table: open a window (a snapshot) when the changelog has unpublished rows; read
+ * a page of the window's rows in seq order; send them; wait until Kafka acknowledged every one;
+ * then, in one source transaction, delete the page's rows and move the cursor. A crash before that
+ * commit republishes the page with the same positions, which the consumer recognizes and skips.
  *
- * <p>Holds an advisory lock on the source for its whole life, so a second producer of the same
- * table waits as a standby and takes over when the first one's session ends. Sleeps on
- * LISTEN/NOTIFY between windows, with a poll interval as fallback. Survives restarts of the
- * database and the broker: it logs, backs off, reconnects and resumes from the stored cursor.
+ * <p>Tables take turns: the tables with work (woken by a writer's NOTIFY, or with more to read)
+ * get one page each, round and round, so a busy table cannot starve the others; the idle tables of
+ * a connection cost one statement every poll interval, which looks at all their changelogs. Holds each table's producer lock for its session's life: a
+ * second producer of a table stands by and takes it over when the first one's session ends. Sleeps
+ * on LISTEN/NOTIFY, with the poll interval as fallback. Survives restarts of the database and the
+ * broker: it logs, backs off, reconnects and resumes from the stored cursors.
  */
 public final class ChangelogPublisher implements Runnable {
     private static final Logger logger = LoggerFactory.getLogger("cdc.produce");
-    /** A window that ends with a page of fewer events than this means the producer is about to idle. */
-    private static final int IDLE_PAGE = 100;
     /** Right after work, look for changes this often too, in case a notification was not sent. */
-    private static final long BUSY_POLL_MILLIS = 10;
+    private static final long BUSY_POLL_NANOS = 10_000_000L;
     private static final long BUSY_PERIOD_NANOS = 2_000_000_000L;
-    private long lastWork = System.nanoTime();
+    /** A table another producer holds is tried again this often. */
+    private static final long STANDBY_NANOS = 1_000_000_000L;
 
     /**
      * What to publish, and how. {@code retain}: how long published changelog rows are kept (in the
@@ -56,27 +54,30 @@ public final class ChangelogPublisher implements Runnable {
         }
     }
 
-    private final Config cfg;
+    private final SourceEngine engine;
+    private final Db source;
+    private final Kafka kafka;
+    private final List<TableFeed> feeds = new ArrayList<>();
+    private final Backoff backoff = new Backoff(200, 10_000);
     private volatile boolean stopping;
     private volatile KafkaProducer<byte[], byte[]> producer;
-    private final AtomicLong published = new AtomicLong();
-    private final Backoff backoff = new Backoff(200, 10_000);
+    /** The connection, while connected; null otherwise. */
+    private SourceSession session;
+    private int turn;
+    private long nextStandbyTry;
+    private long nextSweep;
 
-    private final SourceEngine engine;
-    /** The changelog, while connected; null otherwise. */
-    private Changelog log;
-    private Capture capture;
-    private final Progress progress;
-    /** What the topic was told of the table's columns. */
-    private Announcements announcements;
-    /** The topic's partitions the events were keyed for so far (cdc.capture.partitions); null: none yet. */
-    private Integer keyedFor;
-
-    /** Publishes the changelog that {@code engine} reads (see {@code dev.cdc.engine.Engines#source}). */
+    /** Publishes one table's changelog, which {@code engine} reads (see {@code dev.cdc.engine.Engines#source}). */
     public ChangelogPublisher(SourceEngine engine, Config cfg) {
-        this.cfg = cfg;
+        this(engine, List.of(cfg));
+    }
+
+    /** Publishes the changelogs of these tables of one source, taking turns, on one connection. */
+    public ChangelogPublisher(SourceEngine engine, List<Config> tables) {
         this.engine = engine;
-        this.progress = new Progress(cfg.progressMillis());
+        this.source = tables.get(0).source();
+        this.kafka = tables.get(0).kafka();
+        tables.forEach(c -> feeds.add(new TableFeed(c, tables.size() > 1)));
     }
 
     /** Asks {@link #run} to finish its current page and return. */
@@ -94,7 +95,7 @@ public final class ChangelogPublisher implements Runnable {
     }
 
     public long published() {
-        return published.get();
+        return feeds.stream().mapToLong(TableFeed::published).sum();
     }
 
     /**
@@ -102,22 +103,26 @@ public final class ChangelogPublisher implements Runnable {
      * is a {@link Failure} with one clear line.
      */
     public void preflight() {
-        engine.preflight(cfg.source(), cfg.schema(), cfg.table());
-        cfg.kafka().requireTopic();
+        for (TableFeed f : feeds) {
+            engine.preflight(f.cfg.source(), f.cfg.schema(), f.cfg.table());
+            f.cfg.kafka().requireTopic();
+        }
     }
 
     /**
-     * Keys the table's events for the topic's partitions as they are now, which must be {@code n}
+     * Keys the tables' events for their topics' partitions as they are now, which must be {@code n}
      * (after partitions were added, once consume applied everything published before).
      */
     public void acceptPartitions(int n) {
-        int now = cfg.kafka().requireTopic().partitions().size();
-        if (now != n) {
-            throw Failure.usage("--accept-partitions " + n + ": topic " + cfg.kafka().topic() + " has " + now + " partitions");
+        for (TableFeed f : feeds) {
+            int now = f.cfg.kafka().requireTopic().partitions().size();
+            if (now != n) {
+                throw Failure.usage("--accept-partitions " + n + ": topic " + f.cfg.kafka().topic() + " has " + now + " partitions");
+            }
+            engine.acceptPartitions(f.cfg.source(), f.cfg.schema(), f.cfg.table(), n);
+            logger.info("the events of {} are keyed for the {} partitions of topic {} from now on", f.display(), n,
+                    f.cfg.kafka().topic());
         }
-        engine.acceptPartitions(cfg.source(), cfg.schema(), cfg.table(), n);
-        logger.info("the events of {}.{} are keyed for the {} partitions of topic {} from now on", cfg.schema(), cfg.table(), n,
-                cfg.kafka().topic());
     }
 
     @Override
@@ -125,17 +130,17 @@ public final class ChangelogPublisher implements Runnable {
         try {
             while (!stopping) {
                 try {
-                    if (log == null) {
+                    if (session == null) {
                         connect();
                     }
-                    step();
+                    work();
                     backoff.reset();
                 } catch (RuntimeException e) {
                     if (stopping) {
                         break;
                     }
                     if (!isTransient(e)) {
-                        throw cfg.source().explain(e);
+                        throw source.explain(e);
                     }
                     Metrics.add("cdc_errors_total", 1, "command", "produce");
                     Metrics.add("cdc_retries_total", 1, "command", "produce");
@@ -165,27 +170,24 @@ public final class ChangelogPublisher implements Runnable {
             return e.getMessage();
         }
         if (e instanceof KafkaException) {
-            return "Kafka at " + cfg.kafka().bootstrapServers() + ": " + Db.rootMessage(e);
+            return "Kafka at " + kafka.bootstrapServers() + ": " + Db.rootMessage(e);
         }
-        return "the " + cfg.source().where() + ": " + Db.rootMessage(e);
+        return "the " + source.where() + ": " + Db.rootMessage(e);
     }
 
     private void connect() {
-        log = engine.open(cfg, () -> stopping);
-        capture = log.capture();
-        keyedFor = log.keyedFor();
-        announcements = new Announcements(capture, log.announced());
+        session = engine.session(source);
         if (producer == null) {
-            producer = cfg.kafka().producer("cdc-produce-" + capture.changelogName());
+            producer = kafka.producer("cdc-produce-" + feeds.get(0).cfg.table() + (feeds.size() > 1 ? "-and-more" : ""));
         }
-        logger.info("publishing {} from the {} to topic {} at {} (window {}, seq {})", capture.changelogDisplay(),
-                cfg.source().where(), cfg.kafka().topic(), cfg.kafka().bootstrapServers(), log.windowId(), log.lastSeq());
+        attachStandbys(System.nanoTime());
     }
 
     private void disconnect() {
-        if (log != null) {
-            log.close();
-            log = null;
+        feeds.forEach(TableFeed::detach);
+        if (session != null) {
+            session.close();
+            session = null;
         }
         KafkaProducer<byte[], byte[]> p = producer;
         if (p != null) {
@@ -194,125 +196,76 @@ public final class ChangelogPublisher implements Runnable {
         }
     }
 
-    private void step() {
-        log.maintain();
-        if (!log.windowOpen() && !openWindow()) {
-            reportProgress();
-            waitForChanges();
-            return;
+    /** Takes the tables not yet held (at the start, then as a standby every second). */
+    private void attachStandbys(long now) {
+        for (TableFeed f : feeds) {
+            if (!f.attached() && !stopping) {
+                f.attach(session);
+            }
         }
-        long started = System.nanoTime();
-        Page page = log.readPage(cfg.pageSize());
-        String announced = null;
-        if (page.events() > 0) {
-            announced = publish(page);
-            lastWork = System.nanoTime();
-        }
-        finishPage(page, announced);
-        String table = capture.table().display();
-        Metrics.add("cdc_published_events_total", page.events(), "table", table);
-        Metrics.add("cdc_publish_batches_total", 1, "table", table);
-        Metrics.add("cdc_publish_batch_seconds_total", (System.nanoTime() - started) / 1e9, "table", table);
-        reportProgress();
-    }
-
-    private boolean openWindow() {
-        boolean opened = log.openWindow();
-        if (opened && capture.table().definition().stream().anyMatch(c -> c.enumType() != null) && log.definitionChanged()) {
-            // A label added to an enum (ALTER TYPE ... ADD VALUE) commits before any row that uses it:
-            // read after the window opened, the labels include every one its rows can hold, and a
-            // changed definition is read in full and announced before the window's first change.
-            refreshDefinition(List.of());
-        }
-        return opened;
+        nextStandbyTry = now + STANDBY_NANOS;
     }
 
     /**
-     * Sends the page and returns once Kafka acknowledged every event (or throws). Returns the
-     * columns it announced (to store with the cursor), or null.
-     *
-     * <p>Every change goes to its key's partition. A truncate goes to every partition, as does the
-     * table's definition when it changed (a row with a column the producer does not know, or a
-     * definition that differs from the one last announced): it precedes, in each partition, the
-     * first change that has the new column, so the consumer adds the column first.
+     * One turn: a page of the next table with work; with none, waits for a wake-up, the next look at
+     * a table that just worked, or the next sweep.
      */
-    private String publish(Page page) {
-        String table = capture.table().display();
-        String topic = cfg.kafka().topic();
-        int partitions = producer.partitionsFor(topic).size();
-        if (keyedFor != null && partitions != keyedFor) {
-            throw Failure.precondition("topic " + topic + " has " + partitions + " partitions, but the events of " + table
-                    + " were keyed for " + keyedFor + " (were partitions added?): a row's next changes would go to another "
-                    + "partition than its earlier ones and could be applied before them, so nothing more is published. "
-                    + "To go on with " + partitions + ": let cdc consume apply everything published (cdc status: LAG 0), "
-                    + "then run cdc produce --accept-partitions " + partitions);
+    private void work() {
+        long now = System.nanoTime();
+        boolean standby = feeds.stream().anyMatch(f -> !f.attached());
+        if (standby && now >= nextStandbyTry) {
+            attachStandbys(now);
         }
-        keyedFor = partitions;
-        Sends sends = new Sends(producer, topic);
-        String sent = null;
-        for (ChangelogRow r : page.rows()) {
-            List<String> columns = r.columns(); // empty for D and T
-            if (!announcements.knows(columns)) {
-                refreshDefinition(columns);
-            }
-            if (announcements.due()) {
-                sent = capture.table().definitionJson();
-                sends.sendToEvery(partitions, ChangeEvent.encodeSchema(table, sent, source(r, 0, -1)));
-                announcements.sent(capture);
-                logger.info("announced the columns of {} on topic {}: {}", table, topic, capture.table().columns());
-            }
-            if (r.op() == 'T') {
-                sends.sendToEvery(partitions, ChangeEvent.encodeTruncate(table, partitions, source(r, 0, -1)));
-                continue;
-            }
-            r.forEach(capture.table().key(), (index, key, row) -> {
-                byte[] k = key.getBytes(StandardCharsets.UTF_8);
-                sends.send(Kafka.partitionFor(k, partitions), k, ChangeEvent.encode(r.op(), table, key, row,
-                        source(r, index, r.version())));
-            });
+        wake(session.waitForChanges(0));
+        if (now >= nextSweep) {
+            sweep();
+            nextSweep = now + feeds.get(0).cfg.pollMillis() * 1_000_000;
         }
-        sends.awaitAcks();
-        return sent;
-    }
-
-    /** The source object of the change at {@code index} of changelog row {@code r}, in the open window. */
-    private Source source(ChangelogRow r, int index, long version) {
-        return new Source(cfg.sourceName(), version, new Position(log.epoch(), log.windowId(), r.seq(), index), r.txid(), r.tsMs());
-    }
-
-    /** A row has columns the producer did not know: reads the table's definition again. */
-    private void refreshDefinition(List<String> seen) {
-        capture = log.reload();
-        announcements.reread(capture, seen);
-    }
-
-    private void finishPage(Page page, String announcedColumns) {
-        log.finishPage(page, announcedColumns, keyedFor);
-        published.addAndGet(page.events());
-        progress.add(page.events());
-        // about to idle: the writers are to wake the producer again
-        log.markBusy(!(page.endsWindow() && page.events() < IDLE_PAGE));
-    }
-
-    private void waitForChanges() {
-        // A writer that found the wake lock held just before the producer freed it commits without
-        // notifying: shortly after work, poll fast as well, so such a change waits at most
-        // BUSY_POLL_MILLIS; idle for longer, rely on notifications and the poll interval.
-        boolean recent = System.nanoTime() - lastWork < BUSY_PERIOD_NANOS;
-        log.waitForChanges(recent ? Math.min(BUSY_POLL_MILLIS, cfg.pollMillis()) : cfg.pollMillis());
-    }
-
-    private void reportProgress() {
-        if (!progress.due()) {
+        TableFeed next = next(now);
+        if (next != null) {
+            next.due = next.step(producer);
+            // nothing now: right after work, look again soon (a wake-up may not have been sent while
+            // the table was busy); idle for longer, wake-ups and the sweep will tell
+            next.nextLook = next.due ? Long.MAX_VALUE
+                    : now - next.lastWork < BUSY_PERIOD_NANOS ? now + BUSY_POLL_NANOS : Long.MAX_VALUE;
             return;
         }
-        long rate = progress.rate();
-        long backlog = log.backlog();
-        Metrics.gauge("cdc_changelog_backlog", () -> backlog, "table", capture.table().display());
-        logger.info("published {} events ({}/s), backlog {}, window {}", progress.total(), rate, backlog, log.windowId());
+        long until = standby ? Math.min(nextSweep, nextStandbyTry) : nextSweep;
+        for (TableFeed f : feeds) {
+            until = Math.min(until, f.nextLook);
+        }
+        wake(session.waitForChanges(Math.max(1, (until - now) / 1_000_000)));
     }
 
-    /** Thrown inside the loop when a stop was asked while waiting. */
-    public static final class StoppedException extends RuntimeException {
+    /**
+     * The fallback for a wake-up that was not sent: every poll interval, one statement looks at the
+     * changelogs of every idle table of the connection, and those with changes get their turn. Their
+     * upkeep is due then too (a query only when rows expire or deletions wait for a vacuum).
+     */
+    private void sweep() {
+        List<TableFeed> idle = feeds.stream().filter(f -> f.attached() && !f.due && f.nextLook == Long.MAX_VALUE).toList();
+        idle.forEach(f -> f.changelog().maintain()); // retained rows still expire, the last deletions are vacuumed
+        for (int i : session.withChanges(idle.stream().map(TableFeed::changelog).toList())) {
+            idle.get(i).due = true;
+        }
+    }
+
+    /** The tables whose writers sent a wake-up are looked at in their turn. */
+    private void wake(Set<String> channels) {
+        if (!channels.isEmpty()) {
+            feeds.stream().filter(f -> channels.contains(f.channel())).forEach(f -> f.due = true);
+        }
+    }
+
+    /** The next attached table, after the last one served, that has work or is due for a look; null: none. */
+    private TableFeed next(long now) {
+        for (int i = 1; i <= feeds.size(); i++) {
+            TableFeed f = feeds.get((turn + i) % feeds.size());
+            if (f.attached() && (f.due || now >= f.nextLook)) {
+                turn = (turn + i) % feeds.size();
+                return f;
+            }
+        }
+        return null;
     }
 }

@@ -1,7 +1,6 @@
 package dev.cdc.source;
 
 import dev.cdc.db.Db;
-import java.util.function.BooleanSupplier;
 
 /** The database-specific half of {@code cdc produce}, which each kind of source database provides. */
 public interface SourceEngine {
@@ -17,9 +16,6 @@ public interface SourceEngine {
     /** Records that the table's events are keyed for {@code partitions} from now on. */
     void acceptPartitions(Db source, String schema, String table, int partitions);
 
-    /**
-     * Connects to the table's changelog and takes its producer lock, waiting as a standby while
-     * another producer holds it (until {@code stopping}: then a {@link ChangelogPublisher.StoppedException}).
-     */
-    Changelog open(ChangelogPublisher.Config cfg, BooleanSupplier stopping);
+    /** Connects to the source: a session on which the changelogs of several tables are read. */
+    SourceSession session(Db source);
 }

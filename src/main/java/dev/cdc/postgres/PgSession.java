@@ -1,0 +1,75 @@
+package dev.cdc.postgres;
+
+import dev.cdc.db.Db;
+import dev.cdc.db.Sql;
+import dev.cdc.source.Changelog;
+import dev.cdc.source.ChangelogPublisher;
+import dev.cdc.source.SourceSession;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.ConnectionException;
+import org.jdbi.v3.core.Handle;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * A connection of {@code cdc produce} to a PostgreSQL source: the producer locks, wake locks and
+ * LISTENs of the tables it publishes are this session's, and end with it.
+ */
+final class PgSession implements SourceSession {
+    private final Handle h;
+
+    PgSession(Db source) {
+        this.h = source.open("cdc-produce");
+    }
+
+    @Override
+    public Optional<Changelog> attach(ChangelogPublisher.Config cfg) {
+        return PgChangelog.attach(cfg, h);
+    }
+
+    @Override
+    public List<Integer> withChanges(List<Changelog> changelogs) {
+        if (changelogs.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder checks = new StringBuilder();
+        for (int i = 0; i < changelogs.size(); i++) {
+            checks.append(i == 0 ? "" : ", ").append('(').append(i).append(", EXISTS (SELECT FROM ")
+                    .append(new PgCaptureSql(changelogs.get(i).capture()).changelog()).append("))");
+        }
+        return h.createQuery(Sql.render("source/with_rows.sql", Map.of("checks", checks.toString())))
+                .mapTo(Integer.class).list();
+    }
+
+    @Override
+    public Set<String> waitForChanges(long millis) {
+        Set<String> channels = new HashSet<>();
+        try {
+            PGConnection c = h.getConnection().unwrap(PGConnection.class);
+            // with a timeout, waits until one comes; without, takes those the connection has read already
+            PGNotification[] got = millis > 0 ? c.getNotifications((int) millis) : c.getNotifications();
+            if (got != null) {
+                for (PGNotification n : got) {
+                    channels.add(n.getName());
+                }
+            }
+        } catch (SQLException e) {
+            throw new ConnectionException(e);
+        }
+        return channels;
+    }
+
+    @Override
+    public void close() {
+        try {
+            h.close();
+        } catch (RuntimeException ignored) {
+            // the connection is gone already; its session's locks ended with it
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package dev.cdc.source;
+
+import dev.cdc.base.Failure;
+import dev.cdc.base.Metrics;
+import dev.cdc.base.Progress;
+import dev.cdc.event.ChangeEvent;
+import dev.cdc.event.Position;
+import dev.cdc.event.Source;
+import dev.cdc.kafka.Kafka;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One captured table as its publisher sees it: its changelog (while attached), what its topic was
+ * told of its columns, the partitions its events are keyed for, and when it last had work. One
+ * {@link #step} publishes one page of it: a hot table gets one page per turn, like any other.
+ */
+final class TableFeed {
+    private static final Logger logger = LoggerFactory.getLogger("cdc.produce");
+    /** A window that ends with a page of fewer events than this means the table is about to idle. */
+    private static final int IDLE_PAGE = 100;
+
+    final ChangelogPublisher.Config cfg;
+    private final Progress progress;
+    private Changelog log;
+    private Capture capture;
+    private Announcements announcements;
+    private Integer keyedFor;
+    private boolean standingBy;
+    private long published;
+    /**
+     * When the table last published, and when to look at it next without a wake-up (nanoTime; right
+     * after work, soon; idle, {@link Long#MAX_VALUE}: left to wake-ups and the publisher's sweep).
+     */
+    long lastWork = System.nanoTime();
+    long nextLook = Long.MAX_VALUE;
+    /** A wake-up came, or the last step did work: look at it as soon as its turn comes. */
+    boolean due = true;
+
+    /** Many tables in one process: no progress line for a table idle for a minute. */
+    private final boolean quietWhenIdle;
+
+    TableFeed(ChangelogPublisher.Config cfg, boolean quietWhenIdle) {
+        this.cfg = cfg;
+        this.progress = new Progress(cfg.progressMillis());
+        this.quietWhenIdle = quietWhenIdle;
+    }
+
+    String display() {
+        return cfg.schema() + "." + cfg.table();
+    }
+
+    boolean attached() {
+        return log != null;
+    }
+
+    long published() {
+        return published;
+    }
+
+    /** Its changelog; null while not attached. */
+    Changelog changelog() {
+        return log;
+    }
+
+    /** The channel its writers wake it on; null while not attached. */
+    String channel() {
+        return log == null ? null : log.channel();
+    }
+
+    /** Takes the table on the session (its producer lock); false while another producer holds it. */
+    boolean attach(SourceSession session) {
+        var attached = session.attach(cfg);
+        if (attached.isEmpty()) {
+            if (!standingBy) {
+                logger.info("another cdc produce is publishing {}; standing by to take over", display());
+                standingBy = true;
+            }
+            return false;
+        }
+        if (standingBy) {
+            logger.info("took over publishing {}", display());
+            standingBy = false;
+        }
+        log = attached.get();
+        capture = log.capture();
+        keyedFor = log.keyedFor();
+        announcements = new Announcements(capture, log.announced());
+        due = true;
+        logger.info("publishing {} from the {} to topic {} at {} (window {}, seq {})", capture.changelogDisplay(),
+                cfg.source().where(), cfg.kafka().topic(), cfg.kafka().bootstrapServers(), log.windowId(), log.lastSeq());
+        return true;
+    }
+
+    /** The session is gone: the table is attached again on the next one. */
+    void detach() {
+        log = null;
+    }
+
+    /**
+     * Publishes the table's next page, opening a window first when none is open; returns whether
+     * there was one (false: nothing to publish now).
+     */
+    boolean step(KafkaProducer<byte[], byte[]> producer) {
+        log.maintain();
+        if (!log.windowOpen() && !openWindow()) {
+            reportProgress();
+            return false;
+        }
+        long started = System.nanoTime();
+        Page page = log.readPage(cfg.pageSize());
+        String announced = null;
+        if (page.events() > 0) {
+            announced = publish(producer, page);
+            lastWork = System.nanoTime();
+        }
+        log.finishPage(page, announced, keyedFor);
+        published += page.events();
+        progress.add(page.events());
+        // about to idle: the writers are to wake the producer again
+        log.markBusy(!(page.endsWindow() && page.events() < IDLE_PAGE));
+        String table = capture.table().display();
+        Metrics.add("cdc_published_events_total", page.events(), "table", table);
+        Metrics.add("cdc_publish_batches_total", 1, "table", table);
+        Metrics.add("cdc_publish_batch_seconds_total", (System.nanoTime() - started) / 1e9, "table", table);
+        reportProgress();
+        return true;
+    }
+
+    private boolean openWindow() {
+        boolean opened = log.openWindow();
+        if (opened && capture.table().definition().stream().anyMatch(c -> c.enumType() != null) && log.definitionChanged()) {
+            // A label added to an enum (ALTER TYPE ... ADD VALUE) commits before any row that uses it:
+            // read after the window opened, the labels include every one its rows can hold, and a
+            // changed definition is read in full and announced before the window's first change.
+            refreshDefinition(List.of());
+        }
+        return opened;
+    }
+
+    /**
+     * Sends the page and returns once Kafka acknowledged every event (or throws). Returns the
+     * columns it announced (to store with the cursor), or null.
+     *
+     * <p>Every change goes to its key's partition. A truncate goes to every partition, as does the
+     * table's definition when it changed (a row with a column the producer does not know, or a
+     * definition that differs from the one last announced): it precedes, in each partition, the
+     * first change that has the new column, so the consumer adds the column first.
+     */
+    private String publish(KafkaProducer<byte[], byte[]> producer, Page page) {
+        String table = capture.table().display();
+        String topic = cfg.kafka().topic();
+        int partitions = producer.partitionsFor(topic).size();
+        if (keyedFor != null && partitions != keyedFor) {
+            throw Failure.precondition("topic " + topic + " has " + partitions + " partitions, but the events of " + table
+                    + " were keyed for " + keyedFor + " (were partitions added?): a row's next changes would go to another "
+                    + "partition than its earlier ones and could be applied before them, so nothing more is published. "
+                    + "To go on with " + partitions + ": let cdc consume apply everything published (cdc status: LAG 0), "
+                    + "then run cdc produce --accept-partitions " + partitions);
+        }
+        keyedFor = partitions;
+        Sends sends = new Sends(producer, topic);
+        String sent = null;
+        for (ChangelogRow r : page.rows()) {
+            List<String> columns = r.columns(); // empty for D and T
+            if (!announcements.knows(columns)) {
+                refreshDefinition(columns);
+            }
+            if (announcements.due()) {
+                sent = capture.table().definitionJson();
+                sends.sendToEvery(partitions, ChangeEvent.encodeSchema(table, sent, source(r, 0, -1)));
+                announcements.sent(capture);
+                logger.info("announced the columns of {} on topic {}: {}", table, topic, capture.table().columns());
+            }
+            if (r.op() == 'T') {
+                sends.sendToEvery(partitions, ChangeEvent.encodeTruncate(table, partitions, source(r, 0, -1)));
+                continue;
+            }
+            r.forEach(capture.table().key(), (index, key, row) -> {
+                byte[] k = key.getBytes(StandardCharsets.UTF_8);
+                sends.send(Kafka.partitionFor(k, partitions), k, ChangeEvent.encode(r.op(), table, key, row,
+                        source(r, index, r.version())));
+            });
+        }
+        sends.awaitAcks();
+        return sent;
+    }
+
+    /** The source object of the change at {@code index} of changelog row {@code r}, in the open window. */
+    private Source source(ChangelogRow r, int index, long version) {
+        return new Source(cfg.sourceName(), version, new Position(log.epoch(), log.windowId(), r.seq(), index), r.txid(), r.tsMs());
+    }
+
+    /** A row has columns the producer did not know: reads the table's definition again. */
+    private void refreshDefinition(List<String> seen) {
+        capture = log.reload();
+        announcements.reread(capture, seen);
+    }
+
+    private void reportProgress() {
+        if (!progress.due()) {
+            return;
+        }
+        long rate = progress.rate();
+        if (quietWhenIdle && rate == 0 && System.nanoTime() - lastWork > 60_000_000_000L) {
+            return; // idle for a while: said so already
+        }
+        long backlog = log.backlog();
+        Metrics.gauge("cdc_changelog_backlog", () -> backlog, "table", capture.table().display());
+        logger.info("{}: published {} events ({}/s), backlog {}, window {}", display(), progress.total(), rate, backlog,
+                log.windowId());
+    }
+}
