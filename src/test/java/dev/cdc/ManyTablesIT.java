@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cdc.base.Failure;
 import dev.cdc.db.Table;
-import dev.cdc.ops.Compare;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -117,22 +116,8 @@ class ManyTablesIT extends ServerTest {
                     String[] n = Table.parseName(t);
                     table = servers.catalog().find(h, n[0], n[1]).orElseThrow();
                 }
-                long deadline = System.currentTimeMillis() + 60_000;
-                String compared = "";
-                while (System.currentTimeMillis() < deadline) {
-                    assertTrue(p.alive() && consume.alive(), p.output() + consume.output());
-                    try {
-                        Compare c = Compare.of(servers.source, servers.target, table);
-                        compared = c.toString();
-                        if (c.identical()) {
-                            break;
-                        }
-                    } catch (RuntimeException e) {
-                        compared = e.getMessage();
-                    }
-                    Await.sleep(200);
-                }
-                assertTrue(compared.startsWith("identical"), t + " on the target: " + compared);
+                servers.converged(table, "on the target", 60_000,
+                        () -> assertTrue(p.alive() && consume.alive(), p.output() + consume.output()));
             }
             assertTrue(connections("cdc-produce") <= 4, "produce takes at most 4 connections");
             assertEquals(0, produce.terminate(), produce.output());

@@ -1,13 +1,11 @@
 package dev.cdc;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cdc.consume.EventConsumer;
 import dev.cdc.db.Table;
 import dev.cdc.engine.Engines;
 import dev.cdc.kafka.Kafka;
 import dev.cdc.kafka.Topics;
-import dev.cdc.ops.Compare;
 import dev.cdc.postgres.TargetTable;
 import dev.cdc.setup.Setup;
 import dev.cdc.source.Capture;
@@ -73,23 +71,9 @@ final class TablePipelines implements AutoCloseable {
     }
 
     void converged(Table t, String when) {
-        long deadline = System.currentTimeMillis() + 30_000;
-        Object c = compare(t);
-        while (!(c instanceof Compare same && same.identical()) && System.currentTimeMillis() < deadline) {
-            Await.sleep(200);
-            c = compare(t);
-        }
-        assertTrue(c instanceof Compare same && same.identical(), t.display() + " " + when + ": " + c);
+        servers.converged(t, when, 30_000, () -> { });
     }
 
-    /** The comparison, or why there is none yet (a column the target does not have yet). */
-    Object compare(Table t) {
-        try {
-            return Compare.of(servers.source, servers.target, t);
-        } catch (RuntimeException e) {
-            return e.getMessage();
-        }
-    }
 
     @Override
     public void close() throws InterruptedException {

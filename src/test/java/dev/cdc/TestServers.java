@@ -1,12 +1,16 @@
 package dev.cdc;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.cdc.db.Catalog;
 import dev.cdc.db.Db;
+import dev.cdc.db.Table;
 import dev.cdc.embedded.LocalKafka;
 import dev.cdc.embedded.LocalPostgres;
 import dev.cdc.embedded.Ports;
 import dev.cdc.engine.Engines;
 import dev.cdc.kafka.Kafka;
+import dev.cdc.ops.Compare;
 import dev.cdc.source.Captures;
 import java.nio.file.Path;
 import java.util.List;
@@ -113,6 +117,30 @@ final class TestServers {
     /** The command-line options that reach the target database. */
     List<String> targetArgs() {
         return List.of("--target", target.url(), "--target-user", target.user(), "--target-password", target.password());
+    }
+
+    /**
+     * Waits until the target's copy of the table equals the source's, running {@code check} (which
+     * may fail the test) between looks; fails naming the difference after {@code millis}.
+     */
+    void converged(Table t, String when, long millis, Runnable check) {
+        long deadline = System.currentTimeMillis() + millis;
+        Object c = compare(t);
+        while (!(c instanceof Compare same && same.identical()) && System.currentTimeMillis() < deadline) {
+            check.run();
+            Await.sleep(200);
+            c = compare(t);
+        }
+        assertTrue(c instanceof Compare same && same.identical(), t.display() + " " + when + ": " + c);
+    }
+
+    /** The comparison, or why there is none yet (a column the target does not have yet). */
+    private Object compare(Table t) {
+        try {
+            return Compare.of(source, target, t);
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
     }
 
     /** Events the group applied, as stored with its offsets on the target (each change counted once). */

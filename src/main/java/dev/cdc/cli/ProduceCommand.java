@@ -73,7 +73,7 @@ public final class ProduceCommand implements Callable<Integer> {
         List<Capture> captures = new ArrayList<>();
         try (Handle h = db.open("cdc-produce")) {
             Captures installed = Engines.source(db).captures();
-            captures.addAll(selection.selector().isEmpty() ? installed.all(h, db) : installed.select(h, db, selection.selector()));
+            captures.addAll(installed.select(h, db, selection.selector()));
         }
         if (broker.explicitTopic() != null && captures.size() > 1) {
             throw Failure.usage("--topic names the topic of one table, and " + captures.size()

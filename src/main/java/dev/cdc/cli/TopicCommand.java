@@ -66,8 +66,7 @@ public final class TopicCommand implements Callable<Integer> {
             return selector.resolve(List.of()).stream().map(n -> Capture.defaultTopic(n.schema(), n.name())).toList();
         }
         Db db = source.db();
-        return db.run("topic", h -> Engines.source(db).captures().select(h, db, selector.isEmpty()
-                ? new TableSelector(List.of("*.*"), List.of(), List.of()) : selector)
+        return db.run("topic", h -> Engines.source(db).captures().select(h, db, selector)
                 .stream().map(Capture::topic).distinct().toList());
     }
 

@@ -37,12 +37,12 @@ final class PgSession implements SourceSession {
         if (changelogs.isEmpty()) {
             return List.of();
         }
-        StringBuilder checks = new StringBuilder();
+        List<String> checks = new java.util.ArrayList<>();
         for (int i = 0; i < changelogs.size(); i++) {
-            checks.append(i == 0 ? "" : ", ").append('(').append(i).append(", EXISTS (SELECT FROM ")
-                    .append(new PgCaptureSql(changelogs.get(i).capture()).changelog()).append("))");
+            checks.add(Sql.render("source/with_rows_check.sql", Map.of("i", Integer.toString(i),
+                    "changelog", new PgCaptureSql(changelogs.get(i).capture()).changelog())).strip());
         }
-        return h.createQuery(Sql.render("source/with_rows.sql", Map.of("checks", checks.toString())))
+        return h.createQuery(Sql.render("source/with_rows.sql", Map.of("checks", String.join(", ", checks))))
                 .mapTo(Integer.class).list();
     }
 

@@ -44,9 +44,13 @@ public interface Captures {
 
     /**
      * The captures of the tables a selector names: exact names must be captured (else a
-     * {@code Failure}), patterns and schemas pick among the captured tables.
+     * {@code Failure}), patterns and schemas pick among the captured tables; an empty selector
+     * names them all.
      */
     default List<Capture> select(Handle h, Db source, TableSelector selector) {
+        if (selector.isEmpty()) {
+            return all(h, source);
+        }
         List<Capture> candidates = selector.exact() ? load(h, source, selector.tables()) : all(h, source);
         List<Table.Name> names = selector.resolve(candidates.stream().map(c -> c.table().qualifiedName()).toList());
         return candidates.stream().filter(c -> names.contains(c.table().qualifiedName())).toList();

@@ -1,0 +1,1 @@
+(${i}, EXISTS (SELECT FROM ${changelog}))
