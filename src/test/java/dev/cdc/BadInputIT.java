@@ -48,14 +48,6 @@ class BadInputIT extends ServerTest {
         return List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic", kafka.topic());
     }
 
-    CliTest.Run cdc(String command, List<String>... options) {
-        List<String> args = new ArrayList<>(List.of(command));
-        for (List<String> o : options) {
-            args.addAll(o);
-        }
-        return CliTest.run(args.toArray(String[]::new));
-    }
-
     static void assertOneLine(CliTest.Run r) {
         assertEquals(1, r.err().strip().lines().count(), "one line, no stack trace: " + r.err());
     }

@@ -22,17 +22,7 @@ class ManyTablesIT extends ServerTest {
 
     @BeforeEach
     void schema() throws Exception {
-        try (var admin = kafka.admin()) { // the topics are named by table: no events of an earlier test in them
-            var old = admin.listTopics().names().get().stream().filter(t -> t.startsWith("many.")).toList();
-            admin.deleteTopics(old).all().get();
-            Await.until("the old topics deleted", 30_000, () -> {
-                try {
-                    return admin.listTopics().names().get().stream().noneMatch(t -> t.startsWith("many."));
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-        }
+        deleteTopics("many.");
         for (String schema : List.of("many", "other")) {
             for (var db : List.of(servers.source, servers.target)) {
                 try (Handle h = db.open("cdc-test")) {
@@ -50,14 +40,6 @@ class ManyTablesIT extends ServerTest {
         }
     }
 
-    private CliTest.Run cdc(String command, List<String>... parts) {
-        return CliTest.run(CliTest.line(command, parts));
-    }
-
-    private List<String> broker() {
-        return List.of("--bootstrap-servers", kafka.bootstrapServers());
-    }
-
     @Test
     void a_schema_is_captured_with_one_setup_one_topic_command_one_produce_and_one_consume() throws Exception {
         CliTest.Run setup = cdc("setup", servers.sourceArgs(), servers.targetArgs(),
@@ -67,10 +49,10 @@ class ManyTablesIT extends ServerTest {
         assertFalse(setup.out().contains("tmp_load"), "excluded: " + setup.out());
         assertEquals(TABLES, captured().size(), setup.out());
 
-        CliTest.Run topics = cdc("topic", servers.sourceArgs(), broker(), List.of("--partitions", "1"));
+        CliTest.Run topics = cdc("topic", servers.sourceArgs(), bootstrap(), List.of("--partitions", "1"));
         assertEquals(0, topics.code(), topics.out() + topics.err());
         assertEquals(TABLES, topics.out().lines().filter(l -> l.contains("many.t")).count(), topics.out());
-        CliTest.Run again = cdc("topic", servers.sourceArgs(), broker(), List.of("--partitions", "1", "--table", "many.t0*"));
+        CliTest.Run again = cdc("topic", servers.sourceArgs(), bootstrap(), List.of("--partitions", "1", "--table", "many.t0*"));
         assertEquals(0, again.code(), "existing topics of the same shape are fine: " + again.err());
 
         try (Handle h = servers.source.open("cdc-test")) {
@@ -82,7 +64,7 @@ class ManyTablesIT extends ServerTest {
         assertEquals(TABLES + 1, captured().size(), rerun.out());
         assertTrue(rerun.out().contains("snapshot of many.t99"), "the new table is copied, the others are not: " + rerun.out());
         assertEquals(1, rerun.out().lines().filter(l -> l.contains("snapshot of")).count(), rerun.out());
-        assertEquals(0, cdc("topic", servers.sourceArgs(), broker(), List.of("--partitions", "1", "--table", "many.t99")).code());
+        assertEquals(0, cdc("topic", servers.sourceArgs(), bootstrap(), List.of("--partitions", "1", "--table", "many.t99")).code());
 
         stream();
         status();
@@ -98,9 +80,9 @@ class ManyTablesIT extends ServerTest {
      * target, through produce killed (-9) and started again; produce holds at most its 4 connections.
      */
     private void stream() throws Exception {
-        List<String> produceArgs = List.of(CliTest.line("produce", servers.sourceArgs(), broker()));
+        List<String> produceArgs = List.of(CliTest.line("produce", servers.sourceArgs(), bootstrap()));
         CdcProcess produce = CdcProcess.start("produce-many", produceArgs.toArray(String[]::new));
-        try (CdcProcess consume = CdcProcess.start("consume-many", CliTest.line("consume", servers.targetArgs(), broker(),
+        try (CdcProcess consume = CdcProcess.start("consume-many", CliTest.line("consume", servers.targetArgs(), bootstrap(),
                 List.of("--group", group())))) {
             write(1, 400, "first");
             CdcProcess first = produce;
@@ -154,7 +136,7 @@ class ManyTablesIT extends ServerTest {
 
     /** Status stays readable for many tables: one summary line, then the furthest behind. */
     private void status() {
-        CliTest.Run all = cdc("status", servers.sourceArgs(), servers.targetArgs(), broker(), List.of("--group", group(), "--top", "5"));
+        CliTest.Run all = cdc("status", servers.sourceArgs(), servers.targetArgs(), bootstrap(), List.of("--group", group(), "--top", "5"));
         assertEquals(0, all.code(), all.out() + all.err());
         List<String> lines = all.out().lines().toList();
         assertTrue(lines.get(0).startsWith((TABLES + 1) + " tables: backlog 0 changes, 0 not yet applied in all (0 tables behind"),
@@ -162,7 +144,7 @@ class ManyTablesIT extends ServerTest {
         assertTrue(lines.contains("the 5 furthest behind:"), all.out());
         int header = lines.indexOf(lines.stream().filter(l -> l.startsWith("TABLE")).findFirst().orElseThrow());
         assertEquals(5, lines.subList(header + 1, lines.size()).stream().takeWhile(l -> !l.isBlank()).count(), all.out());
-        CliTest.Run json = cdc("status", servers.sourceArgs(), servers.targetArgs(), broker(), List.of("--group", group(), "--json"));
+        CliTest.Run json = cdc("status", servers.sourceArgs(), servers.targetArgs(), bootstrap(), List.of("--group", group(), "--json"));
         assertEquals(0, json.code(), json.err());
         assertEquals(TABLES + 1, json.out().split("\"changelog\"", -1).length - 1, "every table in --json");
     }
@@ -175,14 +157,14 @@ class ManyTablesIT extends ServerTest {
     void a_busy_table_does_not_hold_up_the_others_on_its_connection() throws Exception {
         CliTest.Run setup = cdc("setup", servers.sourceArgs(), servers.targetArgs(), List.of("--table", "many.t01,many.t02"));
         assertEquals(0, setup.code(), setup.out() + setup.err());
-        assertEquals(0, cdc("topic", servers.sourceArgs(), broker(), List.of("--partitions", "1")).code());
+        assertEquals(0, cdc("topic", servers.sourceArgs(), bootstrap(), List.of("--partitions", "1")).code());
         try (Handle h = servers.source.open("cdc-test")) {
             h.execute("DO $$ BEGIN FOR i IN 0..1999 LOOP " // 2,000 statements of 100 rows: pages of 200 changes
                     + "INSERT INTO many.t01 SELECT g, 'busy' FROM generate_series(i * 100 + 1, i * 100 + 100) g; END LOOP; END $$");
         }
-        try (CdcProcess produce = CdcProcess.start("produce-two", CliTest.line("produce", servers.sourceArgs(), broker(),
+        try (CdcProcess produce = CdcProcess.start("produce-two", CliTest.line("produce", servers.sourceArgs(), bootstrap(),
                      List.of("--connections", "1", "--batch-size", "200")));
-             CdcProcess consume = CdcProcess.start("consume-two", CliTest.line("consume", servers.targetArgs(), broker(),
+             CdcProcess consume = CdcProcess.start("consume-two", CliTest.line("consume", servers.targetArgs(), bootstrap(),
                      List.of("--group", group())))) {
             Await.until("the busy table publishing", 60_000, () -> publishedOf("t01") > 0 || !produce.alive());
             try (Handle h = servers.source.open("cdc-test")) {

@@ -45,6 +45,32 @@ abstract class ServerTest {
         Topics.create(kafka, 3, (short) 1);
     }
 
+    /** A cdc command run in this JVM as a user types it, from a command and lists of arguments. */
+    @SafeVarargs
+    final CliTest.Run cdc(String command, List<String>... parts) {
+        return CliTest.run(CliTest.line(command, parts));
+    }
+
+    /** The broker's address as an argument, without a topic (commands then use each table's own). */
+    final List<String> bootstrap() {
+        return List.of("--bootstrap-servers", kafka.bootstrapServers());
+    }
+
+    /** Deletes the topics whose names start with {@code prefix} (named by table, they outlive a test) and waits until they are gone. */
+    final void deleteTopics(String prefix) throws Exception {
+        try (var admin = kafka.admin()) {
+            var old = admin.listTopics().names().get().stream().filter(t -> t.startsWith(prefix)).toList();
+            admin.deleteTopics(old).all().get();
+            Await.until("the old topics deleted", 60_000, () -> {
+                try {
+                    return admin.listTopics().names().get().stream().noneMatch(t -> t.startsWith(prefix));
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+    }
+
     /** The schema emptied on both servers: dropped with everything in it, then created anew. */
     final void freshSchema(String schema) {
         for (Db db : new Db[] {servers.source, servers.target}) {

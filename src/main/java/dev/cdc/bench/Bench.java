@@ -46,6 +46,7 @@ public final class Bench {
     private final PrintWriter out;
     private final Map<String, Long> serverPids = new LinkedHashMap<>();
     private boolean profile;
+    private int tables;
 
     public Bench(Options options, PrintWriter out) {
         this.options = options;
@@ -55,6 +56,12 @@ public final class Bench {
     /** Records produce and consume with JFR and summarizes where their CPU went. */
     public Bench withProfile(boolean on) {
         this.profile = on;
+        return this;
+    }
+
+    /** Runs the many-tables workloads ({@link ManyTables}) on this many tables instead of the standard ones (0: the standard ones). */
+    public Bench withTables(int n) {
+        this.tables = n;
         return this;
     }
 
@@ -72,6 +79,9 @@ public final class Bench {
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("machine", BenchReport.machine());
         results.put("jvm_options", String.join(" ", options.jvmOptions()));
+        if (tables > 0) {
+            return runManyTables(results);
+        }
         say("setup: " + String.join("; ", Setup.demo(options.source(), options.target())));
         say(Topics.create(options.kafka(), 3, (short) 1));
         CatchUp catchUp;
@@ -89,6 +99,23 @@ public final class Bench {
         }
         if (profile) {
             profile(outDir);
+        }
+        new BenchReport(results, options).write(catchUp.series(), out);
+        return results;
+    }
+
+    private Map<String, Object> runManyTables(Map<String, Object> results) throws Exception {
+        ManyTables many = new ManyTables(options, tables);
+        Map<String, Object> r = new LinkedHashMap<>(many.setUp(this::say));
+        CatchUp catchUp;
+        try (BenchPipeline pipeline = new BenchPipeline(options, profile, List.of())) {
+            catchUp = new CatchUp(options.source(), options.target(), pipeline);
+            BenchRun run = new BenchRun(options, pipeline, catchUp, serverPids, out);
+            pipeline.start();
+            r.putAll(many.measure(run));
+            pipeline.stop();
+            results.put("many_tables", r);
+            results.put("resources", pipeline.resources());
         }
         new BenchReport(results, options).write(catchUp.series(), out);
         return results;

@@ -19,14 +19,22 @@ final class BenchPipeline implements AutoCloseable {
 
     private final Bench.Options options;
     private final boolean profile;
+    private final List<String> selection;
     private final List<ChildProcess> processes = new ArrayList<>();
     private final Map<String, double[]> resources = new LinkedHashMap<>(); // role -> {peak RSS MB, CPU s}
     private ChildProcess produce;
     private ChildProcess consume;
 
+    /** What produce and consume are to move: the employees table's topic. */
     BenchPipeline(Bench.Options options, boolean profile) {
+        this(options, profile, List.of("--topic", options.kafka().topic()));
+    }
+
+    /** {@code selection}: produce's and consume's options that say what they move (none: every captured table). */
+    BenchPipeline(Bench.Options options, boolean profile, List<String> selection) {
         this.options = options;
         this.profile = profile;
+        this.selection = selection;
     }
 
     void start() throws IOException {
@@ -36,12 +44,11 @@ final class BenchPipeline implements AutoCloseable {
                 "--source-password", source.password());
         List<String> dst = List.of("--target", target.url(), "--target-user", target.user(),
                 "--target-password", target.password());
-        List<String> broker = List.of("--bootstrap-servers", options.kafka().bootstrapServers(),
-                "--topic", options.kafka().topic());
+        List<String> broker = List.of("--bootstrap-servers", options.kafka().bootstrapServers());
         produce = ChildProcess.start(jvm("produce"), options.outDir().resolve("produce.log"),
-                concat(List.of("produce"), src, broker, List.of("--progress-interval", "5")));
+                concat(List.of("produce"), src, broker, selection, List.of("--progress-interval", "5")));
         consume = ChildProcess.start(jvm("consume"), options.outDir().resolve("consume.log"),
-                concat(List.of("consume"), dst, broker, List.of("--group", GROUP, "--progress-interval", "5")));
+                concat(List.of("consume"), dst, broker, selection, List.of("--group", GROUP, "--progress-interval", "5")));
         processes.add(produce);
         processes.add(consume);
     }
@@ -93,6 +100,11 @@ final class BenchPipeline implements AutoCloseable {
     void sample() {
         produce.sample();
         consume.sample();
+    }
+
+    /** The peak RSS so far of produce and consume, in MB. */
+    Map<String, Long> peakRssMb() {
+        return Map.of("produce", produce.peakRssMb(), "consume", consume.peakRssMb());
     }
 
     /** CPU seconds so far of produce, consume, the writer (this JVM) and the named server processes. */

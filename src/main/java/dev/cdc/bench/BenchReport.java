@@ -39,6 +39,11 @@ final class BenchReport {
 
     private String table() {
         StringBuilder b = new StringBuilder();
+        if (results.containsKey("many_tables")) {
+            manyTables(b);
+            resources(b);
+            return b.toString();
+        }
         Map<String, Object> burst = section("burst");
         Map<String, Object> backlog = section("backlog");
         b.append(String.format("%-44s %s%n", "workload", "result"));
@@ -54,13 +59,34 @@ final class BenchReport {
         b.append(String.format("%-44s %,d changes/s (%s s)%n", "backlog drain (" + backlog.get("changes") + " changes)",
                 backlog.get("changes_per_s"), backlog.get("drain_s")));
         writeCost(b);
+        resources(b);
+        return b.toString();
+    }
+
+    private void resources(StringBuilder b) {
         section("resources").forEach((role, v) -> {
             @SuppressWarnings("unchecked")
             Map<String, Object> m = (Map<String, Object>) v;
             b.append(String.format("%-44s peak RSS %s MB, CPU %s s%n", role + " (" + String.join(" ", options.jvmOptions()) + ")",
                     m.get("peak_rss_mb"), m.get("cpu_s")));
         });
-        return b.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void manyTables(StringBuilder b) {
+        Map<String, Object> m = section("many_tables");
+        Map<String, Object> idle = (Map<String, Object>) m.get("idle");
+        Map<String, Object> one = (Map<String, Object>) m.get("paced_200_one_table");
+        Map<String, Object> many = (Map<String, Object>) m.get("paced_200_random_tables");
+        b.append(String.format("%-44s %s%n", "workload", "result"));
+        b.append(String.format("%-44s setup %s s, topics %s s%n", m.get("tables") + " tables", m.get("setup_s"), m.get("topics_s")));
+        b.append(String.format("%-44s %s%n", "idle", idle));
+        b.append(String.format("%-44s p50 %s  p99 %s ms%n", "paced 200/s, one table", one.get("p50_ms"), one.get("p99_ms")));
+        b.append(String.format("%-44s p50 %s  p99 %s ms (p99 %sx one table's)%n", "paced 200/s, random tables",
+                many.get("p50_ms"), many.get("p99_ms"), m.get("paced_p99_ratio")));
+        b.append(String.format("%-44s %,d changes/s%n", "burst, one table", m.get("burst_one_table_per_s")));
+        b.append(String.format("%-44s %,d changes/s (%sx one table's)%n", "burst, 100 tables", m.get("burst_many_tables_per_s"),
+                m.get("burst_ratio")));
     }
 
     @SuppressWarnings("unchecked")

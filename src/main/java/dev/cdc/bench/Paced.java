@@ -12,26 +12,44 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Single-row insert transactions at a fixed rate; a watcher on the target sees each row arrive, so
- * the latency is from commit on the source to visible on the target.
+ * the latency is from commit on the source to visible on the target. The rows go into the employees
+ * table, or each into one of several tables picked at random ({@link ManyTables}).
  */
 final class Paced {
     private final BenchRun run;
     private final int rate;
-    private final Map<Integer, Long> pending = new ConcurrentHashMap<>(); // id -> committed at (ns)
+    /** Null: the employees table; else the tables of {@link ManyTables}, one picked at random per row. */
+    private final List<String> tables;
+    private final AtomicLong ids;
+    private final Map<Row, Long> pending = new ConcurrentHashMap<>(); // row -> committed at (ns)
     private final List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean done = new AtomicBoolean();
 
+    /** A row written, by table (null: employees) and id. */
+    private record Row(String table, long id) {
+    }
+
     Paced(BenchRun run, int rate) {
+        this(run, rate, null, null);
+    }
+
+    /** Rows into tables picked at random among {@code tables}, with ids drawn from {@code ids}. */
+    Paced(BenchRun run, int rate, List<String> tables, AtomicLong ids) {
         this.run = run;
         this.rate = rate;
+        this.tables = tables;
+        this.ids = ids;
     }
 
     Map<String, Object> measure() throws Exception {
-        run.say(String.format("paced: %d single-row transactions/s for %d s ...", rate, run.sizes().pacedSeconds()));
+        run.say(String.format("paced: %d single-row transactions/s for %d s%s ...", rate, run.sizes().pacedSeconds(),
+                tables == null ? "" : tables.size() == 1 ? " on one table" : " over " + tables.size() + " tables at random"));
         Thread watcher = new Thread(this::watch);
         watcher.start();
         long sent = write();
@@ -67,33 +85,53 @@ final class Paced {
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
+                if (tables != null) {
+                    insertInto(c, tables.get(ThreadLocalRandom.current().nextInt(tables.size())));
+                    continue;
+                }
                 ins.setString(1, "P" + k);
                 try (ResultSet rs = ins.executeQuery()) {
                     rs.next();
-                    pending.put(rs.getInt(1), System.nanoTime());
+                    pending.put(new Row(null, rs.getInt(1)), System.nanoTime());
                 }
             }
             return n;
         }
     }
 
+    private void insertInto(Connection c, String table) throws SQLException {
+        long id = ids.incrementAndGet();
+        try (PreparedStatement ins = c.prepareStatement(Sql.render("bench/many_insert_one.sql", Map.of("table", table)))) {
+            ins.setLong(1, id);
+            ins.executeUpdate();
+        }
+        pending.put(new Row(table, id), System.nanoTime());
+    }
+
     /** Looks for the pending rows on the target every 2 ms until all arrived (or 60 s after the writer ended). */
     private void watch() {
-        try (Connection c = run.target().connect("cdc-bench-watch");
-             PreparedStatement q = c.prepareStatement(Sql.load("bench/paced_seen.sql"))) {
+        Map<String, PreparedStatement> queries = new java.util.HashMap<>();
+        try (Connection c = run.target().connect("cdc-bench-watch")) {
             long stopAt = Long.MAX_VALUE;
             while (System.nanoTime() < stopAt) {
                 if (done.get() && stopAt == Long.MAX_VALUE) {
                     stopAt = System.nanoTime() + 60_000_000_000L;
                 }
-                List<Integer> ids = new ArrayList<>(pending.keySet());
-                if (ids.isEmpty()) {
-                    if (done.get()) {
-                        return;
+                Map<String, List<Long>> awaited = new java.util.TreeMap<>();
+                pending.keySet().forEach(r -> awaited.computeIfAbsent(r.table() == null ? "" : r.table(),
+                        t -> new ArrayList<>()).add(r.id()));
+                if (awaited.isEmpty() && done.get()) {
+                    return;
+                }
+                for (var e : awaited.entrySet()) {
+                    String table = e.getKey().isEmpty() ? null : e.getKey();
+                    PreparedStatement q = queries.get(e.getKey());
+                    if (q == null) {
+                        q = c.prepareStatement(table == null ? Sql.load("bench/paced_seen.sql")
+                                : Sql.render("bench/many_seen.sql", Map.of("table", table)));
+                        queries.put(e.getKey(), q);
                     }
-                } else {
-                    q.setArray(1, c.createArrayOf("integer", ids.toArray()));
-                    seen(q);
+                    seen(c, q, table, e.getValue());
                 }
                 Thread.sleep(2);
             }
@@ -102,11 +140,14 @@ final class Paced {
         }
     }
 
-    private void seen(PreparedStatement q) throws SQLException {
+    /** Takes the rows of a table (null: employees) that reached the target out of the pending ones. */
+    private void seen(Connection c, PreparedStatement q, String table, List<Long> ids) throws SQLException {
+        q.setArray(1, c.createArrayOf(table == null ? "integer" : "bigint",
+                table == null ? ids.stream().map(Long::intValue).toArray() : ids.toArray()));
         try (ResultSet rs = q.executeQuery()) {
             long now = System.nanoTime();
             while (rs.next()) {
-                Long at = pending.remove(rs.getInt(1));
+                Long at = pending.remove(new Row(table, rs.getLong(1)));
                 if (at != null) {
                     latencies.add((now - at) / 1e6);
                 }

@@ -43,6 +43,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "JVM options of the produce and consume processes (default ${DEFAULT-VALUE}).")
     String jvmOptions;
 
+    @Option(names = "--tables", paramLabel = "N", defaultValue = "0",
+            description = "Instead of the standard workloads, capture a schema of N tables (e.g. 1000) with one produce and one "
+                    + "consume and measure: setup and topic creation time; idle CPU, memory and connections; paced 200 "
+                    + "transactions/s latency over random tables against one table; a burst over 100 tables against one table.")
+    int tables;
+
     @Option(names = "--profile", description = "Record produce and consume with Java Flight Recorder and print where their CPU went.")
     boolean profile;
 
@@ -51,11 +57,14 @@ public final class BenchCommand implements Callable<Integer> {
         if (scale <= 0 || scale > 10) {
             throw Failure.usage("--scale must be above 0 and at most 10");
         }
+        if (tables < 0 || tables > 9999) {
+            throw Failure.usage("--tables must be between 1 and 9999");
+        }
         PrintWriter w = spec.commandLine().getOut();
         List<String> jvm = Arrays.stream(jvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         Bench.Sizes sizes = Bench.Sizes.standard().scaled(scale);
         if (!embedded) {
-            new Bench(new Bench.Options(source.db(), target.db(), broker.kafka(), sizes, jvm, out), w).withProfile(profile).run();
+            new Bench(new Bench.Options(source.db(), target.db(), broker.kafka(), sizes, jvm, out), w).withProfile(profile).withTables(tables).run();
             return 0;
         }
         w.println("starting a source and a target PostgreSQL and a Kafka broker ...");
@@ -64,7 +73,7 @@ public final class BenchCommand implements Callable<Integer> {
             new Bench(new Bench.Options(s.source(), s.target(), s.kafka(broker.kafka().topic()), sizes, jvm, out), w)
                     .withServerPids(java.util.Map.of("source PostgreSQL", s.sourceServer().pid(),
                             "target PostgreSQL", s.targetServer().pid(), "Kafka broker", s.kafkaServer().pid()))
-                    .withProfile(profile).run();
+                    .withProfile(profile).withTables(tables).run();
         }
         return 0;
     }

@@ -78,9 +78,18 @@ public final class ConsumeCommand implements Callable<Integer> {
                     + "cdc.group), and goes on (env CDC_ON_ERROR; default ${DEFAULT-VALUE}).")
     OnError onError;
 
+    private static final String DLQ_DEFAULT = "{topic}.dlq";
+
     @Option(names = "--dlq-topic", paramLabel = "NAME",
-            description = "Dead-letter topic for --on-error dlq (default <topic>.dlq; created with one partition when missing).")
+            description = "Dead-letter topic for --on-error dlq, where {topic} stands for the name of the topic the event "
+                    + "came from (default " + DLQ_DEFAULT + ": one per topic; created with one partition when missing).")
     String dlqTopic;
+
+    @Option(names = "--connections", defaultValue = "4", paramLabel = "N",
+            description = "Apply on at most N threads at once, each with its own connection to the target (or HTTP "
+                    + "requests in flight); each topic is applied by one of them, so its batches stay in order "
+                    + "(default ${DEFAULT-VALUE}). One Kafka consumer reads every topic.")
+    int connections;
 
     @Option(names = "--table", split = ",", paramLabel = "SCHEMA.TABLE",
             description = "Apply only the topics of these tables (repeatable, or comma-separated; default: every topic cdc setup recorded on the target).")
@@ -113,6 +122,9 @@ public final class ConsumeCommand implements Callable<Integer> {
         if (batching.maxSize() < 1) {
             throw Failure.usage("--batch-max-size must be at least 1");
         }
+        if (connections < 1) {
+            throw Failure.usage("--connections must be at least 1");
+        }
         if (broker.explicitTopic() != null && !tables.isEmpty()) {
             throw Failure.usage("give --table or --topic, not both");
         }
@@ -136,19 +148,13 @@ public final class ConsumeCommand implements Callable<Integer> {
                         .toList();
             }
         }
-        List<EventConsumer> consumers = new ArrayList<>();
-        for (Feeds.Feed sub : topics) {
-            String topic = sub.topic();
-            String deadLetters = onError == OnError.fail ? null : dlqTopic != null ? dlqTopic : topic + ".dlq";
-            var cfg = new EventConsumer.Config(db, broker.kafka(topic), groupId, progressSeconds * 1000, deadLetters, batching,
-                    sub.consolidated() ? sub.table() : null);
-            EventConsumer c = toHttp ? new EventConsumer(cfg, new HttpSink(httpConfig)) : new EventConsumer(cfg, generatedExpressions);
-            c.preflight();
-            consumers.add(c);
-        }
-        Together<EventConsumer> all = new Together<>(consumers, EventConsumer::stop);
+        String deadLetters = onError == OnError.fail ? null : dlqTopic != null ? dlqTopic : DLQ_DEFAULT;
+        var cfg = new EventConsumer.Config(db, broker.kafka(topics.get(0).topic()), groupId, topics, progressSeconds * 1000,
+                batching, connections, deadLetters);
+        EventConsumer consumer = toHttp ? new EventConsumer(cfg, new HttpSink(httpConfig)) : new EventConsumer(cfg, generatedExpressions);
+        consumer.preflight();
         metrics.serve();
-        Loops.runUntilSignal(all, all::stop, all::stop);
+        Loops.runUntilSignal(consumer, consumer::stop, consumer::stop);
         return 0;
     }
 }

@@ -3,6 +3,7 @@ package dev.cdc.cli;
 import dev.cdc.base.Failure;
 import dev.cdc.db.Db;
 import dev.cdc.engine.Engines;
+import dev.cdc.kafka.SharedProducer;
 import dev.cdc.event.SourceName;
 import dev.cdc.source.Capture;
 import dev.cdc.source.Captures;
@@ -75,6 +76,9 @@ public final class ProduceCommand implements Callable<Integer> {
             Captures installed = Engines.source(db).captures();
             captures.addAll(installed.select(h, db, selection.selector()));
         }
+        if (captures.isEmpty()) {
+            throw Failure.precondition("no table is captured on the " + db.where() + " (run: cdc setup)");
+        }
         if (broker.explicitTopic() != null && captures.size() > 1) {
             throw Failure.usage("--topic names the topic of one table, and " + captures.size()
                     + " tables are captured; add --table, or leave out --topic (each table has its topic)");
@@ -90,8 +94,10 @@ public final class ProduceCommand implements Callable<Integer> {
                     sourceName != null ? sourceName : c.origin())); // a two-way side is named at setup
         }
         List<ChangelogPublisher> publishers = new ArrayList<>();
+        SharedProducer producer = new SharedProducer(broker.kafka(captures.get(0).topic()),
+                "cdc-produce-" + captures.get(0).table().name() + (captures.size() > 1 ? "-and-more" : ""));
         for (List<ChangelogPublisher.Config> share : shares) {
-            ChangelogPublisher p = new ChangelogPublisher(Engines.source(db), share);
+            ChangelogPublisher p = new ChangelogPublisher(Engines.source(db), share, producer);
             p.preflight();
             if (acceptPartitions != null) {
                 p.acceptPartitions(acceptPartitions);
@@ -100,7 +106,9 @@ public final class ProduceCommand implements Callable<Integer> {
         }
         Together<ChangelogPublisher> all = new Together<>(publishers, ChangelogPublisher::stop);
         metrics.serve();
-        Loops.runUntilSignal(all, all::stop, () -> all.each(ChangelogPublisher::abort));
+        try (producer) {
+            Loops.runUntilSignal(all, all::stop, () -> all.each(ChangelogPublisher::abort));
+        }
         return 0;
     }
 }

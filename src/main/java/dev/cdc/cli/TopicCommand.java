@@ -40,13 +40,16 @@ public final class TopicCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        for (String topic : topics()) {
-            var kafka = broker.named(topic);
-            if (delete) {
-                delete(kafka, out);
-            } else {
-                out.println(Topics.create(kafka, shape.partitions, shape.replication()));
-            }
+        List<String> topics = topics();
+        if (topics.isEmpty()) {
+            throw Failure.precondition("no table is captured on the source (run: cdc setup)");
+        }
+        if (!delete) { // in one request: a thousand topics take seconds, not minutes
+            Topics.create(broker.named(topics.get(0)), topics, shape.partitions, shape.replication()).forEach(out::println);
+            return 0;
+        }
+        for (String topic : topics) {
+            delete(broker.named(topic), out);
             out.flush();
         }
         return 0;

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -16,23 +18,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Seeks newly assigned partitions to the offsets the sink stored (or Kafka's committed ones, for a
- * sink that keeps none), never to where Kafka would start; drops the pending records of revoked ones.
+ * Seeks newly assigned partitions to the offsets their topic's sink stored (or Kafka's committed
+ * ones, for a sink that keeps none), never to where Kafka would start; drops the pending records
+ * of revoked ones.
  */
 final class Assignment implements ConsumerRebalanceListener {
     private static final Logger log = LoggerFactory.getLogger("cdc.consume");
     private final Kafka kafka;
-    private final Sink sink;
+    private final Map<String, Sink> sinks;
     private final Pending pending;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    /** The topic's id when its partitions were last assigned (null: unknown). */
-    private String topicId;
+    /** Each topic's id when its partitions were last assigned (null: unknown). */
+    private final Map<String, String> topicIds = new HashMap<>();
     /** The sink stores offsets with what it delivered (the database); else they are committed to Kafka. */
     private boolean sinkStoresOffsets = true;
 
-    Assignment(Kafka kafka, Sink sink, Pending pending, KafkaConsumer<byte[], byte[]> consumer) {
+    /** {@code sinks}: the sink of each topic consume reads. */
+    Assignment(Kafka kafka, Map<String, Sink> sinks, Pending pending, KafkaConsumer<byte[], byte[]> consumer) {
         this.kafka = kafka;
-        this.sink = sink;
+        this.sinks = sinks;
         this.pending = pending;
         this.consumer = consumer;
     }
@@ -41,20 +45,32 @@ final class Assignment implements ConsumerRebalanceListener {
         return sinkStoresOffsets;
     }
 
-    /** Whether the topic was deleted and created again since its partitions were assigned. */
-    boolean topicChanged() {
-        String now = currentTopicId();
-        return now != null && topicId != null && !now.equals(topicId);
+    /** Whether each of the topics was deleted and created again since its partitions were assigned. */
+    boolean topicsChanged(Collection<String> topics) {
+        Map<String, String> now = currentTopicIds(topics);
+        return topics.stream().allMatch(t -> now.get(t) != null && topicIds.get(t) != null
+                && !now.get(t).equals(topicIds.get(t)));
     }
 
-    /** The topic's id as Kafka gives it now; null if Kafka cannot be asked. */
-    private String currentTopicId() {
+    /** The topics' ids as Kafka gives them now; a topic Kafka cannot tell about is left out. */
+    private Map<String, String> currentTopicIds(Collection<String> topics) {
+        Map<String, String> ids = new HashMap<>();
         try (var admin = kafka.admin()) {
-            return kafka.describeTopic(admin).topicId().toString();
+            var described = admin.describeTopics(topics).topicNameValues();
+            for (String topic : topics) {
+                try {
+                    ids.put(topic, described.get(topic).get(15, TimeUnit.SECONDS).topicId().toString());
+                } catch (Exception e) {
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                    log.warn("could not read the id of topic {} ({})", topic, Db.rootMessage(e));
+                }
+            }
         } catch (RuntimeException e) {
-            log.warn("could not read the id of topic {} ({})", kafka.topic(), Db.rootMessage(e));
-            return null;
+            log.warn("could not read the ids of topics {} ({})", topics, Db.rootMessage(e));
         }
+        return ids;
     }
 
     @Override
@@ -62,14 +78,29 @@ final class Assignment implements ConsumerRebalanceListener {
         if (partitions.isEmpty()) {
             return;
         }
+        Map<String, List<TopicPartition>> byTopic = new TreeMap<>();
+        partitions.forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp));
+        Map<String, String> ids = currentTopicIds(byTopic.keySet());
+        byTopic.forEach((topic, list) -> seek(topic, list, ids.get(topic)));
+        if (byTopic.size() == 1) {
+            log.info("assigned partitions {}", partitions.stream().map(TopicPartition::partition).sorted().toList());
+        } else {
+            log.info("assigned {} partitions of {} topics", partitions.size(), byTopic.size());
+        }
+    }
+
+    /** Seeks a topic's newly assigned partitions to the offsets stored for them. */
+    private void seek(String topic, List<TopicPartition> partitions, String topicId) {
+        Sink sink = sinks.get(topic);
         Map<Integer, Long> stored;
         try {
-            sink.topicIs(topicId = currentTopicId());
+            topicIds.put(topic, topicId);
+            sink.topicIs(topicId);
             stored = sink.storedOffsets();
         } catch (RuntimeException e) {
             // Reading from the start is always safe: every batch skips what the target applied.
-            log.warn("could not read stored offsets from {} ({}); reading from the start of the topic, "
-                    + "skipping what was applied", sink.where(), Db.rootMessage(e));
+            log.warn("could not read stored offsets of topic {} from {} ({}); reading from the start of the topic, "
+                    + "skipping what was applied", topic, sink.where(), Db.rootMessage(e));
             consumer.seekToBeginning(partitions);
             return;
         }
@@ -82,21 +113,11 @@ final class Assignment implements ConsumerRebalanceListener {
                 }
             }
         }
-        List<TopicPartition> fresh = new ArrayList<>();
         for (TopicPartition tp : partitions) {
-            Long next = stored.get(tp.partition());
-            if (next == null) {
-                fresh.add(tp);
-            } else {
-                consumer.seek(tp, next);
-            }
+            // no stored offset: offset 0, not the first one left: if retention deleted events never
+            // applied, polling fails (OffsetOutOfRangeException) instead of starting after them in silence
+            consumer.seek(tp, stored.getOrDefault(tp.partition(), 0L));
         }
-        for (TopicPartition tp : fresh) {
-            // offset 0, not the first one left: if retention deleted events never applied, polling
-            // fails (OffsetOutOfRangeException) instead of starting after them in silence
-            consumer.seek(tp, 0);
-        }
-        log.info("assigned partitions {}", partitions.stream().map(TopicPartition::partition).sorted().toList());
     }
 
     @Override

@@ -21,25 +21,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One batch from records to the sink: decodes them (an invalid one stops consume, or goes to the
+ * One topic's batches from records to its sink: decodes them (an invalid one stops consume, or goes to the
  * dead-letter topic), delivers them, waiting out a sink that is away, finds the events a sink
  * rejects by delivering one by one (with a dead-letter topic), and runs the --on-flush command.
  */
 final class Delivery {
     private static final Logger log = LoggerFactory.getLogger("cdc.consume");
-    private final EventConsumer.Config cfg;
+    private final EventConsumer.Batching batching;
+    private final String topic;
+    /** Null, or the consolidated table ("schema.table") every event goes into. */
+    private final String consolidateInto;
     private final Sink sink;
     /** Null: an event that is invalid or that the sink rejects stops consume. */
     private final DeadLetters deadLetters;
     private final Backoff backoff;
     private final BooleanSupplier stopping;
 
-    Delivery(EventConsumer.Config cfg, Sink sink, DeadLetters deadLetters, BooleanSupplier stopping) {
-        this.cfg = cfg;
+    Delivery(EventConsumer.Config cfg, Feeds.Feed feed, Sink sink, DeadLetters deadLetters, BooleanSupplier stopping) {
+        this.batching = cfg.batching();
+        this.topic = feed.topic();
+        this.consolidateInto = feed.consolidated() ? feed.table() : null;
         this.sink = sink;
         this.deadLetters = deadLetters;
         this.stopping = stopping;
-        this.backoff = new Backoff(cfg.batching().backoffMillis(), Math.max(10_000, cfg.batching().backoffMillis()));
+        this.backoff = new Backoff(batching.backoffMillis(), Math.max(10_000, batching.backoffMillis()));
     }
 
     /**
@@ -57,7 +62,7 @@ final class Delivery {
             for (ConsumerRecord<byte[], byte[]> r : records.get(tp)) {
                 try {
                     ChangeEvent ev = ChangeEvent.decode(r.value());
-                    list.add(new Decoded(r, cfg.consolidateInto() == null ? ev : ev.consolidated(cfg.consolidateInto())));
+                    list.add(new Decoded(r, consolidateInto == null ? ev : ev.consolidated(consolidateInto)));
                 } catch (ChangeEvent.InvalidEvent e) {
                     if (deadLetters != null) {
                         deadLetters.send(r, "invalid event: " + e.getMessage());
@@ -144,11 +149,11 @@ final class Delivery {
      * them with the batch already (the database). False: asked to stop before it succeeded.
      */
     boolean flushed(Map<TopicPartition, List<Decoded>> batch, Delivered result) {
-        String command = cfg.batching().onFlush();
+        String command = batching.onFlush();
         if (command == null || result.events() == 0) {
             return true;
         }
-        FlushCommand flush = new FlushCommand(command, cfg.kafka().topic());
+        FlushCommand flush = new FlushCommand(command, topic);
         return retrying(() -> {
             flush.run(batch, result);
             return true;
@@ -183,7 +188,7 @@ final class Delivery {
 
     /** After --max-retries, a failure that might go away stops consume (exit 4); nothing was stored as consumed. */
     private void giveUpAfter(int retries, Failure e) {
-        int max = cfg.batching().maxRetries();
+        int max = batching.maxRetries();
         if (max >= 0 && retries >= max) {
             throw Failure.unreachable(e.getMessage() + " (gave up after " + max + " retries; nothing past the last "
                     + "delivered batch is stored as consumed, so a restart goes on from there)", e);

@@ -40,8 +40,20 @@ final class Pending {
         return count > 0 && (count >= batching.maxSize() || waitedMillis() >= batching.maxWaitMillis());
     }
 
-    /** The pending records in batches of at most {@code maxSize}, in order. */
-    List<Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>>> chunks(int maxSize) {
+    /**
+     * The pending records of each topic in batches of at most {@code maxSize}, in order: a batch
+     * holds one topic's records only, since each topic is applied in transactions of its own.
+     */
+    Map<String, List<Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>>>> chunksByTopic(int maxSize) {
+        Map<String, Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>>> byTopic = new LinkedHashMap<>();
+        records.forEach((tp, list) -> byTopic.computeIfAbsent(tp.topic(), t -> new LinkedHashMap<>()).put(tp, list));
+        Map<String, List<Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>>>> chunks = new LinkedHashMap<>();
+        byTopic.forEach((topic, partitions) -> chunks.put(topic, chunks(partitions, maxSize)));
+        return chunks;
+    }
+
+    private static List<Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>>> chunks(
+            Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> records, int maxSize) {
         List<Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>>> chunks = new ArrayList<>();
         Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> chunk = new LinkedHashMap<>();
         int size = 0;

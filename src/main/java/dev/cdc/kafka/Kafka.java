@@ -56,6 +56,9 @@ public record Kafka(String bootstrapServers, String topic, Map<String, String> o
         // holds (retention) must stop consume loudly, never be reset silently.
         p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        // A consume that died (kill -9, a lost machine) keeps its partitions until the session times
+        // out, and nothing is applied meanwhile: 10 s instead of Kafka's 45 s (heartbeats every 3 s).
+        p.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         // Kafka returns a record larger than these limits anyway (alone): they bound memory, not size.
         p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(2 * 1024 * 1024));
         p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(8 * 1024 * 1024));
@@ -99,6 +102,36 @@ public record Kafka(String bootstrapServers, String topic, Map<String, String> o
             Thread.currentThread().interrupt();
             throw unreachable(e);
         }
+    }
+
+    /** The descriptions of those of the topics that exist; an unreachable broker is a {@link Failure}. */
+    public Map<String, TopicDescription> findTopics(java.util.Collection<String> topics) {
+        try (Admin admin = admin()) {
+            Map<String, TopicDescription> found = new java.util.TreeMap<>();
+            var described = admin.describeTopics(topics).topicNameValues();
+            for (String t : topics) {
+                try {
+                    found.put(t, await(described.get(t)));
+                } catch (Failure f) {
+                    if (!(f.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw f;
+                    }
+                }
+            }
+            return found;
+        }
+    }
+
+    /** Checks the broker answers and the topics exist (a missing one is a {@link Failure} naming them). */
+    public Map<String, TopicDescription> requireTopics(java.util.Collection<String> topics) {
+        Map<String, TopicDescription> found = findTopics(topics);
+        List<String> missing = topics.stream().filter(t -> !found.containsKey(t)).sorted().toList();
+        if (!missing.isEmpty()) {
+            throw Failure.precondition((missing.size() == 1 ? "topic '" + missing.get(0) + "' does not"
+                    : "topics " + String.join(", ", missing) + " do not") + " exist on Kafka at " + bootstrapServers
+                    + " (create " + (missing.size() == 1 ? "it" : "them") + " with: cdc topic)");
+        }
+        return found;
     }
 
     /** Checks the broker answers and the topic exists. */

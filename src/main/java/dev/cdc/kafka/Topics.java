@@ -107,42 +107,68 @@ public final class Topics {
      * the topic gets min.insync.replicas=2, so that an acknowledged event is on two brokers at least.
      */
     public static String create(Kafka kafka, int partitions, Short replication) {
+        return create(kafka, List.of(kafka.topic()), partitions, replication).get(0);
+    }
+
+    /**
+     * Creates the topics (on the broker of {@code kafka}) in one request, as {@link #create(Kafka, int, Short)}
+     * does one: returns one line per topic, in order; an existing one of another shape is a {@link Failure}
+     * and nothing is created.
+     */
+    public static List<String> create(Kafka kafka, List<String> names, int partitions, Short replication) {
         try (Admin admin = kafka.admin()) {
-            var existing = kafka.findTopic(admin);
-            if (existing.isPresent()) {
-                var d = existing.get();
+            Map<String, TopicDescription> existing = kafka.findTopics(names);
+            for (var d : existing.values()) {
                 int rf = d.partitions().get(0).replicas().size();
                 if (d.partitions().size() != partitions || replication != null && rf != replication) {
-                    throw Failure.precondition("topic '" + kafka.topic() + "' already exists with " + d.partitions().size()
+                    throw Failure.precondition("topic '" + d.name() + "' already exists with " + d.partitions().size()
                             + " partitions and replication factor " + rf + ", not " + partitions + " and " + replication
                             + " as asked (use it as it is with matching options, or delete it with: cdc topic --delete)");
                 }
-                return "topic " + kafka.topic() + " already exists with " + partitions + " partitions, replication factor "
-                        + rf + ": kept";
             }
             String chosen = "";
+            short rf = replication == null ? 0 : replication;
             if (replication == null) {
                 int brokers = kafka.await(admin.describeCluster().nodes()).size();
-                replication = (short) Math.min(3, brokers);
+                rf = (short) Math.min(3, brokers);
                 chosen = " (the default: min(3, brokers), " + brokers + " broker" + (brokers == 1 ? "" : "s") + ")";
             }
             var config = Kafka.topicConfig();
-            if (replication >= 3) {
+            if (rf >= 3) {
                 config.put("min.insync.replicas", "2");
                 chosen += ", min.insync.replicas 2";
             }
-            try {
-                admin.createTopics(List.of(new NewTopic(kafka.topic(), partitions, replication).configs(config)))
-                        .all().get(30, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof org.apache.kafka.common.errors.InvalidReplicationFactorException) {
-                    throw Failure.precondition("cannot create topic '" + kafka.topic() + "': " + e.getCause().getMessage());
+            List<NewTopic> missing = new ArrayList<>();
+            for (String name : names) {
+                if (!existing.containsKey(name)) {
+                    missing.add(new NewTopic(name, partitions, rf).configs(config));
                 }
-                throw kafka.unreachable(e.getCause());
-            } catch (Exception e) {
-                throw kafka.unreachable(e);
             }
-            return "topic " + kafka.topic() + " created with " + partitions + " partitions, replication factor " + replication + chosen;
+            createAll(kafka, admin, missing);
+            List<String> lines = new ArrayList<>();
+            for (String name : names) {
+                TopicDescription d = existing.get(name);
+                lines.add(d != null ? "topic " + name + " already exists with " + partitions + " partitions, replication factor "
+                        + d.partitions().get(0).replicas().size() + ": kept"
+                        : "topic " + name + " created with " + partitions + " partitions, replication factor " + rf + chosen);
+            }
+            return lines;
+        }
+    }
+
+    private static void createAll(Kafka kafka, Admin admin, List<NewTopic> topics) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        try {
+            admin.createTopics(topics).all().get(30 + topics.size() / 10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.InvalidReplicationFactorException) {
+                throw Failure.precondition("cannot create topic '" + topics.get(0).name() + "': " + e.getCause().getMessage());
+            }
+            throw kafka.unreachable(e.getCause());
+        } catch (Exception e) {
+            throw kafka.unreachable(e);
         }
     }
 }

@@ -28,8 +28,15 @@ import org.jdbi.v3.core.Handle;
 final class PgChangelog implements Changelog {
     /** The first key of the producer's advisory lock; the second is the capture's lock_id. */
     private static final int LOCK_CLASS = 0x0cdc;
-    /** Vacuum the changelog after this many changes (or expired retained rows) were deleted, or this long after one was. */
+    /**
+     * Vacuum the changelog after this many changes (or expired retained rows) were deleted, or this
+     * long after the last vacuum once {@link #VACUUM_SOME} were. Fewer dead rows cost a read next to
+     * nothing and are autovacuum's: a vacuum of every table that saw a change would take the
+     * connection from the other tables for milliseconds each (a thousand tables with a few changes
+     * each: a vacuum every few milliseconds).
+     */
     private static final long VACUUM_CHANGES = 50_000;
+    private static final long VACUUM_SOME = 1_000;
     private static final long VACUUM_NANOS = 5_000_000_000L;
     /** Delete expired retained rows this often. */
     private static final long PURGE_NANOS = 1_000_000_000L;
@@ -158,7 +165,7 @@ final class PgChangelog implements Changelog {
             deletedSinceVacuum += db.createUpdate(purgeSql)
                     .bind("retain_seconds", cfg.retain().toMillis() / 1000.0).execute();
         }
-        if (deletedSinceVacuum >= VACUUM_CHANGES || deletedSinceVacuum > 0 && now - lastVacuum >= VACUUM_NANOS) {
+        if (deletedSinceVacuum >= VACUUM_CHANGES || deletedSinceVacuum >= VACUUM_SOME && now - lastVacuum >= VACUUM_NANOS) {
             db.execute(vacuumSql);
             deletedSinceVacuum = 0;
             lastVacuum = System.nanoTime();

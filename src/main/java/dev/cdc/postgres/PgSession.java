@@ -33,6 +33,11 @@ final class PgSession implements SourceSession {
     }
 
     @Override
+    public void inTransaction(Runnable work) {
+        h.useTransaction(tx -> work.run()); // the changelogs' own transactions on h join this one
+    }
+
+    @Override
     public List<Integer> withChanges(List<Changelog> changelogs) {
         if (changelogs.isEmpty()) {
             return List.of();

@@ -2,6 +2,7 @@ package dev.cdc.postgres;
 
 import dev.cdc.db.Db;
 import dev.cdc.db.Sql;
+import dev.cdc.db.Table;
 import dev.cdc.source.Capture;
 import dev.cdc.source.Captures;
 import dev.cdc.source.SourceEngine;
@@ -18,15 +19,18 @@ public final class PostgresSource implements SourceEngine {
     }
 
     @Override
-    public void preflight(Db source, String schema, String table) {
+    public void preflight(Db source, List<Table.Name> tables) {
         source.run("produce", h -> {
-            Capture c = captures.load(h, source, schema, table);
-            if (PgCatalog.table(h, c.changelogSchema(), c.retainedName()).isEmpty() || c.lockId() == null) {
-                throw c.installedByOlderCdc();
-            }
-            List<String> missing = h.createQuery(Sql.render("source/missing_rights.sql", new PgCaptureSql(c).values())).mapTo(String.class).list();
-            if (!missing.isEmpty()) {
-                throw source.lacksRights("lacks " + String.join(", ", missing));
+            for (Table.Name t : tables) {
+                Capture c = captures.load(h, source, t.schema(), t.name());
+                if (PgCatalog.table(h, c.changelogSchema(), c.retainedName()).isEmpty() || c.lockId() == null) {
+                    throw c.installedByOlderCdc();
+                }
+                List<String> missing = h.createQuery(Sql.render("source/missing_rights.sql", new PgCaptureSql(c).values()))
+                        .mapTo(String.class).list();
+                if (!missing.isEmpty()) {
+                    throw source.lacksRights("lacks " + String.join(", ", missing));
+                }
             }
             return null;
         });

@@ -63,7 +63,8 @@ public final class HttpSink implements Sink {
 
     private final Config cfg;
     private final HttpClient client;
-    private String token;
+    /** Shared by the threads that post (one per --connections), fetched by one of them at a time. */
+    private volatile String token;
     private long tokenExpiresNanos;
 
     public HttpSink(Config cfg) {
@@ -148,7 +149,7 @@ public final class HttpSink implements Sink {
     }
 
     /** The current token, fetched again 30 s before it expires (or at once when it was refused). */
-    private String token(OAuth2 o) {
+    private synchronized String token(OAuth2 o) {
         if (token != null && System.nanoTime() < tokenExpiresNanos) {
             return token;
         }

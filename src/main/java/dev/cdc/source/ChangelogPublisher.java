@@ -4,7 +4,9 @@ import dev.cdc.base.Backoff;
 import dev.cdc.base.Failure;
 import dev.cdc.base.Metrics;
 import dev.cdc.db.Db;
+import dev.cdc.db.Table;
 import dev.cdc.kafka.Kafka;
+import dev.cdc.kafka.SharedProducer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,17 +23,20 @@ import org.slf4j.LoggerFactory;
  * {@code cdc produce}: publishes the changelogs of its tables to Kafka over one source connection
  * and one Kafka producer, window by window, page by page ({@link TableFeed}).
  *
- * <p>One step of a table: open a window (a snapshot) when the changelog has unpublished rows; read
- * a page of the window's rows in seq order; send them; wait until Kafka acknowledged every one;
- * then, in one source transaction, delete the page's rows and move the cursor. A crash before that
- * commit republishes the page with the same positions, which the consumer recognizes and skips.
+ * <p>For a table: open a window (a snapshot) when the changelog has unpublished rows; read a page
+ * of the window's rows in seq order; send them; wait until Kafka acknowledged every one; then, in a
+ * source transaction, delete the page's rows and move the cursor. A crash before that commit
+ * republishes the page with the same positions, which the consumer recognizes and skips.
  *
- * <p>Tables take turns: the tables with work (woken by a writer's NOTIFY, or with more to read)
- * get one page each, round and round, so a busy table cannot starve the others; the idle tables of
- * a connection cost one statement every poll interval, which looks at all their changelogs. Holds each table's producer lock for its session's life: a
- * second producer of a table stands by and takes it over when the first one's session ends. Sleeps
- * on LISTEN/NOTIFY, with the poll interval as fallback. Survives restarts of the database and the
- * broker: it logs, backs off, reconnects and resumes from the stored cursors.
+ * <p>Tables go in rounds: the tables with work (woken by a writer's NOTIFY, or with more to read)
+ * get one page each, in turn, until the round holds a page's worth of events, so a busy table
+ * cannot starve the others; their windows open in one transaction, their acknowledgements are
+ * awaited together and their cursors move in one transaction, so many tables with a few changes
+ * each cost about what one table costs. The idle tables of a connection cost one statement every
+ * poll interval, which looks at all their changelogs. Holds each table's producer lock for its
+ * session's life: a second producer of a table stands by and takes it over when the first one's
+ * session ends. Sleeps on LISTEN/NOTIFY, with the poll interval as fallback. Survives restarts of
+ * the database and the broker: it logs, backs off, reconnects and resumes from the stored cursors.
  */
 public final class ChangelogPublisher implements Runnable {
     private static final Logger logger = LoggerFactory.getLogger("cdc.produce");
@@ -60,7 +65,11 @@ public final class ChangelogPublisher implements Runnable {
     private final List<TableFeed> feeds = new ArrayList<>();
     private final Backoff backoff = new Backoff(200, 10_000);
     private volatile boolean stopping;
-    private volatile KafkaProducer<byte[], byte[]> producer;
+    private final SharedProducer producers;
+    /** The publisher made its producer itself (one table), rather than sharing the process's. */
+    private final boolean ownsProducer;
+    /** The producer of the page in hand: discarded if Kafka fails it. */
+    private KafkaProducer<byte[], byte[]> producer;
     /** The connection, while connected; null otherwise. */
     private SourceSession session;
     private int turn;
@@ -74,9 +83,20 @@ public final class ChangelogPublisher implements Runnable {
 
     /** Publishes the changelogs of these tables of one source, taking turns, on one connection. */
     public ChangelogPublisher(SourceEngine engine, List<Config> tables) {
+        this(engine, tables, null);
+    }
+
+    /**
+     * Publishes the changelogs of these tables of one source, taking turns, on one connection,
+     * through the producer the process shares among its connections (null: one of its own).
+     */
+    public ChangelogPublisher(SourceEngine engine, List<Config> tables, SharedProducer shared) {
         this.engine = engine;
         this.source = tables.get(0).source();
         this.kafka = tables.get(0).kafka();
+        this.ownsProducer = shared == null;
+        this.producers = shared != null ? shared : new SharedProducer(kafka, "cdc-produce-" + tables.get(0).table()
+                + (tables.size() > 1 ? "-and-more" : ""));
         tables.forEach(c -> feeds.add(new TableFeed(c, tables.size() > 1)));
     }
 
@@ -88,10 +108,7 @@ public final class ChangelogPublisher implements Runnable {
     /** Gives up on a page whose acknowledgements are still awaited (used after a grace period). */
     public void abort() {
         stopping = true;
-        KafkaProducer<byte[], byte[]> p = producer;
-        if (p != null) {
-            p.close(Duration.ZERO);
-        }
+        producers.close(Duration.ZERO);
     }
 
     public long published() {
@@ -103,10 +120,8 @@ public final class ChangelogPublisher implements Runnable {
      * is a {@link Failure} with one clear line.
      */
     public void preflight() {
-        for (TableFeed f : feeds) {
-            engine.preflight(f.cfg.source(), f.cfg.schema(), f.cfg.table());
-            f.cfg.kafka().requireTopic();
-        }
+        engine.preflight(source, feeds.stream().map(f -> new Table.Name(f.cfg.schema(), f.cfg.table())).toList());
+        kafka.requireTopics(feeds.stream().map(f -> f.cfg.kafka().topic()).toList());
     }
 
     /**
@@ -142,6 +157,9 @@ public final class ChangelogPublisher implements Runnable {
                     if (!isTransient(e)) {
                         throw source.explain(e);
                     }
+                    if (e instanceof KafkaException) {
+                        producers.discard(producer, Duration.ofSeconds(5));
+                    }
                     Metrics.add("cdc_errors_total", 1, "command", "produce");
                     Metrics.add("cdc_retries_total", 1, "command", "produce");
                     logger.warn("{}; retrying in {} ms", describe(e), backoff.nextMillis());
@@ -151,10 +169,16 @@ public final class ChangelogPublisher implements Runnable {
             }
         } finally {
             disconnect();
+            if (ownsProducer) {
+                producers.close(Duration.ofSeconds(stopping ? 0 : 5));
+            }
         }
     }
 
     private boolean isTransient(RuntimeException e) {
+        if (e instanceof IllegalStateException && producer != null && producer != producers.get()) {
+            return true; // another connection's thread closed the shared producer after a Kafka failure
+        }
         if (e instanceof Failure f) {
             return f.exitCode() == Failure.UNREACHABLE;
         }
@@ -177,9 +201,6 @@ public final class ChangelogPublisher implements Runnable {
 
     private void connect() {
         session = engine.session(source);
-        if (producer == null) {
-            producer = kafka.producer("cdc-produce-" + feeds.get(0).cfg.table() + (feeds.size() > 1 ? "-and-more" : ""));
-        }
         attachStandbys(System.nanoTime());
     }
 
@@ -189,11 +210,7 @@ public final class ChangelogPublisher implements Runnable {
             session.close();
             session = null;
         }
-        KafkaProducer<byte[], byte[]> p = producer;
-        if (p != null) {
-            producer = null;
-            p.close(Duration.ofSeconds(stopping ? 0 : 5));
-        }
+        producer = null;
     }
 
     /** Takes the tables not yet held (at the start, then as a standby every second). */
@@ -221,13 +238,10 @@ public final class ChangelogPublisher implements Runnable {
             sweep();
             nextSweep = now + feeds.get(0).cfg.pollMillis() * 1_000_000;
         }
-        TableFeed next = next(now);
-        if (next != null) {
-            next.due = next.step(producer);
-            // nothing now: right after work, look again soon (a wake-up may not have been sent while
-            // the table was busy); idle for longer, wake-ups and the sweep will tell
-            next.nextLook = next.due ? Long.MAX_VALUE
-                    : now - next.lastWork < BUSY_PERIOD_NANOS ? now + BUSY_POLL_NANOS : Long.MAX_VALUE;
+        List<TableFeed> round = round(now);
+        if (!round.isEmpty()) {
+            producer = producers.get();
+            publish(round, now);
             return;
         }
         long until = standby ? Math.min(nextSweep, nextStandbyTry) : nextSweep;
@@ -257,15 +271,55 @@ public final class ChangelogPublisher implements Runnable {
         }
     }
 
-    /** The next attached table, after the last one served, that has work or is due for a look; null: none. */
-    private TableFeed next(long now) {
+    /**
+     * The attached tables that have work or are due for a look, in turn after the last one served
+     * (so that each gets its turn); empty: none.
+     */
+    private List<TableFeed> round(long now) {
+        List<TableFeed> round = new ArrayList<>();
         for (int i = 1; i <= feeds.size(); i++) {
             TableFeed f = feeds.get((turn + i) % feeds.size());
             if (f.attached() && (f.due || now >= f.nextLook)) {
-                turn = (turn + i) % feeds.size();
-                return f;
+                round.add(f);
             }
         }
-        return null;
+        return round;
+    }
+
+    /**
+     * One round: the windows of the tables that need one are opened in one transaction; a page of
+     * each table with changes is read and sent, in turn, until the round holds a page's worth of
+     * events; once Kafka acknowledged them all, one transaction moves every cursor past them. A
+     * thousand tables with a change each cost two commits and one wait for Kafka, not a thousand.
+     */
+    private void publish(List<TableFeed> round, long now) {
+        round.forEach(TableFeed::maintain);
+        List<TableFeed> open = new ArrayList<>();
+        session.inTransaction(() -> round.stream().filter(TableFeed::open).forEach(open::add));
+        for (TableFeed f : round) {
+            if (!open.contains(f)) { // nothing now: right after the table was busy, look again soon (a
+                // writer may have found the wake lock held and sent no wake-up); else wake-ups and the sweep tell
+                f.due = false;
+                f.nextLook = now - f.wakeLockFreedAt < BUSY_PERIOD_NANOS ? now + BUSY_POLL_NANOS : Long.MAX_VALUE;
+            }
+        }
+        List<TableFeed.Sent> sent = new ArrayList<>();
+        long events = 0;
+        for (TableFeed f : open) {
+            if (events >= f.cfg.pageSize()) {
+                break; // the others keep their open windows and come first next round
+            }
+            TableFeed.Sent s = f.send(producer);
+            sent.add(s);
+            events += s.events();
+            turn = feeds.indexOf(f);
+        }
+        sent.forEach(TableFeed.Sent::awaitAcks);
+        session.inTransaction(() -> sent.forEach(s -> s.feed().finish(s)));
+        for (TableFeed.Sent s : sent) {
+            s.feed().finished(s);
+            s.feed().due = true; // more pages, or the window to close
+            s.feed().nextLook = Long.MAX_VALUE;
+        }
     }
 }

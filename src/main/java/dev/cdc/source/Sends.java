@@ -23,6 +23,11 @@ final class Sends {
         this.topic = topic;
     }
 
+    /** The topic's partitions, as the producer knows them. */
+    int partitions() {
+        return producer.partitionsFor(topic).size();
+    }
+
     /** An event to one partition, keyed. */
     void send(int partition, byte[] key, String value) {
         producer.send(new ProducerRecord<>(topic, partition, key, value.getBytes(StandardCharsets.UTF_8)), check);

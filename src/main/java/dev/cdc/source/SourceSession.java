@@ -19,6 +19,12 @@ public interface SourceSession extends AutoCloseable {
     /** Which of these changelogs hold changes, looked at together (one round trip): their indexes in the list. */
     List<Integer> withChanges(List<Changelog> changelogs);
 
+    /**
+     * Runs the work's statements on this connection as one transaction, one commit: the work of
+     * several changelogs (opening their windows, moving their cursors) at the cost of one.
+     */
+    void inTransaction(Runnable work);
+
     /** Waits for wake-ups, at most {@code millis} (0: takes those already there, without waiting); the channels woken. */
     Set<String> waitForChanges(long millis);
 

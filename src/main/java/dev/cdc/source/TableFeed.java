@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One captured table as its publisher sees it: its changelog (while attached), what its topic was
  * told of its columns, the partitions its events are keyed for, and when it last had work. One
- * {@link #step} publishes one page of it: a hot table gets one page per turn, like any other.
+ * round of its publisher opens its window ({@link #open}), sends a page ({@link #send}) and moves
+ * its cursor past it ({@link #finish}): a hot table gets one page per round, like any other.
  */
 final class TableFeed {
     private static final Logger logger = LoggerFactory.getLogger("cdc.produce");
@@ -37,6 +38,14 @@ final class TableFeed {
      */
     long lastWork = System.nanoTime();
     long nextLook = Long.MAX_VALUE;
+    /**
+     * Whether the producer holds the table's wake lock (busy: its writers send no wake-up), and
+     * when it last let it go: a writer that found it held may commit after that, unannounced, so
+     * the table is looked at often for a while after (a table that was never busy needs no looks:
+     * every change of it sends a wake-up).
+     */
+    private boolean busy;
+    long wakeLockFreedAt = System.nanoTime() - 3_600_000_000_000L;
     /** A wake-up came, or the last step did work: look at it as soon as its turn comes. */
     boolean due = true;
 
@@ -101,33 +110,74 @@ final class TableFeed {
     }
 
     /**
-     * Publishes the table's next page, opening a window first when none is open; returns whether
-     * there was one (false: nothing to publish now).
+     * Opens a window when none is open and the changelog holds changes; false: nothing to publish
+     * now. Its statements may join the publisher's transaction (one commit for several tables).
      */
-    boolean step(KafkaProducer<byte[], byte[]> producer) {
-        log.maintain();
-        if (!log.windowOpen() && !openWindow()) {
-            reportProgress();
-            return false;
+    boolean open() {
+        if (log.windowOpen() || openWindow()) {
+            return true;
         }
+        reportProgress();
+        return false;
+    }
+
+    /** The changelog's upkeep (expired retained rows, a vacuum when due): never inside a transaction. */
+    void maintain() {
+        log.maintain();
+    }
+
+    /** A page read and sent, whose acknowledgements are awaited before its cursor moves. */
+    record Sent(TableFeed feed, Page page, Sends sends, String announced, long started) {
+        long events() {
+            return page.events();
+        }
+
+        /** Returns once Kafka acknowledged every event of the page (or throws). */
+        void awaitAcks() {
+            if (sends != null) {
+                sends.awaitAcks();
+            }
+        }
+    }
+
+    /** Reads the open window's next page and sends its events (without waiting for Kafka). */
+    Sent send(KafkaProducer<byte[], byte[]> producer) {
         long started = System.nanoTime();
         Page page = log.readPage(cfg.pageSize());
-        String announced = null;
-        if (page.events() > 0) {
-            announced = publish(producer, page);
-            lastWork = System.nanoTime();
+        if (page.events() == 0) {
+            return new Sent(this, page, null, null, started);
         }
-        log.finishPage(page, announced, keyedFor);
+        Sends sends = new Sends(producer, cfg.kafka().topic());
+        String announced = publish(sends, page);
+        lastWork = System.nanoTime();
+        return new Sent(this, page, sends, announced, started);
+    }
+
+    /**
+     * After Kafka acknowledged the page: its rows leave the changelog and the cursor moves past
+     * them. Its statements join the publisher's transaction (one commit for the pages of a round).
+     */
+    void finish(Sent sent) {
+        log.finishPage(sent.page(), sent.announced(), keyedFor);
+    }
+
+    /** After the cursor moved (committed): counts, wake lock, progress. */
+    void finished(Sent sent) {
+        Page page = sent.page();
         published += page.events();
         progress.add(page.events());
         // about to idle: the writers are to wake the producer again
-        log.markBusy(!(page.endsWindow() && page.events() < IDLE_PAGE));
+        boolean busyNow = !(page.endsWindow() && page.events() < IDLE_PAGE);
+        log.markBusy(busyNow);
+        if (busy && !busyNow) {
+            wakeLockFreedAt = System.nanoTime();
+        }
+        busy = busyNow;
         String table = capture.table().display();
         Metrics.add("cdc_published_events_total", page.events(), "table", table);
         Metrics.add("cdc_publish_batches_total", 1, "table", table);
-        Metrics.add("cdc_publish_batch_seconds_total", (System.nanoTime() - started) / 1e9, "table", table);
+        Metrics.add("cdc_publish_batch_seconds_total", (System.nanoTime() - sent.started()) / 1e9, "table", table);
         reportProgress();
-        return true;
     }
 
     private boolean openWindow() {
@@ -142,18 +192,18 @@ final class TableFeed {
     }
 
     /**
-     * Sends the page and returns once Kafka acknowledged every event (or throws). Returns the
-     * columns it announced (to store with the cursor), or null.
+     * Sends the page's events (acknowledgements are awaited by {@link Sent#awaitAcks}). Returns
+     * the columns it announced (to store with the cursor), or null.
      *
      * <p>Every change goes to its key's partition. A truncate goes to every partition, as does the
      * table's definition when it changed (a row with a column the producer does not know, or a
      * definition that differs from the one last announced): it precedes, in each partition, the
      * first change that has the new column, so the consumer adds the column first.
      */
-    private String publish(KafkaProducer<byte[], byte[]> producer, Page page) {
+    private String publish(Sends sends, Page page) {
         String table = capture.table().display();
         String topic = cfg.kafka().topic();
-        int partitions = producer.partitionsFor(topic).size();
+        int partitions = sends.partitions();
         if (keyedFor != null && partitions != keyedFor) {
             throw Failure.precondition("topic " + topic + " has " + partitions + " partitions, but the events of " + table
                     + " were keyed for " + keyedFor + " (were partitions added?): a row's next changes would go to another "
@@ -162,7 +212,6 @@ final class TableFeed {
                     + "then run cdc produce --accept-partitions " + partitions);
         }
         keyedFor = partitions;
-        Sends sends = new Sends(producer, topic);
         String sent = null;
         for (ChangelogRow r : page.rows()) {
             List<String> columns = r.columns(); // empty for D and T
@@ -185,7 +234,6 @@ final class TableFeed {
                         source(r, index, r.version())));
             });
         }
-        sends.awaitAcks();
         return sent;
     }
 

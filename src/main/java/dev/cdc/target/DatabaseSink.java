@@ -11,16 +11,20 @@ import org.apache.kafka.common.TopicPartition;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The target database as a sink: each batch is applied in one transaction with its offsets (see
- * {@link Applier}), so the target's offsets are the truth and a batch is never applied twice.
+ * The target database as a sink for one topic: each batch is applied in one transaction with its
+ * offsets (see {@link Applier}), so the target's offsets are the truth and a batch is never applied
+ * twice. The connection may be shared with other topics' sinks on the same thread.
  */
 public final class DatabaseSink implements Sink {
     private final Db target;
     private final Applier applier;
-    private Handle db;
+    private final TargetConnection connection;
+    /** {@link TargetConnection#openings()} when this sink last used it. */
+    private long seenOpenings;
 
-    public DatabaseSink(Db target, Applier applier) {
-        this.target = target;
+    public DatabaseSink(TargetConnection connection, Applier applier) {
+        this.target = connection.target();
+        this.connection = connection;
         this.applier = applier;
     }
 
@@ -58,11 +62,12 @@ public final class DatabaseSink implements Sink {
     }
 
     private Handle handle() {
-        if (db == null) {
-            db = target.open("cdc-consume");
-            applier.forgetTables();
+        Handle h = connection.handle();
+        if (connection.openings() != seenOpenings) {
+            applier.forgetTables(); // a new connection: the target may have changed meanwhile
+            seenOpenings = connection.openings();
         }
-        return db;
+        return h;
     }
 
     @Override
@@ -70,15 +75,9 @@ public final class DatabaseSink implements Sink {
         return "the " + target.where();
     }
 
+    /** Drops the connection (shared: the other topics on it open another on their next batch). */
     @Override
     public void close() {
-        if (db != null) {
-            try {
-                db.close();
-            } catch (RuntimeException ignored) {
-                // gone already
-            }
-            db = null;
-        }
+        connection.close();
     }
 }
