@@ -33,12 +33,17 @@ public record Kafka(String bootstrapServers, String topic, Map<String, String> o
         return p;
     }
 
-    /** Idempotent, acks=all, ordered per partition even across internal retries. */
+    /** Idempotent, acks=all, ordered per partition even across internal retries, one request in flight. */
     public KafkaProducer<byte[], byte[]> producer(String clientId) {
         Properties p = base(clientId);
         p.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
         p.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        // One request in flight per broker: with several, a first request to a partition the broker
+        // does not know yet (a new topic) can fail while the next one is appended; the broker, with
+        // no state for the producer there, takes it, and the first one's events are then refused for
+        // good (KAFKA-15591): sent again after the later ones, they look older than what the consumer
+        // applied, and would be skipped. Pages are awaited whole anyway, so little is lost.
+        p.putIfAbsent(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
         p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");

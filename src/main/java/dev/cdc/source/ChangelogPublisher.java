@@ -40,9 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChangelogPublisher implements Runnable {
     private static final Logger logger = LoggerFactory.getLogger("cdc.produce");
-    /** Right after work, look for changes this often too, in case a notification was not sent. */
-    private static final long BUSY_POLL_NANOS = 10_000_000L;
-    private static final long BUSY_PERIOD_NANOS = 2_000_000_000L;
     /** A table another producer holds is tried again this often. */
     private static final long STANDBY_NANOS = 1_000_000_000L;
 
@@ -297,10 +294,9 @@ public final class ChangelogPublisher implements Runnable {
         List<TableFeed> open = new ArrayList<>();
         session.inTransaction(() -> round.stream().filter(TableFeed::open).forEach(open::add));
         for (TableFeed f : round) {
-            if (!open.contains(f)) { // nothing now: right after the table was busy, look again soon (a
-                // writer may have found the wake lock held and sent no wake-up); else wake-ups and the sweep tell
+            if (!open.contains(f)) {
                 f.due = false;
-                f.nextLook = now - f.wakeLockFreedAt < BUSY_PERIOD_NANOS ? now + BUSY_POLL_NANOS : Long.MAX_VALUE;
+                f.nextLook = f.nothingNow(now);
             }
         }
         List<TableFeed.Sent> sent = new ArrayList<>();

@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
  */
 final class TableFeed {
     private static final Logger logger = LoggerFactory.getLogger("cdc.produce");
+    /** While busy, and right after, look for changes this often, since the writers send no wake-up. */
+    private static final long BUSY_POLL_NANOS = 10_000_000L;
+    private static final long BUSY_PERIOD_NANOS = 2_000_000_000L;
     /** A window that ends with a page of fewer events than this means the table is about to idle. */
     private static final int IDLE_PAGE = 100;
 
@@ -45,7 +48,7 @@ final class TableFeed {
      * every change of it sends a wake-up).
      */
     private boolean busy;
-    long wakeLockFreedAt = System.nanoTime() - 3_600_000_000_000L;
+    private long wakeLockFreedAt = System.nanoTime() - 3_600_000_000_000L;
     /** A wake-up came, or the last step did work: look at it as soon as its turn comes. */
     boolean due = true;
 
@@ -95,6 +98,7 @@ final class TableFeed {
             standingBy = false;
         }
         log = attached.get();
+        busy = false; // a new session holds no wake lock
         capture = log.capture();
         keyedFor = log.keyedFor();
         announcements = new Announcements(capture, log.announced());
@@ -119,6 +123,24 @@ final class TableFeed {
         }
         reportProgress();
         return false;
+    }
+
+    /**
+     * The table had nothing to publish: when to look again (nanoTime; {@link Long#MAX_VALUE}: when
+     * woken, or at the sweep). While busy (the wake lock held, so its writers send no wake-up) it is
+     * looked at every 10 ms; after 2 s without work the lock is let go, and for 2 s more it is still
+     * looked at that often, for a writer that found the lock held and commits only now.
+     */
+    long nothingNow(long now) {
+        if (busy) {
+            if (now - lastWork < BUSY_PERIOD_NANOS) {
+                return now + BUSY_POLL_NANOS;
+            }
+            log.markBusy(false);
+            busy = false;
+            wakeLockFreedAt = now;
+        }
+        return now - wakeLockFreedAt < BUSY_PERIOD_NANOS ? now + BUSY_POLL_NANOS : Long.MAX_VALUE;
     }
 
     /** The changelog's upkeep (expired retained rows, a vacuum when due): never inside a transaction. */
