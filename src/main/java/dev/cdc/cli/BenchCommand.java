@@ -58,7 +58,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw Failure.usage("--scale must be above 0 and at most 10");
         }
         if (tables < 0 || tables > 9999) {
-            throw Failure.usage("--tables must be between 1 and 9999");
+            throw Failure.usage("--tables must be between 1 and 9999 (0, the default: the standard workloads)");
         }
         PrintWriter w = spec.commandLine().getOut();
         List<String> jvm = Arrays.stream(jvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();

@@ -35,7 +35,7 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Option(names = "--connections", defaultValue = "4", paramLabel = "N",
             description = "Source connections at most (default ${DEFAULT-VALUE}): the tables share them, each connection "
-                    + "publishing its tables in turn with one Kafka producer of its own.")
+                    + "publishing its tables in rounds; one Kafka producer serves them all.")
     int connections;
 
     @Option(names = "--poll-interval", defaultValue = "1000", paramLabel = "MS",
@@ -94,8 +94,7 @@ public final class ProduceCommand implements Callable<Integer> {
                     sourceName != null ? sourceName : c.origin())); // a two-way side is named at setup
         }
         List<ChangelogPublisher> publishers = new ArrayList<>();
-        SharedProducer producer = new SharedProducer(broker.kafka(captures.get(0).topic()),
-                "cdc-produce-" + captures.get(0).table().name() + (captures.size() > 1 ? "-and-more" : ""));
+        SharedProducer producer = ChangelogPublisher.producerFor(shares.stream().flatMap(List::stream).toList());
         for (List<ChangelogPublisher.Config> share : shares) {
             ChangelogPublisher p = new ChangelogPublisher(Engines.source(db), share, producer);
             p.preflight();

@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -55,18 +54,8 @@ final class Assignment implements ConsumerRebalanceListener {
     /** The topics' ids as Kafka gives them now; a topic Kafka cannot tell about is left out. */
     private Map<String, String> currentTopicIds(Collection<String> topics) {
         Map<String, String> ids = new HashMap<>();
-        try (var admin = kafka.admin()) {
-            var described = admin.describeTopics(topics).topicNameValues();
-            for (String topic : topics) {
-                try {
-                    ids.put(topic, described.get(topic).get(15, TimeUnit.SECONDS).topicId().toString());
-                } catch (Exception e) {
-                    if (e instanceof InterruptedException) {
-                        Thread.currentThread().interrupt();
-                    }
-                    log.warn("could not read the id of topic {} ({})", topic, Db.rootMessage(e));
-                }
-            }
+        try {
+            kafka.findTopics(topics).forEach((topic, d) -> ids.put(topic, d.topicId().toString()));
         } catch (RuntimeException e) {
             log.warn("could not read the ids of topics {} ({})", topics, Db.rootMessage(e));
         }

@@ -141,9 +141,7 @@ public record Kafka(String bootstrapServers, String topic, Map<String, String> o
 
     /** Checks the broker answers and the topic exists. */
     public TopicDescription requireTopic() {
-        try (Admin admin = admin()) {
-            return describeTopic(admin);
-        }
+        return requireTopics(List.of(topic)).get(topic);
     }
 
     public Failure unreachable(Throwable cause) {

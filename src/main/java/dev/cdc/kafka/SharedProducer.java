@@ -27,6 +27,11 @@ public final class SharedProducer implements AutoCloseable {
         return producer;
     }
 
+    /** Whether this producer was discarded (or closed) since it was handed out. */
+    public synchronized boolean discarded(KafkaProducer<byte[], byte[]> p) {
+        return p != producer;
+    }
+
     /**
      * Closes the producer that failed, unless another thread discarded it already (then the current
      * one is newer and is kept); waits up to {@code timeout} for its records in flight.

@@ -9,6 +9,7 @@ import dev.cdc.kafka.Kafka;
 import dev.cdc.kafka.SharedProducer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -75,26 +76,26 @@ public final class ChangelogPublisher implements Runnable {
 
     /** Publishes one table's changelog, which {@code engine} reads (see {@code dev.cdc.engine.Engines#source}). */
     public ChangelogPublisher(SourceEngine engine, Config cfg) {
-        this(engine, List.of(cfg));
-    }
-
-    /** Publishes the changelogs of these tables of one source, taking turns, on one connection. */
-    public ChangelogPublisher(SourceEngine engine, List<Config> tables) {
-        this(engine, tables, null);
+        this(engine, List.of(cfg), null);
     }
 
     /**
-     * Publishes the changelogs of these tables of one source, taking turns, on one connection,
-     * through the producer the process shares among its connections (null: one of its own).
+     * Publishes the changelogs of these tables of one source, in rounds, on one connection, through
+     * the producer the process shares among its connections (null: one of its own).
      */
     public ChangelogPublisher(SourceEngine engine, List<Config> tables, SharedProducer shared) {
         this.engine = engine;
         this.source = tables.get(0).source();
         this.kafka = tables.get(0).kafka();
         this.ownsProducer = shared == null;
-        this.producers = shared != null ? shared : new SharedProducer(kafka, "cdc-produce-" + tables.get(0).table()
-                + (tables.size() > 1 ? "-and-more" : ""));
+        this.producers = shared != null ? shared : producerFor(tables);
         tables.forEach(c -> feeds.add(new TableFeed(c, tables.size() > 1)));
+    }
+
+    /** A Kafka producer for the tables, to share among the publishers of a process; named after them. */
+    public static SharedProducer producerFor(List<Config> tables) {
+        return new SharedProducer(tables.get(0).kafka(), "cdc-produce-" + tables.get(0).table()
+                + (tables.size() > 1 ? "-and-more" : ""));
     }
 
     /** Asks {@link #run} to finish its current page and return. */
@@ -173,7 +174,7 @@ public final class ChangelogPublisher implements Runnable {
     }
 
     private boolean isTransient(RuntimeException e) {
-        if (e instanceof IllegalStateException && producer != null && producer != producers.get()) {
+        if (e instanceof IllegalStateException && producer != null && producers.discarded(producer)) {
             return true; // another connection's thread closed the shared producer after a Kafka failure
         }
         if (e instanceof Failure f) {
@@ -221,8 +222,8 @@ public final class ChangelogPublisher implements Runnable {
     }
 
     /**
-     * One turn: a page of the next table with work; with none, waits for a wake-up, the next look at
-     * a table that just worked, or the next sweep.
+     * One round of the tables with work (see {@link #publish}); with none, waits for a wake-up, the
+     * next look at a table that was busy, or the next sweep.
      */
     private void work() {
         long now = System.nanoTime();
@@ -255,7 +256,7 @@ public final class ChangelogPublisher implements Runnable {
      */
     private void sweep() {
         List<TableFeed> idle = feeds.stream().filter(f -> f.attached() && !f.due && f.nextLook == Long.MAX_VALUE).toList();
-        idle.forEach(f -> f.changelog().maintain()); // retained rows still expire, the last deletions are vacuumed
+        idle.forEach(TableFeed::maintain); // retained rows still expire, the last deletions are vacuumed
         for (int i : session.withChanges(idle.stream().map(TableFeed::changelog).toList())) {
             idle.get(i).due = true;
         }
@@ -291,7 +292,7 @@ public final class ChangelogPublisher implements Runnable {
      */
     private void publish(List<TableFeed> round, long now) {
         round.forEach(TableFeed::maintain);
-        List<TableFeed> open = new ArrayList<>();
+        Set<TableFeed> open = new LinkedHashSet<>();
         session.inTransaction(() -> round.stream().filter(TableFeed::open).forEach(open::add));
         for (TableFeed f : round) {
             if (!open.contains(f)) {
