@@ -66,6 +66,13 @@ class CliTest {
     }
 
     @Test
+    void a_broker_log_that_is_neither_disk_nor_memory_is_a_usage_error() {
+        Run r = run("bench", "--tables", "10", "--kafka-log", "tape");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("cdc bench: --kafka-log is disk or memory, not tape", r.err().strip());
+    }
+
+    @Test
     void an_unreachable_database_is_one_line_and_exit_4() {
         Run r = run("setup", "--source", "jdbc:postgresql://127.0.0.1:1/postgres?password=hunter2",
                 "--source-password", "hunter2");

@@ -47,6 +47,7 @@ public final class Bench {
     private final Map<String, Long> serverPids = new LinkedHashMap<>();
     private boolean profile;
     private int tables;
+    private final Map<String, Object> notes = new LinkedHashMap<>();
 
     public Bench(Options options, PrintWriter out) {
         this.options = options;
@@ -71,6 +72,12 @@ public final class Bench {
         return this;
     }
 
+    /** Records how the servers ran (e.g. where the broker keeps its log) with the results. */
+    public Bench withNote(String key, String value) {
+        notes.put(key, value);
+        return this;
+    }
+
     /** Runs every workload; returns the results (also written to bench.json and lag.html). */
     public Map<String, Object> run() throws Exception {
         Path outDir = options.outDir();
@@ -79,6 +86,7 @@ public final class Bench {
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("machine", BenchReport.machine());
         results.put("jvm_options", String.join(" ", options.jvmOptions()));
+        results.putAll(notes);
         if (tables > 0) {
             return runManyTables(results);
         }
@@ -116,6 +124,9 @@ public final class Bench {
             pipeline.stop();
             results.put("many_tables", r);
             results.put("resources", pipeline.resources());
+        }
+        if (profile) {
+            profile(options.outDir());
         }
         new BenchReport(results, options).write(catchUp.series(), out);
         return results;

@@ -4,6 +4,7 @@ import dev.cdc.base.Failure;
 import dev.cdc.bench.Bench;
 import dev.cdc.embedded.Sandbox;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -49,6 +50,12 @@ public final class BenchCommand implements Callable<Integer> {
                     + "transactions/s latency over random tables against one table; a burst over 100 tables against one table.")
     int tables;
 
+    @Option(names = "--kafka-log", paramLabel = "disk|memory", defaultValue = "disk",
+            description = "Where the local broker keeps its log: disk (default, beside the databases) or memory (/dev/shm). "
+                    + "Kafka does not wait for its disk (it relies on replicas), but on one disk with two PostgreSQL servers "
+                    + "its appends to many partitions can queue behind their fsyncs: memory measures cdc without that.")
+    String kafkaLog;
+
     @Option(names = "--profile", description = "Record produce and consume with Java Flight Recorder and print where their CPU went.")
     boolean profile;
 
@@ -60,6 +67,13 @@ public final class BenchCommand implements Callable<Integer> {
         if (tables < 0 || tables > 9999) {
             throw Failure.usage("--tables must be between 1 and 9999 (0, the default: the standard workloads)");
         }
+        if (!List.of("disk", "memory").contains(kafkaLog)) {
+            throw Failure.usage("--kafka-log is disk or memory, not " + kafkaLog);
+        }
+        Path memory = Path.of("/dev/shm");
+        if (kafkaLog.equals("memory") && !(Files.isDirectory(memory) && Files.isWritable(memory))) {
+            throw Failure.usage("--kafka-log memory needs a writable /dev/shm, which this machine lacks");
+        }
         PrintWriter w = spec.commandLine().getOut();
         List<String> jvm = Arrays.stream(jvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         Bench.Sizes sizes = Bench.Sizes.standard().scaled(scale);
@@ -67,12 +81,15 @@ public final class BenchCommand implements Callable<Integer> {
             new Bench(new Bench.Options(source.db(), target.db(), broker.kafka(), sizes, jvm, out), w).withProfile(profile).withTables(tables).run();
             return 0;
         }
-        w.println("starting a source and a target PostgreSQL and a Kafka broker ...");
+        w.println("starting a source and a target PostgreSQL and a Kafka broker" + (kafkaLog.equals("memory")
+                ? " (its log in memory, " + memory + ")" : "") + " ...");
         w.flush();
-        try (Sandbox s = Sandbox.start(Sandbox.home().resolve("bench"), 0, 0, 0, true)) {
+        Path kafkaLogs = kafkaLog.equals("memory") ? memory.resolve("cdc-bench-kafka-" + System.getProperty("user.name")) : null;
+        try (Sandbox s = Sandbox.start(Sandbox.home().resolve("bench"), 0, 0, 0, true, kafkaLogs)) {
             new Bench(new Bench.Options(s.source(), s.target(), s.kafka(broker.kafka().topic()), sizes, jvm, out), w)
                     .withServerPids(java.util.Map.of("source PostgreSQL", s.sourceServer().pid(),
                             "target PostgreSQL", s.targetServer().pid(), "Kafka broker", s.kafkaServer().pid()))
+                    .withNote("kafka_log", kafkaLog.equals("memory") ? "memory (" + kafkaLogs + ")" : "disk")
                     .withProfile(profile).withTables(tables).run();
         }
         return 0;

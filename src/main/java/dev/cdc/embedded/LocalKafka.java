@@ -20,6 +20,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  */
 public final class LocalKafka implements AutoCloseable {
     private final Path dir;
+    /** The broker's log (its partitions' data): in {@code dir}, or elsewhere (in memory). */
+    private final Path logs;
     private final int port;
     private final int controllerPort;
     private final int saslPort;
@@ -43,8 +45,9 @@ public final class LocalKafka implements AutoCloseable {
     private record Cluster(String voters, String id, int replication) {
     }
 
-    private LocalKafka(Path dir, Node node, Cluster cluster) {
+    private LocalKafka(Path dir, Path logs, Node node, Cluster cluster) {
         this.dir = dir;
+        this.logs = logs != null ? logs : dir.resolve("data");
         this.port = node.port();
         this.controllerPort = node.controllerPort();
         this.saslPort = node.saslPort();
@@ -55,10 +58,19 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     public static LocalKafka start(Path dir, int port) throws IOException {
+        return start(dir, port, null);
+    }
+
+    /**
+     * One broker whose log is in {@code logs} (null: in {@code dir}); e.g. in memory, where its
+     * appends do not queue behind other servers' writes to the same disk. Deleted on {@link #close}.
+     */
+    public static LocalKafka start(Path dir, int port, Path logs) throws IOException {
         int controller = Ports.free();
-        LocalKafka k = new LocalKafka(dir, new Node(1, port, controller, Ports.free()),
+        LocalKafka k = new LocalKafka(dir, logs, new Node(1, port, controller, Ports.free()),
                 new Cluster("1@127.0.0.1:" + controller, org.apache.kafka.common.Uuid.randomUuid().toString(), 1));
         LocalPostgres.deleteTree(dir);
+        LocalPostgres.deleteTree(k.logs);
         Ports.requireFree(port, "Kafka");
         k.start();
         return k;
@@ -80,7 +92,7 @@ public final class LocalKafka implements AutoCloseable {
         Cluster c = new Cluster(String.join(",", voters), cluster, Math.min(3, nodes));
         List<LocalKafka> all = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
-            all.add(new LocalKafka(dir.resolve("node-" + (i + 1)), new Node(i + 1, Ports.free(), controllers[i], Ports.free()), c));
+            all.add(new LocalKafka(dir.resolve("node-" + (i + 1)), null, new Node(i + 1, Ports.free(), controllers[i], Ports.free()), c));
         }
         for (LocalKafka k : all) { // a quorum answers only once most of its voters run: launch all, then wait
             k.launch();
@@ -138,7 +150,6 @@ public final class LocalKafka implements AutoCloseable {
         Files.createDirectories(dir);
         tls = Certificates.in(dir.resolve("tls"));
         Path props = dir.resolve("server.properties");
-        Path logs = dir.resolve("data");
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", Integer.toString(nodeId));
@@ -179,8 +190,12 @@ public final class LocalKafka implements AutoCloseable {
         // Kafka's own default heap (1 GB): with 512 MB, a thousand partitions kept the old generation
         // full, and its collections stopped the broker for ~0.4 s every few seconds
         List<String> cmd = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", System.getProperty("java.class.path"),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        String extra = System.getenv("CDC_BROKER_JAVA_OPTS"); // for looking into the broker: GC logs, request logs
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 KafkaBrokerMain.class.getName(), props.toString(), logs.toString(), clusterId));
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile()))
@@ -242,6 +257,7 @@ public final class LocalKafka implements AutoCloseable {
     public void close() throws IOException {
         stop();
         LocalPostgres.deleteTree(dir);
+        LocalPostgres.deleteTree(logs);
     }
 
     private static void sleep(long ms) {

@@ -38,6 +38,12 @@ public final class Sandbox implements AutoCloseable {
 
     /** Starts the three servers; a port of 0 picks a free one. See {@link LocalPostgres#start} for durable. */
     public static Sandbox start(Path dir, int sourcePort, int targetPort, int kafkaPort, boolean durable) throws IOException {
+        return start(dir, sourcePort, targetPort, kafkaPort, durable, null);
+    }
+
+    /** The same, with the broker's log in {@code kafkaLogs} (null: beside its other files, see {@link LocalKafka#start(Path, int, Path)}). */
+    public static Sandbox start(Path dir, int sourcePort, int targetPort, int kafkaPort, boolean durable, Path kafkaLogs)
+            throws IOException {
         Files.createDirectories(dir);
         FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = ch.tryLock();
@@ -48,7 +54,7 @@ public final class Sandbox implements AutoCloseable {
         }
         Sandbox s = new Sandbox(dir, ch, lock);
         try {
-            s.kafka = LocalKafka.start(dir.resolve("kafka"), kafkaPort == 0 ? Ports.free() : kafkaPort);
+            s.kafka = LocalKafka.start(dir.resolve("kafka"), kafkaPort == 0 ? Ports.free() : kafkaPort, kafkaLogs);
             s.source = LocalPostgres.start("source", dir.resolve("source"), sourcePort == 0 ? Ports.free() : sourcePort, durable);
             s.target = LocalPostgres.start("target", dir.resolve("target"), targetPort == 0 ? Ports.free() : targetPort, durable);
         } catch (IOException | RuntimeException e) {
