@@ -50,6 +50,7 @@ public final class CdcCommand implements Runnable {
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.admin.internals", verbose ? "info" : "error");
         System.setProperty("org.slf4j.simpleLogger.log.io.zonky", verbose ? "info" : "warn");
         System.setProperty("org.slf4j.simpleLogger.log.org.jdbi", verbose ? "info" : "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.ch.vorburger", verbose ? "info" : "warn"); // the local MariaDB
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");

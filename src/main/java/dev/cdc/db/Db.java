@@ -16,8 +16,10 @@ import org.jdbi.v3.core.statement.TemplateEngine;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * One PostgreSQL database the tool talks to (the source or the target): where it is, how to log
- * in, and how to say in one line what went wrong with it. The password is never printed.
+ * One database the tool talks to (the source or the target): where it is, how to log in, the
+ * options of every connection to it, and how to say in one line what went wrong with it. The
+ * password is never printed. PostgreSQL ({@code jdbc:postgresql:}) or MySQL/MariaDB
+ * ({@code jdbc:mysql:}, {@code jdbc:mariadb:}, both through MariaDB's driver).
  */
 public final class Db {
     private static final Pattern SECRET_PARAM = Pattern.compile("(?i)((?:password|sslpassword)=)[^&]*");
@@ -60,9 +62,22 @@ public final class Db {
         return SECRET_PARAM.matcher(url).replaceAll("$1***");
     }
 
-    /** A new JDBC connection; a failure becomes a {@link Failure} naming this database. */
+    /** Whether this is a MySQL or MariaDB database (by its URL). */
+    public boolean isMySql() {
+        return url.startsWith("jdbc:mysql:") || url.startsWith("jdbc:mariadb:");
+    }
+
+    /**
+     * A new JDBC connection, its session set up by {@code sql/session.sql} (PostgreSQL) or
+     * {@code sql/mysql/session.sql} (MySQL and MariaDB, through MariaDB's driver: a
+     * {@code jdbc:mysql:} URL is read as {@code jdbc:mariadb:}); a failure becomes a
+     * {@link Failure} naming this database.
+     */
     public Connection connect(String applicationName) {
-        requirePostgresUrl();
+        boolean mysql = isMySql();
+        if (!mysql) {
+            requirePostgresUrl();
+        }
         Properties p = new Properties();
         if (user != null && !user.isEmpty()) {
             p.setProperty("user", user);
@@ -70,14 +85,20 @@ public final class Db {
         if (password != null && !password.isEmpty()) {
             p.setProperty("password", password);
         }
-        p.setProperty("ApplicationName", applicationName);
-        p.setProperty("connectTimeout", "10");
-        p.setProperty("socketTimeout", "300");
+        p.setProperty(mysql ? "connectionAttributes" : "ApplicationName", (mysql ? "program_name:" : "") + applicationName);
+        p.setProperty("connectTimeout", mysql ? "10000" : "10"); // ms / s: 10 s either way
+        p.setProperty("socketTimeout", mysql ? "300000" : "300");
         p.setProperty("tcpKeepAlive", "true");
         try {
-            Connection c = DriverManager.getConnection(url, p);
+            Connection c = DriverManager.getConnection(mysql ? url.replaceFirst("^jdbc:mysql:", "jdbc:mariadb:") : url, p);
             try (var s = c.createStatement()) {
-                s.execute(Sql.load("session.sql"));
+                String session = Sql.load(mysql ? "mysql/session.sql" : "session.sql");
+                // MySQL takes one statement per call: the file's statements end a line with ';'
+                for (String statement : mysql ? session.split(";\\s*\\n") : new String[] {session}) {
+                    if (!statement.isBlank()) {
+                        s.execute(statement);
+                    }
+                }
             } catch (SQLException e) {
                 c.close();
                 throw e;

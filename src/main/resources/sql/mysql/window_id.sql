@@ -1,0 +1,1 @@
+SELECT window_id FROM cdc.capture WHERE table_schema = :schema AND table_name = :table

@@ -1,0 +1,264 @@
+package dev.cdc.mysql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cdc.base.Json;
+import dev.cdc.db.Db;
+import dev.cdc.embedded.LocalMariaDb;
+import dev.cdc.embedded.Ports;
+import dev.cdc.source.ChangelogRow;
+import dev.cdc.source.Page;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The MySQL changelog cursor against a real MariaDB: writers that commit out of seq order, roll
+ * back, deadlock, and hold a transaction open for seconds, while a reader publishes window by
+ * window and now and then "crashes" after reading a page and before moving the cursor. Every
+ * committed change must be read, once (republished pages are recognized by their positions, as
+ * the consumer does), and none of a rolled-back transaction.
+ */
+class MySqlCursorIT {
+    private static LocalMariaDb server;
+    private static Db db;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = LocalMariaDb.start("cdc_it", Path.of("target", "it-mariadb").toAbsolutePath(), Ports.free(), false);
+        db = server.db("source");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** A change as committed by a writer or read by the reader: op, id, and v (-1 for a delete). */
+    private record Change(char op, long id, long v) {
+    }
+
+    @Test
+    void late_commits_rollbacks_and_deadlocks_lose_nothing_and_repeat_nothing() throws Exception {
+        try (Handle h = db.open("test")) {
+            h.execute("CREATE TABLE acct (id INT PRIMARY KEY, v BIGINT NOT NULL) ENGINE=InnoDB");
+            MySqlCapture.install(h, "cdc_it", "acct", "t");
+        }
+        Map<Long, List<Change>> committed = new ConcurrentHashMap<>(); // v -> the changes of its transaction
+        List<Change> committedDeletes = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong values = new AtomicLong();
+        AtomicLong rolledBack = new AtomicLong();
+        AtomicLong deadlocks = new AtomicLong();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        List<Thread> writers = new ArrayList<>();
+        for (int w = 0; w < 8; w++) {
+            int seed = w;
+            writers.add(new Thread(() -> write(seed, values, committed, committedDeletes, rolledBack, deadlocks, writing)));
+        }
+        Thread longOne = new Thread(() -> holdOpen(values, committed));
+        writers.forEach(Thread::start);
+        longOne.start();
+
+        List<Change> read = new ArrayList<>();
+        int crashes = readUntilDone(read, writers, longOne, writing);
+
+        // every committed insert or update read exactly once, nothing else
+        Map<Long, Change> byValue = new HashMap<>();
+        for (Change c : read) {
+            if (c.op() != 'D') {
+                Change before = byValue.put(c.v(), c);
+                assertEquals(null, before, "read twice: " + c);
+            }
+        }
+        List<Change> expected = new ArrayList<>();
+        committed.values().forEach(expected::addAll);
+        for (Change c : expected) {
+            assertEquals(c, byValue.remove(c.v()), "a committed change was not read: " + c);
+        }
+        assertTrue(byValue.isEmpty(), "read but never committed: " + byValue.values());
+        assertEquals(committedDeletes.size(), read.stream().filter(c -> c.op() == 'D').count(), "deletes read");
+        // and replaying what was read gives the table
+        Map<Long, Long> replayed = new TreeMap<>();
+        for (Change c : read) {
+            if (c.op() == 'D') {
+                replayed.remove(c.id());
+            } else {
+                replayed.put(c.id(), c.v());
+            }
+        }
+        Map<Long, Long> table = new TreeMap<>();
+        try (Handle h = db.open("test")) {
+            h.createQuery("SELECT id, v FROM acct").map((rs, ctx) -> table.put(rs.getLong(1), rs.getLong(2))).list();
+        }
+        assertEquals(table, replayed);
+        assertTrue(rolledBack.get() > 0 && crashes > 0, "rolled back " + rolledBack + ", crashes " + crashes);
+        System.out.printf("MySqlCursorIT: %d changes read, %d transactions rolled back (%d deadlocks), %d reader crashes%n",
+                read.size(), rolledBack.get(), deadlocks.get(), crashes);
+    }
+
+    /** Short transactions of 1-3 changes on 40 rows, with pauses inside, some rolled back on purpose. */
+    private static void write(int seed, AtomicLong values, Map<Long, List<Change>> committed, List<Change> deletes,
+                              AtomicLong rolledBack, AtomicLong deadlocks, AtomicBoolean writing) {
+        Random rnd = new Random(seed);
+        long until = System.nanoTime() + 6_000_000_000L;
+        try (Connection c = db.connect("writer")) {
+            c.setAutoCommit(false);
+            while (System.nanoTime() < until) {
+                List<Change> tx = new ArrayList<>();
+                List<Change> txDeletes = new ArrayList<>();
+                try {
+                    int n = 1 + rnd.nextInt(3);
+                    for (int i = 0; i < n; i++) {
+                        long id = 1 + rnd.nextInt(40);
+                        long v = values.incrementAndGet();
+                        if (rnd.nextInt(5) == 0) {
+                            if (update(c, "DELETE FROM acct WHERE id = ?", id) == 1) {
+                                txDeletes.add(new Change('D', id, -1));
+                            }
+                        } else if (update(c, "UPDATE acct SET v = ? WHERE id = ?", v, id) == 1) {
+                            tx.add(new Change('U', id, v));
+                        } else {
+                            update(c, "INSERT INTO acct (id, v) VALUES (?, ?)", id, v);
+                            tx.add(new Change('I', id, v));
+                        }
+                        Thread.sleep(rnd.nextInt(3));
+                    }
+                    if (rnd.nextInt(10) == 0) {
+                        c.rollback();
+                        rolledBack.incrementAndGet();
+                        continue;
+                    }
+                    c.commit();
+                    Thread.sleep(1 + rnd.nextInt(4)); // a pace the reader keeps up with, so gaps are judged while open
+                    if (!tx.isEmpty()) {
+                        committed.put(tx.get(0).v(), tx);
+                    }
+                    deletes.addAll(txDeletes);
+                } catch (SQLException e) { // a deadlock or a duplicate key: the transaction is rolled back
+                    if (e.getErrorCode() == 1213) {
+                        deadlocks.incrementAndGet();
+                    }
+                    c.rollback();
+                    rolledBack.incrementAndGet();
+                }
+            }
+        } catch (SQLException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One transaction that takes its seq early and commits 4 s later, after thousands of others. */
+    private static void holdOpen(AtomicLong values, Map<Long, List<Change>> committed) {
+        try (Connection c = db.connect("long")) {
+            c.setAutoCommit(false);
+            long v = values.incrementAndGet();
+            update(c, "INSERT INTO acct (id, v) VALUES (?, ?)", 1000, v);
+            Thread.sleep(4_000);
+            c.commit();
+            committed.put(v, List.of(new Change('I', 1000, v)));
+        } catch (SQLException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int update(Connection c, String sql, long... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setLong(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Publishes window by window until the writers are done and every gap is settled. One page in
+     * ten is "crashed" on: read (as if sent to Kafka), then the session is dropped before the
+     * cursor moves, and a new session reads it again.
+     */
+    private static int readUntilDone(List<Change> read, List<Thread> writers, Thread longOne, AtomicBoolean writing)
+            throws InterruptedException {
+        Random rnd = new Random(42);
+        int crashes = 0;
+        String lastEpoch = null;
+        long lastWindow = 0;
+        long lastSeq = 0;
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        Handle h = db.open("reader");
+        MySqlCursor cursor = new MySqlCursor(h, "cdc_it", "acct", MySqlCapture.changelog("cdc_it", "acct"));
+        try {
+            while (System.nanoTime() < deadline) {
+                boolean writersDone = writers.stream().noneMatch(Thread::isAlive) && !longOne.isAlive();
+                h.begin();
+                boolean open = cursor.open();
+                h.commit();
+                if (!open) {
+                    if (writersDone && cursor.gaps() == 0) {
+                        return crashes;
+                    }
+                    Thread.sleep(5);
+                    continue;
+                }
+                h.begin();
+                Page page = cursor.readPage(200);
+                for (ChangelogRow r : page.rows()) {
+                    // the consumer's rule: a position at or before the last applied one was applied already
+                    boolean applied = cursor.epoch().equals(lastEpoch) && (cursor.windowId() < lastWindow
+                            || cursor.windowId() == lastWindow && r.seq() <= lastSeq);
+                    if (applied) {
+                        continue;
+                    }
+                    lastEpoch = cursor.epoch();
+                    lastWindow = cursor.windowId();
+                    lastSeq = r.seq();
+                    read.add(change(r));
+                }
+                if (rnd.nextInt(10) == 0) {
+                    h.rollback();
+                    h.close();
+                    crashes++;
+                    h = db.open("reader");
+                    cursor = new MySqlCursor(h, "cdc_it", "acct", MySqlCapture.changelog("cdc_it", "acct"));
+                    continue;
+                }
+                cursor.finishPage(page);
+                h.commit();
+            }
+            throw new AssertionError("the reader did not finish within 60 s (gaps left: " + cursor.gaps() + ")");
+        } finally {
+            h.close();
+        }
+    }
+
+    private static Change change(ChangelogRow r) {
+        try {
+            JsonNode d = Json.MAPPER.readTree(r.data());
+            if (r.op() == 'D') {
+                return new Change('D', d.get("id").get(0).asLong(), -1);
+            }
+            JsonNode row = d.get(0);
+            return new Change(r.op(), row.get("id").asLong(), row.get("v").asLong());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
