@@ -19,5 +19,7 @@ CREATE TABLE IF NOT EXISTS cdc.capture (
     last_seq       BIGINT       NOT NULL DEFAULT 0,       -- open window published up to this seq
     published      BIGINT       NOT NULL DEFAULT 0,
     topic          VARCHAR(249) NULL,
+    columns        LONGTEXT     NULL,                     -- the columns as last announced on the topic
+    partitions     INT          NULL,                     -- the topic's partitions the events are keyed for
     PRIMARY KEY (table_schema, table_name)
 ) ENGINE = InnoDB

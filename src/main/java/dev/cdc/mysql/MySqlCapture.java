@@ -2,8 +2,9 @@ package dev.cdc.mysql;
 
 import dev.cdc.base.Failure;
 import dev.cdc.db.Sql;
+import dev.cdc.db.Table;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -23,39 +24,70 @@ final class MySqlCapture {
         return ident(schema) + "." + ident(table + "_cdc");
     }
 
-    /** Installs capture on the table: its triggers are made again, its changelog and cursor kept if there. */
-    static void install(Handle h, String schema, String table, String topic) {
-        List<Map<String, Object>> columns = h.createQuery(Sql.load("mysql/columns.sql")).bind("schema", schema)
-                .bind("table", table).mapToMap().list();
-        if (columns.isEmpty()) {
-            throw Failure.usage("table " + schema + "." + table + " does not exist on the source");
+    /**
+     * Installs capture on the table: its changelog and cursor are kept if there, its triggers made
+     * again. A table without transactions (MyISAM, ...) or without a primary key is refused.
+     */
+    static void install(Handle h, Table t, String topic) {
+        String engine = h.createQuery(Sql.load("mysql/engine.sql")).bind("schema", t.schema()).bind("table", t.name())
+                .mapTo(String.class).findOne().orElse(null);
+        if (engine == null || !engine.equalsIgnoreCase("InnoDB")) {
+            throw Failure.usage("table " + t.display() + " is a " + engine + " table: without transactions a change and its "
+                    + "changelog row cannot commit together, and a change could be lost; convert it first "
+                    + "(ALTER TABLE " + ident(t.schema()) + "." + ident(t.name()) + " ENGINE = InnoDB)");
         }
-        List<String> names = columns.stream().map(c -> (String) c.get("name")).toList();
-        List<String> key = columns.stream().filter(c -> ((Number) c.get("key_position")).intValue() > 0)
-                .sorted(Comparator.comparingInt(c -> ((Number) c.get("key_position")).intValue()))
-                .map(c -> (String) c.get("name")).toList();
-        if (key.isEmpty()) {
-            throw Failure.usage("table " + schema + "." + table + " has no primary key");
+        if (t.key().isEmpty()) {
+            throw Failure.usage("table " + t.display() + " has no primary key: add one (or leave the table out)");
         }
         h.execute(Sql.load("mysql/install_schema.sql"));
         h.execute(Sql.load("mysql/install.sql"));
-        String changelog = changelog(schema, table);
+        String changelog = changelog(t.schema(), t.name());
         h.execute(Sql.render("mysql/changelog.sql", Map.of("changelog", changelog)));
         Map<String, String> v = Map.of(
-                "table", ident(schema) + "." + ident(table),
+                "table", ident(t.schema()) + "." + ident(t.name()),
                 "changelog", changelog,
-                "new_row", names.stream().map(n -> literal(n) + ", NEW." + ident(n)).collect(Collectors.joining(", ")),
-                "old_key", key.stream().map(n -> literal(n) + ", JSON_ARRAY(OLD." + ident(n) + ")").collect(Collectors.joining(", ")),
-                "key_changed", key.stream().map(n -> "NOT (OLD." + ident(n) + " <=> NEW." + ident(n) + ")")
+                "new_row", row(t, "NEW"),
+                "old_key", t.key().stream().map(n -> literal(n) + ", JSON_ARRAY(" + value(t, n, "OLD") + ")")
+                        .collect(Collectors.joining(", ")),
+                "key_changed", t.key().stream().map(n -> "NOT (OLD." + ident(n) + " <=> NEW." + ident(n) + ")")
                         .collect(Collectors.joining(" OR ")));
-        for (String[] t : new String[][] {{"trigger_insert", "_cdc_i"}, {"trigger_update", "_cdc_u"}, {"trigger_delete", "_cdc_d"}}) {
-            Map<String, String> with = new java.util.HashMap<>(v);
-            with.put("trigger", ident(schema) + "." + ident(table + t[1]));
+        for (String[] trigger : new String[][] {{"trigger_insert", "_cdc_i"}, {"trigger_update", "_cdc_u"},
+                {"trigger_delete", "_cdc_d"}}) {
+            Map<String, String> with = new HashMap<>(v);
+            with.put("trigger", ident(t.schema()) + "." + ident(t.name() + trigger[1]));
             h.execute(Sql.render("mysql/drop_trigger.sql", with));
-            h.execute(Sql.render("mysql/" + t[0] + ".sql", with));
+            h.execute(Sql.render("mysql/" + trigger[0] + ".sql", with));
         }
-        h.createUpdate(Sql.load("mysql/register.sql")).bind("schema", schema).bind("table", table)
-                .bind("changelog", table + "_cdc").bind("topic", topic).execute();
+        h.createUpdate(Sql.load("mysql/register.sql")).bind("schema", t.schema()).bind("table", t.name())
+                .bind("changelog", t.name() + "_cdc").bind("topic", topic).execute();
+    }
+
+    /** Removes the triggers, the changelog and the cursor; the table and its rows stay. */
+    static void uninstall(Handle h, String schema, String table) {
+        for (String suffix : List.of("_cdc_i", "_cdc_u", "_cdc_d")) {
+            h.execute(Sql.render("mysql/drop_trigger.sql", Map.of("trigger", ident(schema) + "." + ident(table + suffix))));
+        }
+        h.execute(Sql.render("mysql/drop_changelog.sql", Map.of("changelog", changelog(schema, table))));
+        h.createUpdate(Sql.load("mysql/unregister.sql")).bind("schema", schema).bind("table", table).execute();
+    }
+
+    /** Copies the rows the table has into its changelog, as inserts; returns how many. */
+    static long snapshot(Handle h, Table t) {
+        return h.createUpdate(Sql.render("mysql/snapshot.sql", Map.of("changelog", changelog(t.schema(), t.name()),
+                "table", ident(t.schema()) + "." + ident(t.name()), "row", row(t, "r")))).execute();
+    }
+
+    /** JSON_OBJECT's arguments for a row: {@code 'a', NEW.`a`, ...}. */
+    private static String row(Table t, String prefix) {
+        return t.definition().stream().map(c -> literal(c.name()) + ", " + value(t, c.name(), prefix))
+                .collect(Collectors.joining(", "));
+    }
+
+    /** A column's value as it goes into the event: bytes as PostgreSQL's bytea text, {@code \x...}. */
+    private static String value(Table t, String column, String prefix) {
+        String v = prefix + "." + ident(column);
+        boolean binary = t.definition().stream().anyMatch(c -> c.name().equals(column) && MySqlCatalog.binary(c));
+        return binary ? "CONCAT('\\\\x', LOWER(HEX(" + v + ")))" : v;
     }
 
     /** A MySQL identifier, quoted. */

@@ -1,9 +1,12 @@
 /**
- * MySQL and MariaDB, the second engine (in progress): {@link dev.cdc.mysql.MySqlCapture} installs a
- * table's changelog and its row-level triggers ({@code sql/mysql/}), and
- * {@link dev.cdc.mysql.MySqlCursor} reads the changelog window by window without ever skipping a
- * late commit, with no transaction snapshot to rely on (a high-water mark and the gaps below it,
- * each kept until a locking read proves it committed or never will be). Not yet behind
- * {@code source.SourceEngine}. Uses {@code source}, {@code db} and {@code base}.
+ * MySQL and MariaDB, the second engine (in progress: a source). {@link dev.cdc.mysql.MySqlSource}
+ * behind {@code source.SourceEngine}: {@link dev.cdc.mysql.MySqlCapture} installs a table's
+ * changelog and its row-level triggers ({@code sql/mysql/}), {@link dev.cdc.mysql.MySqlCaptures}
+ * finds, removes and snapshots captures, {@link dev.cdc.mysql.MySqlCursor} reads a changelog window
+ * by window without ever skipping a late commit, with no transaction snapshot to rely on (a
+ * high-water mark and the gaps below it, each kept until a locking read proves it committed or
+ * never will be), {@link dev.cdc.mysql.MySqlChangelog} and {@link dev.cdc.mysql.MySqlSession} are
+ * what the publisher reads it through. {@link dev.cdc.mysql.MySqlCatalog} describes tables in
+ * PostgreSQL's type names. Uses {@code source}, {@code db} and {@code base}.
  */
 package dev.cdc.mysql;

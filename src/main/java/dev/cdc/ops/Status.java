@@ -81,6 +81,9 @@ public final class Status {
 
     /** Reads the status of every captured table (or of {@code only}, "schema.table" names). */
     public static Report read(Db source, Db target, Kafka broker, String group, List<String> only) {
+        if (source.isMySql()) {
+            throw Failure.usage("cdc status does not read a MySQL or MariaDB source yet (the " + source.where() + ")");
+        }
         List<Problem> problems = new ArrayList<>();
         SourceSide src = readSource(source, problems);
         Map<String, String> topics = new LinkedHashMap<>(); // table -> topic

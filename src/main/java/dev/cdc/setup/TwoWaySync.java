@@ -56,6 +56,9 @@ public final class TwoWaySync {
 
     /** Sets up two-way sync of the tables between {@code a} and {@code b}; returns what it did, a line per step. */
     public static List<String> setup(Db a, Db b, Request r) {
+        if (a.isMySql() || b.isMySql()) {
+            throw Failure.usage("--two-way with a MySQL or MariaDB side is not supported yet");
+        }
         if (r.tables().isEmpty()) {
             throw Failure.usage("--two-way needs --table: the tables to keep in sync (the employees demo has no "
                     + "column both sides could relate rows by)");

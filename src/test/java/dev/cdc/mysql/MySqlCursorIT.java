@@ -62,7 +62,7 @@ class MySqlCursorIT {
     void late_commits_rollbacks_and_deadlocks_lose_nothing_and_repeat_nothing() throws Exception {
         try (Handle h = db.open("test")) {
             h.execute("CREATE TABLE acct (id INT PRIMARY KEY, v BIGINT NOT NULL) ENGINE=InnoDB");
-            MySqlCapture.install(h, "cdc_it", "acct", "t");
+            MySqlCapture.install(h, MySqlCatalog.INSTANCE.find(h, "cdc_it", "acct").orElseThrow(), "t");
         }
         Map<Long, List<Change>> committed = new ConcurrentHashMap<>(); // v -> the changes of its transaction
         List<Change> committedDeletes = Collections.synchronizedList(new ArrayList<>());

@@ -1,0 +1,85 @@
+package dev.cdc.mysql;
+
+import dev.cdc.base.Failure;
+import dev.cdc.db.Db;
+import dev.cdc.db.Sql;
+import dev.cdc.db.Table;
+import dev.cdc.source.Backlog;
+import dev.cdc.source.Capture;
+import dev.cdc.source.Captures;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/** Capture on a MySQL/MariaDB source, as {@code cdc setup}, {@code teardown} and {@code produce} use it. */
+final class MySqlCaptures implements Captures {
+    @Override
+    public List<String> install(Handle h, Capture capture) {
+        Table t = capture.table();
+        if (capture.changelogName() != null && !capture.changelogName().equals(t.name() + "_cdc")) {
+            throw Failure.usage("--changelog is not supported for MySQL sources: the changelog is " + t.name() + "_cdc");
+        }
+        h.useTransaction(tx -> MySqlCapture.install(tx, t, capture.topic()));
+        return List.of("capture of " + t.display() + ": changelog " + t.schema() + "." + t.name() + "_cdc, "
+                + "AFTER INSERT/UPDATE/DELETE triggers");
+    }
+
+    @Override
+    public void grantProducer(Handle h, Capture capture, String role) {
+        throw Failure.usage("--producer-role is not supported for MySQL sources yet; grant the producer's user SELECT, "
+                + "DELETE and UPDATE on " + capture.table().schema() + "." + capture.table().name() + "_cdc and cdc.capture");
+    }
+
+    @Override
+    public void uninstall(Handle h, Capture capture) {
+        MySqlCapture.uninstall(h, capture.table().schema(), capture.table().name());
+    }
+
+    @Override
+    public Optional<Capture> find(Handle h, String schema, String name) {
+        return captures(h, schema, name).stream().findFirst();
+    }
+
+    @Override
+    public Capture load(Handle h, Db source, String schema, String name) {
+        return find(h, schema, name).orElseThrow(() -> Failure.precondition("table " + schema + "." + name
+                + " is not captured on the " + source.where() + " (run cdc setup --table " + schema + "." + name + ")"));
+    }
+
+    @Override
+    public List<Capture> all(Handle h, Db source) {
+        List<Capture> all = captures(h, null, null);
+        if (all.isEmpty()) {
+            throw Failure.precondition("no table is captured on the " + source.where() + " (run cdc setup)");
+        }
+        return all;
+    }
+
+    private static List<Capture> captures(Handle h, String schema, String name) {
+        if (!h.createQuery(Sql.load("mysql/installed.sql")).mapTo(Boolean.class).one()) {
+            return List.of();
+        }
+        return h.createQuery(Sql.load("mysql/find_captures.sql")).bind("schema", schema).bind("table", name).mapToMap().list()
+                .stream().map(r -> {
+                    String s = (String) r.get("table_schema");
+                    String t = (String) r.get("table_name");
+                    Table table = MySqlCatalog.INSTANCE.find(h, s, t).orElseThrow(() -> Failure.precondition(
+                            "table " + s + "." + t + " is captured but no longer exists (run cdc teardown --table " + s + "." + t + ")"));
+                    return Capture.of(table, (String) r.get("changelog_name"), (String) r.get("topic"));
+                }).toList();
+    }
+
+    @Override
+    public Backlog backlog(Handle h, Capture capture) {
+        Map<String, Object> r = h.createQuery(Sql.render("mysql/backlog.sql",
+                Map.of("changelog", MySqlCapture.changelog(capture.table().schema(), capture.table().name())))).mapToMap().one();
+        return new Backlog(((Number) r.get("events")).longValue(),
+                r.get("oldest_seconds") == null ? null : ((Number) r.get("oldest_seconds")).doubleValue());
+    }
+
+    @Override
+    public long snapshot(Handle h, Capture capture, long progressMillis) {
+        return MySqlCapture.snapshot(h, capture.table());
+    }
+}

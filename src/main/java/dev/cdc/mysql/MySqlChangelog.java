@@ -1,0 +1,132 @@
+package dev.cdc.mysql;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cdc.base.Json;
+import dev.cdc.db.Sql;
+import dev.cdc.source.Capture;
+import dev.cdc.source.Changelog;
+import dev.cdc.source.ChangelogPublisher;
+import dev.cdc.source.Page;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * A MySQL/MariaDB changelog read on a {@link MySqlSession}: the window cursor is
+ * {@link MySqlCursor}; this adds what the publisher keeps beside it (the columns announced, the
+ * partitions the events are keyed for). MySQL has no LISTEN/NOTIFY: the session looks for rows.
+ */
+final class MySqlChangelog implements Changelog {
+    private final ChangelogPublisher.Config cfg;
+    private final Handle db;
+    private Capture capture;
+    private final MySqlCursor cursor;
+    private Integer keyedFor;
+    private JsonNode announced;
+
+    MySqlChangelog(ChangelogPublisher.Config cfg, Handle db, Capture capture) {
+        this.cfg = cfg;
+        this.db = db;
+        this.capture = capture;
+        this.cursor = new MySqlCursor(db, cfg.schema(), cfg.table(), changelogName());
+        db.useTransaction(tx -> cursor.load());
+        Map<String, Object> r = db.createQuery(Sql.load("mysql/keyed.sql")).bind("schema", cfg.schema())
+                .bind("table", cfg.table()).mapToMap().one();
+        keyedFor = r.get("partitions") == null ? null : ((Number) r.get("partitions")).intValue();
+        try {
+            announced = r.get("columns") == null ? null : Json.MAPPER.readTree((String) r.get("columns"));
+        } catch (java.io.IOException e) {
+            announced = null; // announced again
+        }
+    }
+
+    /** The changelog's quoted name. */
+    String changelogName() {
+        return MySqlCapture.changelog(cfg.schema(), cfg.table());
+    }
+
+    @Override
+    public Capture capture() {
+        return capture;
+    }
+
+    @Override
+    public String epoch() {
+        return cursor.epoch();
+    }
+
+    @Override
+    public long windowId() {
+        return cursor.windowId();
+    }
+
+    @Override
+    public long lastSeq() {
+        return cursor.lastSeq();
+    }
+
+    @Override
+    public boolean windowOpen() {
+        return cursor.windowOpen();
+    }
+
+    @Override
+    public Integer keyedFor() {
+        return keyedFor;
+    }
+
+    @Override
+    public JsonNode announced() {
+        return announced;
+    }
+
+    @Override
+    public void maintain() {
+        // InnoDB purges deleted rows by itself
+    }
+
+    @Override
+    public boolean openWindow() {
+        return cursor.open();
+    }
+
+    @Override
+    public Page readPage(int pageSize) {
+        return cursor.readPage(pageSize);
+    }
+
+    @Override
+    public void finishPage(Page page, String announcedColumns, Integer keyedFor) {
+        cursor.finishPage(page);
+        if (announcedColumns != null || !java.util.Objects.equals(keyedFor, this.keyedFor)) {
+            db.createUpdate(Sql.load("mysql/save_keyed.sql")).bind("columns", announcedColumns).bind("partitions", keyedFor)
+                    .bind("schema", cfg.schema()).bind("table", cfg.table()).execute();
+            this.keyedFor = keyedFor;
+        }
+    }
+
+    @Override
+    public boolean definitionChanged() {
+        return false;
+    }
+
+    @Override
+    public Capture reload() {
+        capture = new MySqlCaptures().load(db, cfg.source(), cfg.schema(), cfg.table());
+        return capture;
+    }
+
+    @Override
+    public void markBusy(boolean busy) {
+        // no wake-ups to silence: the session looks for rows
+    }
+
+    @Override
+    public String channel() {
+        return changelogName();
+    }
+
+    @Override
+    public long backlog() {
+        return new MySqlCaptures().backlog(db, capture).events();
+    }
+}

@@ -1,0 +1,1 @@
+DELETE FROM cdc.capture WHERE table_schema = :schema AND table_name = :table

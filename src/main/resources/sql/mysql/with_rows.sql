@@ -1,0 +1,2 @@
+-- Which changelogs hold rows: ${parts} is one (SELECT i ... LIMIT 1) per changelog, written by MySqlSession.
+${parts}
