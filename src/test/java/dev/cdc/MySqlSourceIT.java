@@ -76,7 +76,13 @@ class MySqlSourceIT extends ServerTest {
             Await.until("produce publishing", 60_000, () -> published() > 200 || !first.alive());
             produce.kill9(); // mid-stream: the writers go on
             writing.join();
-            write(1, 150);
+            Thread more = new Thread(() -> write(1, 150));
+            more.start();
+            String triggers = triggersCreated();
+            CliTest.Run again = cdc("setup", source(), servers.targetArgs(), List.of("--table", "shop.items"));
+            assertEquals(0, again.code(), again.out() + again.err());
+            assertEquals(triggers, triggersCreated(), "setup again while writes go on leaves the triggers as they are");
+            more.join();
             produce = CdcProcess.start("produce-mysql-2", produceArgs);
             try (Handle h = shop.open("cdc-test")) {
                 h.execute("UPDATE items SET id = id + 1000 WHERE id BETWEEN 10 AND 20"); // key changes
@@ -97,6 +103,13 @@ class MySqlSourceIT extends ServerTest {
         assertTrue(rows(servers.target, false).size() > 100, "rows: " + rows(servers.target, false).size());
         assertTrue(rows(servers.target, false).contains("1|caf\u00e9 \uD83D\uDE00|12.50|2024-02-29 23:59:59.123|65535|00ff10|it's \\ \"q\""),
                 rows(servers.target, false).toString());
+    }
+
+    private static String triggersCreated() {
+        try (Handle h = shop.open("cdc-test")) {
+            return h.createQuery("SELECT GROUP_CONCAT(CREATED ORDER BY TRIGGER_NAME) FROM information_schema.TRIGGERS "
+                    + "WHERE TRIGGER_SCHEMA = 'shop'").mapTo(String.class).one();
+        }
     }
 
     private static long published() {

@@ -42,6 +42,8 @@ final class MySqlCapture {
         h.execute(Sql.load("mysql/install_schema.sql"));
         h.execute(Sql.load("mysql/install.sql"));
         String changelog = changelog(t.schema(), t.name());
+        boolean hadChangelog = h.createQuery(Sql.load("mysql/changelog_exists.sql")).bind("schema", t.schema())
+                .bind("name", t.name() + "_cdc").mapTo(Boolean.class).one();
         h.execute(Sql.render("mysql/changelog.sql", Map.of("changelog", changelog)));
         Map<String, String> v = Map.of(
                 "table", ident(t.schema()) + "." + ident(t.name()),
@@ -49,17 +51,36 @@ final class MySqlCapture {
                 "new_row", row(t, "NEW"),
                 "old_key", t.key().stream().map(n -> literal(n) + ", JSON_ARRAY(" + value(t, n, "OLD") + ")")
                         .collect(Collectors.joining(", ")),
-                "key_changed", t.key().stream().map(n -> "NOT (OLD." + ident(n) + " <=> NEW." + ident(n) + ")")
+                // bytes, not the collation: 'abc' to 'ABC' is a key change even where they compare equal
+                "key_changed", t.key().stream().map(n -> "NOT (BINARY OLD." + ident(n) + " <=> BINARY NEW." + ident(n) + ")")
                         .collect(Collectors.joining(" OR ")));
+        Map<String, String> existing = new HashMap<>();
+        h.createQuery(Sql.load("mysql/triggers.sql")).bind("schema", t.schema()).bind("table", t.name())
+                .map((rs, ctx) -> existing.put(rs.getString("name"), rs.getString("body"))).list();
+        boolean mariadb = h.createQuery(Sql.load("mysql/is_mariadb.sql")).mapTo(Boolean.class).one();
         for (String[] trigger : new String[][] {{"trigger_insert", "_cdc_i"}, {"trigger_update", "_cdc_u"},
                 {"trigger_delete", "_cdc_d"}}) {
             Map<String, String> with = new HashMap<>(v);
             with.put("trigger", ident(t.schema()) + "." + ident(t.name() + trigger[1]));
-            h.execute(Sql.render("mysql/drop_trigger.sql", with));
-            h.execute(Sql.render("mysql/" + trigger[0] + ".sql", with));
+            String create = Sql.render("mysql/" + trigger[0] + ".sql", with);
+            String body = create.substring(create.indexOf("FOR EACH ROW") + "FOR EACH ROW".length()).strip();
+            String before = existing.get(t.name() + trigger[1]);
+            // (information_schema shows a body with its string escapes undone: '\\x' as '\x')
+            if (before != null && (before.strip().equals(body) || before.strip().equals(body.replace("\\\\", "\\")))) {
+                continue; // unchanged: left alone, so no write goes uncaptured while it is made again
+            }
+            if (mariadb) { // replaced in one step
+                h.execute(create.replaceFirst("CREATE TRIGGER", "CREATE OR REPLACE TRIGGER"));
+            } else { // MySQL has no CREATE OR REPLACE TRIGGER: a write between the two is not captured
+                h.execute(Sql.render("mysql/drop_trigger.sql", with));
+                h.execute(create);
+            }
         }
         h.createUpdate(Sql.load("mysql/register.sql")).bind("schema", t.schema()).bind("table", t.name())
                 .bind("changelog", t.name() + "_cdc").bind("topic", topic).execute();
+        if (!hadChangelog) { // a changelog made anew under a cursor left behind: its seqs restart, so does the cursor
+            h.createUpdate(Sql.load("mysql/fresh_cursor.sql")).bind("schema", t.schema()).bind("table", t.name()).execute();
+        }
     }
 
     /** Removes the triggers, the changelog and the cursor; the table and its rows stay. */

@@ -4,8 +4,7 @@
  * changelog and its row-level triggers ({@code sql/mysql/}), {@link dev.cdc.mysql.MySqlCaptures}
  * finds, removes and snapshots captures, {@link dev.cdc.mysql.MySqlCursor} reads a changelog window
  * by window without ever skipping a late commit, with no transaction snapshot to rely on (a
- * high-water mark and the gaps below it, each kept until a locking read proves it committed or
- * never will be), {@link dev.cdc.mysql.MySqlChangelog} and {@link dev.cdc.mysql.MySqlSession} are
+ * high-water mark; a row below it still in the changelog committed late), {@link dev.cdc.mysql.MySqlChangelog} and {@link dev.cdc.mysql.MySqlSession} are
  * what the publisher reads it through. {@link dev.cdc.mysql.MySqlCatalog} describes tables in
  * PostgreSQL's type names. Uses {@code source}, {@code db} and {@code base}.
  */

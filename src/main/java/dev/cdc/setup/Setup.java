@@ -64,6 +64,9 @@ public final class Setup {
      * of every source (see {@link Table#consolidated}).
      */
     public static List<String> run(Db source, Db target, Request request) {
+        if (source.isMySql() && request.tables().isEmpty()) {
+            throw Failure.usage("name the MySQL tables to capture (--table or --schema); the demo table is PostgreSQL's");
+        }
         if ((request.tables().tables().size() > 1 || !request.tables().exact())
                 && (request.changelog() != null || request.topic() != null)) {
             throw Failure.usage("--changelog and --topic name one table's changelog and topic; give one --table with them");
