@@ -56,7 +56,12 @@ class MySqlSourceIT extends ServerTest {
             h.execute("INSERT INTO items VALUES (1, 'caf\u00e9 \uD83D\uDE00', 12.50, '2024-02-29 23:59:59.123', 65535, "
                     + "X'00FF10', 'it''s \\\\ \"q\"'), (2, 'b', NULL, NULL, NULL, NULL, NULL), (3, 'c', 0.01, '1999-01-01', 0, X'', '')");
             h.execute("CREATE TABLE legacy (id INT PRIMARY KEY) ENGINE = MyISAM");
+            h.execute("CREATE TABLE order_lines (id INT PRIMARY KEY, item INT, FOREIGN KEY fk_item (item) REFERENCES items (id) "
+                    + "ON DELETE CASCADE) ENGINE = InnoDB");
         }
+        CliTest.Run cascading = cdc("setup", source(), servers.targetArgs(), List.of("--table", "shop.order_lines"));
+        assertEquals(2, cascading.code(), cascading.out() + cascading.err());
+        assertTrue(cascading.err().contains("MySQL fires no trigger for those changes"), cascading.err());
         CliTest.Run refused = cdc("setup", source(), servers.targetArgs(), List.of("--table", "shop.legacy"));
         assertEquals(2, refused.code(), refused.out() + refused.err());
         assertTrue(refused.err().contains("MyISAM table"), refused.err());

@@ -39,6 +39,15 @@ final class MySqlCapture {
         if (t.key().isEmpty()) {
             throw Failure.usage("table " + t.display() + " has no primary key: add one (or leave the table out)");
         }
+        var cascades = h.createQuery(Sql.load("mysql/cascades.sql")).bind("schema", t.schema()).bind("table", t.name())
+                .mapToMap().list();
+        if (!cascades.isEmpty()) {
+            var fk = cascades.get(0);
+            throw Failure.usage("table " + t.display() + " has rows that change through foreign key " + fk.get("name")
+                    + " (ON DELETE " + fk.get("on_delete") + ", ON UPDATE " + fk.get("on_update") + " from table "
+                    + fk.get("parent") + "); MySQL fires no trigger for those changes, so they would never be "
+                    + "captured: make the key RESTRICT or NO ACTION (and delete the rows yourself), or leave the table out");
+        }
         h.execute(Sql.load("mysql/install_schema.sql"));
         h.execute(Sql.load("mysql/install.sql"));
         String changelog = changelog(t.schema(), t.name());
