@@ -87,7 +87,8 @@ public final class Sql {
         return name.getBytes(StandardCharsets.UTF_8).length;
     }
 
-    private static String sha256(String text) {
+    /** The SHA-256 of the text's UTF-8 bytes, in hex: names made short and unique. */
+    public static String sha256(String text) {
         try {
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                     .digest(text.getBytes(StandardCharsets.UTF_8)));

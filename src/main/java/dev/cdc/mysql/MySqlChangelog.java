@@ -18,14 +18,16 @@ import org.jdbi.v3.core.Handle;
 final class MySqlChangelog implements Changelog {
     private final ChangelogPublisher.Config cfg;
     private final Handle db;
+    private final MySqlCaptures captures;
     private Capture capture;
     private final MySqlCursor cursor;
     private Integer keyedFor;
     private JsonNode announced;
 
-    MySqlChangelog(ChangelogPublisher.Config cfg, Handle db, Capture capture) {
+    MySqlChangelog(ChangelogPublisher.Config cfg, Handle db, MySqlCaptures captures, Capture capture) {
         this.cfg = cfg;
         this.db = db;
+        this.captures = captures;
         this.capture = capture;
         this.cursor = new MySqlCursor(db, cfg.schema(), cfg.table(), changelogName());
         db.useTransaction(tx -> cursor.load());
@@ -111,7 +113,7 @@ final class MySqlChangelog implements Changelog {
 
     @Override
     public Capture reload() {
-        capture = new MySqlCaptures().load(db, cfg.source(), cfg.schema(), cfg.table());
+        capture = captures.load(db, cfg.source(), cfg.schema(), cfg.table());
         return capture;
     }
 
@@ -127,6 +129,6 @@ final class MySqlChangelog implements Changelog {
 
     @Override
     public long backlog() {
-        return new MySqlCaptures().backlog(db, capture).events();
+        return captures.backlog(db, capture).events();
     }
 }

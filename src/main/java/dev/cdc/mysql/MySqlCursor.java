@@ -118,7 +118,8 @@ final class MySqlCursor {
         long hi = addRuns(above, runs, RUNS);
         winHi = Math.max(hw, hi);
         winRuns = runs;
-        db.createUpdate(Sql.load("mysql/open_window.sql")).bind("hi", winHi).bind("runs", write(runs))
+        db.createUpdate(Sql.load("mysql/open_window.sql")).bind("hi", winHi)
+                .bind("runs", Json.write(Json.MAPPER.valueToTree(runs)))
                 .bind("schema", schema).bind("table", table).execute();
         windowId = db.createQuery(Sql.load("mysql/window_id.sql")).bind("schema", schema).bind("table", table)
                 .mapTo(Long.class).one();
@@ -193,14 +194,6 @@ final class MySqlCursor {
             return Json.MAPPER.readValue(json, RUNS_JSON);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cdc.capture holds a window that is not JSON: " + json, e);
-        }
-    }
-
-    private static String write(List<long[]> runs) {
-        try {
-            return Json.MAPPER.writeValueAsString(runs);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

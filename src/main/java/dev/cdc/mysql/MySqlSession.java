@@ -5,11 +5,7 @@ import dev.cdc.db.Sql;
 import dev.cdc.source.Changelog;
 import dev.cdc.source.ChangelogPublisher;
 import dev.cdc.source.SourceSession;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -28,33 +24,30 @@ final class MySqlSession implements SourceSession {
     /** How often a waiting session looks for changes. */
     static final long LOOK_MILLIS = 20;
     private final Handle db;
+    private final MySqlCaptures captures;
     private final List<MySqlChangelog> attached = new ArrayList<>();
 
-    MySqlSession(Db source) {
+    MySqlSession(Db source, MySqlCaptures captures) {
         this.db = source.open("cdc-produce");
+        this.captures = captures;
     }
 
     @Override
     public Optional<Changelog> attach(ChangelogPublisher.Config cfg) {
-        var capture = new MySqlCaptures().load(db, cfg.source(), cfg.schema(), cfg.table());
+        var capture = captures.load(db, cfg.source(), cfg.schema(), cfg.table());
         boolean locked = db.createQuery(Sql.load("mysql/try_lock.sql")).bind("name", lockName(cfg.schema(), cfg.table()))
                 .mapTo(Integer.class).one() == 1;
         if (!locked) {
             return Optional.empty();
         }
-        MySqlChangelog log = new MySqlChangelog(cfg, db, capture);
+        MySqlChangelog log = new MySqlChangelog(cfg, db, captures, capture);
         attached.add(log);
         return Optional.of(log);
     }
 
     /** The producer lock's name: at most 64 characters, whatever the table's name. */
     static String lockName(String schema, String table) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest((schema + "." + table).getBytes(StandardCharsets.UTF_8));
-            return "cdc-produce:" + HexFormat.of().formatHex(d).substring(0, 40);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "cdc-produce:" + Sql.sha256(schema + "." + table).substring(0, 40);
     }
 
     @Override

@@ -33,6 +33,6 @@ public final class MySqlSource implements SourceEngine {
 
     @Override
     public SourceSession session(Db source) {
-        return new MySqlSession(source);
+        return new MySqlSession(source, captures);
     }
 }
