@@ -4,5 +4,6 @@
 GRANT USAGE ON SCHEMA cdc TO ${role};
 GRANT SELECT ON cdc.subscriptions TO ${role};
 GRANT SELECT, INSERT, UPDATE ON cdc.applied_offsets TO ${role};   -- offsets, stored with the rows
+GRANT SELECT, INSERT, UPDATE ON cdc.applied_positions TO ${role}; -- and the sources' positions
 GRANT USAGE ON SCHEMA ${table_schema} TO ${role};
 GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${role};

@@ -26,10 +26,28 @@ ALTER TABLE cdc.applied_offsets ADD COLUMN IF NOT EXISTS idx integer NOT NULL DE
 ALTER TABLE cdc.applied_offsets ADD COLUMN IF NOT EXISTS sources jsonb NOT NULL DEFAULT '{}';
 ALTER TABLE cdc.applied_offsets ADD COLUMN IF NOT EXISTS topic_id text;
 
--- The topics consume applies, and the table each one feeds; written by cdc setup. A consolidated
--- table (cdc setup --consolidate-into) takes the rows of several sources, keyed by source name.
+-- The source position of the last event applied, per consumer group, partition, source (''
+-- for a producer without --source-name) and capture epoch: a topic that carries the changes of
+-- many tables (each capture has its epoch and its own positions) recognizes a republished event
+-- of any of them. Written with the offsets; positions stored in applied_offsets before this table
+-- existed are still read, for the epochs this table has no row of.
+CREATE TABLE IF NOT EXISTS cdc.applied_positions (
+    group_id  text    NOT NULL,
+    topic     text    NOT NULL,
+    partition integer NOT NULL,
+    source    text    NOT NULL,
+    epoch     text    NOT NULL,
+    window_id bigint  NOT NULL,
+    seq       bigint  NOT NULL,
+    idx       integer NOT NULL,
+    PRIMARY KEY (group_id, topic, partition, source, epoch)
+);
+
+-- The topics consume applies, and the tables each one feeds (several for a topic that cdc setup
+-- gave many tables); written by cdc setup. A consolidated table (cdc setup --consolidate-into)
+-- takes the rows of several sources, keyed by source name.
 CREATE TABLE IF NOT EXISTS cdc.subscriptions (
-    topic        text PRIMARY KEY,
+    topic        text NOT NULL,
     table_schema text NOT NULL,
     table_name   text NOT NULL,
     consolidated boolean NOT NULL DEFAULT false,
@@ -40,6 +58,20 @@ CREATE TABLE IF NOT EXISTS cdc.subscriptions (
 ALTER TABLE cdc.subscriptions ADD COLUMN IF NOT EXISTS consolidated boolean NOT NULL DEFAULT false;
 ALTER TABLE cdc.subscriptions ADD COLUMN IF NOT EXISTS versions text;
 ALTER TABLE cdc.subscriptions ADD COLUMN IF NOT EXISTS key_columns json;
+-- Installs made when a topic fed one table had the topic alone as the key.
+DO $$
+DECLARE
+    pkey name;
+BEGIN
+    SELECT c.conname INTO pkey FROM pg_constraint c
+    WHERE c.conrelid = 'cdc.subscriptions'::regclass AND c.contype = 'p' AND cardinality(c.conkey) < 3;
+    IF pkey IS NOT NULL THEN
+        EXECUTE format('ALTER TABLE cdc.subscriptions DROP CONSTRAINT %I', pkey);
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_constraint WHERE conrelid = 'cdc.subscriptions'::regclass AND contype = 'p') THEN
+        ALTER TABLE cdc.subscriptions ADD PRIMARY KEY (topic, table_schema, table_name);
+    END IF;
+END $$;
 
 -- Two-way sync: every conflict, with both versions. A conflict is a change from the other side
 -- that lost against a change made here that it did not know of (the later version wins; on a tie

@@ -2,7 +2,9 @@
 -- (grant_consume.sql grants them; for the other side of a two-way sync, grant_two_way.sql too).
 SELECT format('%s on %s', v.privilege, v.relation) AS missing
 FROM (VALUES ('SELECT', 'cdc.subscriptions'), ('SELECT', 'cdc.applied_offsets'),
-             ('INSERT', 'cdc.applied_offsets'), ('UPDATE', 'cdc.applied_offsets')) v(privilege, relation)
+             ('INSERT', 'cdc.applied_offsets'), ('UPDATE', 'cdc.applied_offsets'),
+             ('SELECT', 'cdc.applied_positions'), ('INSERT', 'cdc.applied_positions'),
+             ('UPDATE', 'cdc.applied_positions')) v(privilege, relation)
 WHERE CASE WHEN has_schema_privilege('cdc', 'USAGE') THEN NOT has_table_privilege(v.relation, v.privilege) ELSE true END
 UNION ALL
 SELECT format('%s on %s', p.privilege, t.relation)

@@ -1,8 +1,8 @@
--- Records that a topic feeds a table (setup), so that consume finds every topic to apply; a
--- consolidated table takes the rows of several sources, keyed by source name and key; with
--- versions, the topic is the other side of a two-way sync (its rows related by key_columns).
+-- Records that a topic feeds a table (setup), so that consume finds every topic to apply; a topic
+-- may feed several tables (setup --topic with many); a consolidated table takes the rows of several
+-- sources, keyed by source name and key; with versions, the topic is the other side of a two-way
+-- sync (its rows related by key_columns).
 INSERT INTO cdc.subscriptions (topic, table_schema, table_name, consolidated, versions, key_columns)
 VALUES (:topic, :schema, :table, :consolidated, :versions, CAST(:key_columns AS json))
-ON CONFLICT (topic) DO UPDATE SET table_schema = EXCLUDED.table_schema, table_name = EXCLUDED.table_name,
-                                  consolidated = EXCLUDED.consolidated, versions = EXCLUDED.versions,
-                                  key_columns = EXCLUDED.key_columns
+ON CONFLICT (topic, table_schema, table_name)
+DO UPDATE SET consolidated = EXCLUDED.consolidated, versions = EXCLUDED.versions, key_columns = EXCLUDED.key_columns

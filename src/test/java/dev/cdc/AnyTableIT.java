@@ -399,7 +399,7 @@ class AnyTableIT extends ServerTest {
             assertTrue(servers.catalog().find(src, "anytable", "c_cdc").isEmpty(), "nothing installed on the source when the target is wrong");
         }
         for (String t : new String[] {a, b}) {
-            CliTest.Run topic = CliTest.run(CliTest.line("topic", broker(), List.of("--table", t)));
+            CliTest.Run topic = CliTest.run(CliTest.line("topic", source(), broker(), List.of("--table", t)));
             assertEquals(0, topic.code(), topic.err());
         }
         CliTest.Run oneTopic = CliTest.run(CliTest.line("produce", source(), broker(), List.of("--topic", "x")));

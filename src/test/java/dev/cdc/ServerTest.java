@@ -80,4 +80,21 @@ abstract class ServerTest {
             }
         }
     }
+
+    /**
+     * Waits until each of the tables ("schema.name", plain names) is equal on the target, failing at
+     * once if produce or consume died.
+     */
+    final void converged(List<String> tables, CdcProcess produce, CdcProcess consume) {
+        for (String name : tables) {
+            String[] n = name.split("\\.", 2);
+            dev.cdc.db.Table table;
+            try (Handle h = servers.source.open("cdc-test")) {
+                table = servers.catalog().find(h, n[0], n[1]).orElseThrow();
+            }
+            servers.converged(table, "on the target", 120_000,
+                    () -> org.junit.jupiter.api.Assertions.assertTrue(produce.alive() && consume.alive(),
+                            produce.output() + consume.output()));
+        }
+    }
 }

@@ -47,6 +47,7 @@ public final class Bench {
     private final Map<String, Long> serverPids = new LinkedHashMap<>();
     private boolean profile;
     private int tables;
+    private boolean oneTopic;
     private final Map<String, Object> notes = new LinkedHashMap<>();
 
     public Bench(Options options, PrintWriter out) {
@@ -60,9 +61,10 @@ public final class Bench {
         return this;
     }
 
-    /** Runs the many-tables workloads ({@link ManyTables}) on this many tables instead of the standard ones (0: the standard ones). */
-    public Bench withTables(int n) {
+    /** Runs the many-tables workloads ({@link ManyTables}) on this many tables instead of the standard ones (0: the standard ones), in one topic or a topic each. */
+    public Bench withTables(int n, boolean oneTopic) {
         this.tables = n;
+        this.oneTopic = oneTopic;
         return this;
     }
 
@@ -113,7 +115,7 @@ public final class Bench {
     }
 
     private Map<String, Object> runManyTables(Map<String, Object> results) throws Exception {
-        ManyTables many = new ManyTables(options, tables);
+        ManyTables many = new ManyTables(options, tables, oneTopic);
         Map<String, Object> r = new LinkedHashMap<>(many.setUp(this::say));
         CatchUp catchUp;
         try (BenchPipeline pipeline = new BenchPipeline(options, profile, List.of())) {

@@ -19,7 +19,8 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * {@code cdc bench --tables N}: a schema of N tables of one shape through one produce and one
- * consume, each on its default connections. Measures how long setup and topic creation take, what
+ * consume, each on its default connections, with a topic per table or (--one-topic) one topic for
+ * all. Measures how long setup and topic creation take, what
  * the pipeline costs while idle (CPU, memory, connections), the commit-to-visible latency of 200
  * single-row transactions/s over random tables against the same rate on one table, and a burst over
  * 100 tables against the same burst on one table, all in the same run, so that the ratios hold.
@@ -30,14 +31,21 @@ final class ManyTables {
     private static final int BURST_TABLES = 100;
     private static final int TXN_ROWS = 100;
 
+    /** The topic every table shares with --one-topic. */
+    static final String SHARED_TOPIC = SCHEMA + ".all";
+    private static final int SHARED_PARTITIONS = 3;
+
     private final Bench.Options options;
     private final int count;
+    /** All tables in one topic ({@link #SHARED_TOPIC}) instead of a topic each. */
+    private final boolean oneTopic;
     private final List<String> tables = new ArrayList<>();
     private final AtomicLong ids = new AtomicLong();
 
-    ManyTables(Bench.Options options, int count) {
+    ManyTables(Bench.Options options, int count, boolean oneTopic) {
         this.options = options;
         this.count = count;
+        this.oneTopic = oneTopic;
         for (int i = 1; i <= count; i++) {
             tables.add(String.format("t%04d", i));
         }
@@ -47,15 +55,20 @@ final class ManyTables {
     Map<String, Object> setUp(Consumer<String> say) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("tables", count);
+        r.put("topics", oneTopic ? "one, " + SHARED_TOPIC + " (" + SHARED_PARTITIONS + " partitions)" : "one per table (1 partition)");
         try (Handle h = options.source().open("cdc-bench")) {
             h.execute(Sql.render("bench/many_create.sql", Map.of("tables", Integer.toString(count))));
         }
         long t0 = System.nanoTime();
         Setup.run(options.source(), options.target(), new Setup.Request(new TableSelector(List.of(), List.of(SCHEMA),
-                List.of()), null, null, false, Setup.Roles.NONE, null));
+                List.of()), null, oneTopic ? SHARED_TOPIC : null, false, Setup.Roles.NONE, null));
         r.put("setup_s", BenchReport.round((System.nanoTime() - t0) / 1e9));
         t0 = System.nanoTime();
-        Topics.create(options.kafka(), tables.stream().map(t -> Capture.defaultTopic(SCHEMA, t)).toList(), 1, (short) 1);
+        if (oneTopic) {
+            Topics.create(options.kafka(), List.of(SHARED_TOPIC), SHARED_PARTITIONS, (short) 1);
+        } else {
+            Topics.create(options.kafka(), tables.stream().map(t -> Capture.defaultTopic(SCHEMA, t)).toList(), 1, (short) 1);
+        }
         r.put("topics_s", BenchReport.round((System.nanoTime() - t0) / 1e9));
         say.accept(String.format("%,d tables: setup %s s, topics %s s", count, r.get("setup_s"), r.get("topics_s")));
         return r;

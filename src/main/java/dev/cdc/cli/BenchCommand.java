@@ -50,6 +50,10 @@ public final class BenchCommand implements Callable<Integer> {
                     + "transactions/s latency over random tables against one table; a burst over 100 tables against one table.")
     int tables;
 
+    @Option(names = "--one-topic",
+            description = "With --tables: all the tables in one topic (cdc setup --topic; 3 partitions) instead of a topic each.")
+    boolean oneTopic;
+
     @Option(names = "--kafka-log", paramLabel = "disk|memory", defaultValue = "disk",
             description = "Where the local broker keeps its log: disk (default, beside the databases) or memory (/dev/shm). "
                     + "Kafka does not wait for its disk (it relies on replicas), but on one disk with two PostgreSQL servers "
@@ -67,6 +71,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (tables < 0 || tables > 9999) {
             throw Failure.usage("--tables must be between 1 and 9999 (0, the default: the standard workloads)");
         }
+        if (oneTopic && tables == 0) {
+            throw Failure.usage("--one-topic goes with --tables N");
+        }
         if (!List.of("disk", "memory").contains(kafkaLog)) {
             throw Failure.usage("--kafka-log is disk or memory, not " + kafkaLog);
         }
@@ -78,7 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> jvm = Arrays.stream(jvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         Bench.Sizes sizes = Bench.Sizes.standard().scaled(scale);
         if (!embedded) {
-            new Bench(new Bench.Options(source.db(), target.db(), broker.kafka(), sizes, jvm, out), w).withProfile(profile).withTables(tables).run();
+            new Bench(new Bench.Options(source.db(), target.db(), broker.kafka(), sizes, jvm, out), w).withProfile(profile).withTables(tables, oneTopic).run();
             return 0;
         }
         w.println("starting a source and a target PostgreSQL and a Kafka broker" + (kafkaLog.equals("memory")
@@ -90,7 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
                     .withServerPids(java.util.Map.of("source PostgreSQL", s.sourceServer().pid(),
                             "target PostgreSQL", s.targetServer().pid(), "Kafka broker", s.kafkaServer().pid()))
                     .withNote("kafka_log", kafkaLog.equals("memory") ? "memory (" + kafkaLogs + ")" : "disk")
-                    .withProfile(profile).withTables(tables).run();
+                    .withProfile(profile).withTables(tables, oneTopic).run();
         }
         return 0;
     }

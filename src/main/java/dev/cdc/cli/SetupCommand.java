@@ -31,8 +31,11 @@ public final class SetupCommand implements Callable<Integer> {
     String changelog;
 
     @Option(names = "--topic", paramLabel = "NAME",
-            description = "Kafka topic of the table's events (one --table only; default <schema>.<table>, characters "
-                    + "Kafka does not allow replaced by _).")
+            description = "Kafka topic of the tables' events (default: one per table, <schema>.<table>, characters "
+                    + "Kafka does not allow replaced by _). Given with many tables (a list, patterns, --schema), they "
+                    + "all share it: with hundreds of tables one topic costs Kafka and cdc far less than hundreds "
+                    + "(see the README's \"Many tables\"); one consume applies it, each event into its table. A "
+                    + "captured table keeps the topic it has.")
     String topic;
 
     @Option(names = "--no-snapshot",

@@ -6,6 +6,7 @@ import dev.cdc.ops.Status;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
             Failure.Help.BEHIND},
         header = "Show where every captured table stands: source backlog, producer, topic, consumer lag.",
         description = {
-            "For each captured table: the changelog's backlog (changes not yet published) and the age of the oldest, the producer publishing it (the session holding its lock) and when it last published; for each partition of its topic the end offset, the offset the target applied up to (stored with the rows, the truth), the lag between them, when a batch was last applied, and the offset the group committed to Kafka (informative). A component that cannot be reached is reported, the others are still shown, and the exit code is non-zero."})
+            "For each captured table: the changelog's backlog (changes not yet published) and the age of the oldest, the producer publishing it (the session holding its lock) and when it last published; for each partition of its topic the end offset, the offset the target applied up to (stored with the rows, the truth), the lag between them (of the whole topic when tables share one), when a batch was last applied, and the offset the group committed to Kafka (informative). A component that cannot be reached is reported, the others are still shown, and the exit code is non-zero."})
 public final class StatusCommand implements Callable<Integer> {
     @Mixin Connections.Source source;
     @Mixin Connections.Target target;
@@ -114,7 +115,9 @@ public final class StatusCommand implements Callable<Integer> {
     /** One line for every table together: how many, how far behind in all, and the worst. */
     private static void summary(PrintWriter out, List<Status.Table> tables) {
         long backlog = tables.stream().mapToLong(t -> t.backlog() == null ? 0 : t.backlog()).sum();
-        long lag = tables.stream().mapToLong(Status.Table::lag).sum();
+        Map<String, Long> topicLags = new java.util.HashMap<>(); // a topic shared by tables counts once
+        tables.stream().filter(t -> t.topicLag() != null).forEach(t -> topicLags.put(t.topic(), t.topicLag()));
+        long lag = backlog + topicLags.values().stream().mapToLong(Long::longValue).sum();
         long behind = tables.stream().filter(t -> t.lag() > 0).count();
         long unknown = tables.stream().filter(t -> t.backlog() == null || t.topicLag() == null).count();
         long noProducer = tables.stream().filter(t -> t.producer() == null).count();

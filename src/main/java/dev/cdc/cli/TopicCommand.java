@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {Failure.Help.OK, Failure.Help.BUG, Failure.Help.USAGE, Failure.Help.PRECONDITION, Failure.Help.UNREACHABLE},
         header = "Create, list, describe, alter or delete Kafka topics.",
         description = {
-            "Without a subcommand: creates the topic of every captured table (as cdc setup recorded it, read from the source), of the tables named with --table or --schema, or --topic, through the Kafka admin API, as 'cdc topic create' does. If it exists with the same number of partitions and replication factor, that is success; with another shape, an error (exit 3). Events are keyed by primary key, so all changes of a row stay in one partition, in order: do not change the number of partitions of a topic in use."},
+            "Without a subcommand: creates the topic of every captured table (as cdc setup recorded it, read from the source; tables that share a topic share it), of the tables named with --table or --schema (a table not captured yet: its default topic), or --topic, through the Kafka admin API, as 'cdc topic create' does. If it exists with the same number of partitions and replication factor, that is success; with another shape, an error (exit 3). Events are keyed by primary key, so all changes of a row stay in one partition, in order: do not change the number of partitions of a topic in use."},
         subcommands = {TopicCommand.Create.class, TopicCommand.ListTopics.class, TopicCommand.Describe.class,
             TopicCommand.Alter.class, TopicCommand.Delete.class})
 public final class TopicCommand implements Callable<Integer> {
@@ -56,21 +56,22 @@ public final class TopicCommand implements Callable<Integer> {
     }
 
     /**
-     * The topics to work on: --topic; else the default topics of tables named exactly (no database
-     * needed); else those cdc setup recorded for the captured tables the selection picks (all of them
-     * when none is named).
+     * The topics to work on: --topic; else those cdc setup recorded for the captured tables the
+     * selection picks (all of them when none is named; a table named exactly and not captured yet has
+     * its default topic), each once (tables may share one).
      */
     private List<String> topics() {
         if (broker.explicitTopic() != null) {
             return List.of(broker.explicitTopic());
         }
         TableSelector selector = selection.selector();
-        if (!selector.isEmpty() && selector.exact()) {
-            return selector.resolve(List.of()).stream().map(n -> Capture.defaultTopic(n.schema(), n.name())).toList();
-        }
         Db db = source.db();
-        return db.run("topic", h -> Engines.source(db).captures().select(h, db, selector)
-                .stream().map(Capture::topic).distinct().toList());
+        var captures = Engines.source(db).captures();
+        if (!selector.isEmpty() && selector.exact()) {
+            return db.run("topic", h -> selector.resolve(List.of()).stream().map(n -> captures.find(h, n.schema(), n.name())
+                    .map(Capture::topic).orElse(Capture.defaultTopic(n.schema(), n.name()))).distinct().toList());
+        }
+        return db.run("topic", h -> captures.select(h, db, selector).stream().map(Capture::topic).distinct().toList());
     }
 
     private static void delete(dev.cdc.kafka.Kafka kafka, PrintWriter out) {

@@ -5,6 +5,7 @@ import dev.cdc.db.Db;
 import dev.cdc.db.Sql;
 import dev.cdc.engine.Engines;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
@@ -31,7 +32,7 @@ public final class Feeds {
         List<Feed> all = rows.stream().map(r -> new Feed((String) r.get("topic"),
                 r.get("table_schema") + "." + r.get("table_name"), (Boolean) r.get("consolidated"))).toList();
         if (tables.isEmpty()) {
-            return all;
+            return oneEach(all);
         }
         List<Feed> chosen = new ArrayList<>();
         for (String[] t : tables) {
@@ -43,6 +44,16 @@ public final class Feeds {
             }
             chosen.addAll(feeding);
         }
-        return chosen;
+        return oneEach(chosen);
+    }
+
+    /**
+     * One feed per topic: a topic that feeds many tables (cdc setup --topic with many) is applied
+     * once, into whichever of its tables each event names.
+     */
+    private static List<Feed> oneEach(List<Feed> feeds) {
+        Map<String, Feed> byTopic = new LinkedHashMap<>();
+        feeds.forEach(f -> byTopic.putIfAbsent(f.topic(), f));
+        return new ArrayList<>(byTopic.values());
     }
 }

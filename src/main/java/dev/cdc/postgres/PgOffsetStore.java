@@ -2,7 +2,6 @@ package dev.cdc.postgres;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cdc.base.Json;
 import dev.cdc.db.Sql;
 import dev.cdc.event.Position;
@@ -21,8 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The offsets of a group in a topic, in {@code cdc.applied_offsets} of the target (sql/target/):
- * a row per partition with the next offset, the topic's id, the position of the last event of a
- * source without a name in columns, and those of named sources in {@code sources} (JSON).
+ * a row per partition with the next offset and the topic's id; and in {@code cdc.applied_positions}
+ * a row per partition, source and capture epoch with the position of the last event applied. The
+ * positions an older cdc kept in {@code applied_offsets} (columns for a source without a name,
+ * {@code sources} for named ones) are still read, for epochs without a row of their own.
  */
 final class PgOffsetStore implements OffsetStore {
     private static final Logger log = LoggerFactory.getLogger("cdc.consume");
@@ -64,12 +65,24 @@ final class PgOffsetStore implements OffsetStore {
     }
 
     @Override
-    public Map<Integer, ApplyPlan.Stored> lock(Handle tx, List<Integer> partitions) {
+    public Map<Integer, ApplyPlan.Stored> lock(Handle tx, List<Integer> partitions, Set<ApplyPlan.Origin> origins) {
         Map<Integer, ApplyPlan.Stored> stored = read(tx, partitions);
         if (stored.size() != partitions.size()) { // a partition's first batch: create its row, lock again
             tx.createUpdate(Sql.load("target/ensure_offsets.sql")).bind("group_id", group).bind("topic", topic)
                     .bindArray("partitions", Integer.class, partitions).execute();
             stored = read(tx, partitions);
+        }
+        if (!origins.isEmpty()) {
+            Map<Integer, ApplyPlan.Stored> of = stored;
+            tx.createQuery(Sql.load("target/read_positions.sql")).bind("group_id", group).bind("topic", topic)
+                    .bindArray("partitions", Integer.class, partitions)
+                    .bindArray("sources", String.class, origins.stream().map(ApplyPlan.Origin::source).toList())
+                    .bindArray("epochs", String.class, origins.stream().map(ApplyPlan.Origin::epoch).toList())
+                    .map((rs, ctx) -> {
+                        of.get(rs.getInt("partition")).stored(new ApplyPlan.Origin(rs.getString("source"), rs.getString("epoch")),
+                                new Position(rs.getString("epoch"), rs.getLong("window_id"), rs.getLong("seq"), rs.getInt("idx")));
+                        return null;
+                    }).list();
         }
         return stored;
     }
@@ -82,12 +95,13 @@ final class PgOffsetStore implements OffsetStore {
         return stored;
     }
 
+    /** A partition's offset, with the positions stored before they were kept per epoch (columns and "sources"). */
     private ApplyPlan.Stored stored(ResultSet rs) throws SQLException {
         long next = otherTopic(rs.getString("topic_id")) ? -1 : rs.getLong("next_offset"); // -1: nothing applied
         ApplyPlan.Stored s = new ApplyPlan.Stored(next, rs.getString("epoch"), rs.getLong("window_id"),
                 rs.getLong("seq"), rs.getInt("idx"));
         try {
-            Json.MAPPER.readTree(rs.getString("sources")).fields().forEachRemaining(f -> s.positions().put(f.getKey(),
+            Json.MAPPER.readTree(rs.getString("sources")).fields().forEachRemaining(f -> s.legacy(f.getKey(),
                     new Position(f.getValue().path("epoch").asText(), f.getValue().path("window").asLong(),
                             f.getValue().path("seq").asLong(), f.getValue().path("index").asInt())));
         } catch (JsonProcessingException e) {
@@ -98,30 +112,22 @@ final class PgOffsetStore implements OffsetStore {
 
     @Override
     public void save(Handle tx, Map<Integer, ApplyPlan.Stored> stored) {
-        ArrayNode rows = Json.MAPPER.createArrayNode();
+        ArrayNode offsets = Json.MAPPER.createArrayNode();
+        ArrayNode positions = Json.MAPPER.createArrayNode();
         stored.forEach((p, s) -> {
             if (s.touched()) {
-                ObjectNode o = rows.addObject();
-                o.put("partition", p);
-                o.put("next_offset", s.nextOffset());
-                ObjectNode named = o.putObject("sources");
-                s.positions().forEach((source, at) -> {
-                    if (source.isEmpty()) { // a source without a name: in the columns, as before names existed
-                        o.put("epoch", at.epoch());
-                        o.put("window_id", at.window());
-                        o.put("seq", at.seq());
-                        o.put("idx", at.index());
-                    } else {
-                        named.putObject(source).put("epoch", at.epoch()).put("window", at.window()).put("seq", at.seq())
-                                .put("index", at.index());
-                    }
-                });
-                o.put("applied", s.applied());
+                offsets.addObject().put("partition", p).put("next_offset", s.nextOffset()).put("applied", s.applied());
+                s.advanced().forEach((origin, at) -> positions.addObject().put("partition", p).put("source", origin.source())
+                        .put("epoch", at.epoch()).put("window_id", at.window()).put("seq", at.seq()).put("idx", at.index()));
             }
         });
-        if (!rows.isEmpty()) {
+        if (!offsets.isEmpty()) {
             tx.createUpdate(Sql.load("target/save_offsets.sql")).bind("group_id", group).bind("topic", topic)
-                    .bind("topic_id", topicId).bind("offsets", Json.write(rows)).execute();
+                    .bind("topic_id", topicId).bind("offsets", Json.write(offsets)).execute();
+        }
+        if (!positions.isEmpty()) {
+            tx.createUpdate(Sql.load("target/save_positions.sql")).bind("group_id", group).bind("topic", topic)
+                    .bind("positions", Json.write(positions)).execute();
         }
     }
 }

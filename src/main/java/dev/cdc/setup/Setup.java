@@ -67,9 +67,8 @@ public final class Setup {
         if (source.isMySql() && request.tables().isEmpty()) {
             throw Failure.usage("name the MySQL tables to capture (--table or --schema); the demo table is PostgreSQL's");
         }
-        if ((request.tables().tables().size() > 1 || !request.tables().exact())
-                && (request.changelog() != null || request.topic() != null)) {
-            throw Failure.usage("--changelog and --topic name one table's changelog and topic; give one --table with them");
+        if ((request.tables().tables().size() > 1 || !request.tables().exact()) && request.changelog() != null) {
+            throw Failure.usage("--changelog names one table's changelog; give one --table with it");
         }
         return new Setup(source, target, request).run();
     }
@@ -107,20 +106,27 @@ public final class Setup {
         if (!demo || consolidateInto != null) { // a target table of another shape stops setup before anything is installed
             target.run("setup", t -> {
                 found.forEach(table -> TargetTable.check(t, targetShape(table, consolidateInto)));
+                if (request.topic() != null) {
+                    requireSharable(t, request.topic(), found, consolidateInto);
+                }
                 return null;
             });
         }
         List<Capture> captures = new ArrayList<>();
-        for (Table t : found) {
-            String installed = installedChangelog(h, t, request.changelog());
-            Capture c = Capture.of(t, installed, request.topic());
+        List<Boolean> installedBefore = new ArrayList<>();
+        for (Table t : found) { // every name checked before anything is installed
+            Capture had = captures().find(h, t.schema(), t.name()).orElse(null);
+            captures.add(Capture.of(t, installedChangelog(had, t, request.changelog()), topicOf(had, t, request.topic())));
+            installedBefore.add(had != null);
+        }
+        for (int i = 0; i < captures.size(); i++) {
+            Capture c = captures.get(i);
             captures().install(h, c).forEach(s -> done.add("source: " + s));
             for (String role : request.roles().producers()) {
                 captures().grantProducer(h, c, role);
                 done.add("source: role " + role + " may produce and read the status of " + c.table().display());
             }
-            captures.add(c);
-            if (installed == null) {
+            if (!installedBefore.get(i)) {
                 fresh.add(c);
             }
         }
@@ -164,6 +170,29 @@ public final class Setup {
         List<Table.Name> all = new ArrayList<>(Engines.catalog(source).tables(h));
         all.removeAll(own);
         return all;
+    }
+
+    /**
+     * A topic may carry the one-way changes of many tables, but a consolidated table's or a two-way
+     * sync's topic carries those of one: giving one of those topics other tables is refused, before
+     * anything is installed.
+     */
+    private static void requireSharable(Handle t, String topic, List<Table> tables, String consolidateInto) {
+        if (!Db.relationExists(t, "cdc.subscriptions")) {
+            return;
+        }
+        java.util.Set<String> ours = new java.util.HashSet<>();
+        tables.forEach(table -> ours.add(targetShape(table, consolidateInto).display()));
+        for (var r : t.createQuery(Sql.load("target/topic_feeds.sql")).bind("topic", topic).mapToMap().list()) {
+            String feeds = new Table.Name((String) r.get("table_schema"), (String) r.get("table_name")).display();
+            boolean special = Boolean.TRUE.equals(r.get("consolidated")) || Boolean.TRUE.equals(r.get("two_way"));
+            if (!ours.contains(feeds) && (special || consolidateInto != null)) {
+                throw Failure.usage("topic " + topic + " feeds " + feeds + " already" + (special ? ", as a "
+                        + (Boolean.TRUE.equals(r.get("two_way")) ? "two-way sync" : "consolidated table") : "")
+                        + "; a topic shared by several tables carries one-way changes of tables copied as they are, "
+                        + "so give this one a topic of its own");
+            }
+        }
     }
 
     /** The target half of setup: the bookkeeping, each capture's table, its topic, and the consumer roles' rights. */
@@ -223,9 +252,22 @@ public final class Setup {
         return consolidateInto == null ? source : source.consolidated(Table.parseName(consolidateInto));
     }
 
+    /**
+     * A table captured already keeps its topic: its events not yet applied are in that one, and
+     * another topic would be applied beside it, out of order. Asking for another one is an error.
+     */
+    private static String topicOf(Capture had, Table t, String asked) {
+        if (had != null && asked != null && !asked.equals(had.topic())) {
+            throw Failure.usage(t.display() + " is captured already, into topic " + had.topic() + "; to use another one, "
+                    + "let its events be applied, then remove capture (cdc teardown --table " + t.display()
+                    + ") and set it up again");
+        }
+        return had != null ? had.topic() : asked;
+    }
+
     /** A table captured already keeps its changelog; asking for another one is an error. */
-    private String installedChangelog(Handle h, Table t, String asked) {
-        String have = captures().find(h, t.schema(), t.name()).map(Capture::changelogName).orElse(null);
+    private static String installedChangelog(Capture had, Table t, String asked) {
+        String have = had == null ? null : had.changelogName();
         if (have != null && asked != null && !asked.equals(have)) {
             throw Failure.usage(t.display() + " is captured already, into changelog " + have
                     + "; to use another one, remove capture first (cdc teardown --table " + t.display() + ")");

@@ -79,7 +79,7 @@ public final class Applier {
         addColumns(h, batch);
         return h.inTransaction(tx -> {
             engine.beginBatch(tx, conflicts != null);
-            Map<Integer, ApplyPlan.Stored> stored = offsets.lock(tx, partitions);
+            Map<Integer, ApplyPlan.Stored> stored = offsets.lock(tx, partitions, ApplyPlan.origins(batch));
             requireColumns(tx, batch);
             ApplyPlan plan = ApplyPlan.of(batch, stored, soughtBack, consolidated);
             List<ChangeEvent> changes = conflicts != null ? conflicts.resolve(tx, plan.changes()) : plan.changes();

@@ -5,9 +5,11 @@ import dev.cdc.event.Position;
 import dev.cdc.sink.Decoded;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -23,18 +25,39 @@ public record ApplyPlan(List<Truncate> truncates, List<ChangeEvent> changes, int
                         Map<TopicPartition, Long> seeks) {
 
     /**
-     * The stored state of one partition: next offset (-1: nothing applied), and per source (by
-     * name; "" for a producer without --source-name) the position of the last event applied from it.
+     * Whose positions an event's is compared with: its source (by name; "" for a producer without
+     * --source-name) and its capture's epoch. Each captured table has its own epoch, so a topic that
+     * carries many tables keeps a position per table.
+     */
+    public record Origin(String source, String epoch) {
+        static Origin of(ChangeEvent ev) {
+            return new Origin(ev.sourceName() == null ? "" : ev.sourceName(), ev.position().epoch());
+        }
+    }
+
+    /**
+     * The stored state of one partition: next offset (-1: nothing applied), and per {@link Origin}
+     * the position of the last event applied from it.
      */
     public static final class Stored {
         long nextOffset;
-        final Map<String, Position> positions = new TreeMap<>();
+        /** Positions stored per source name alone, before positions were kept per epoch (read only). */
+        private final Map<String, Position> legacy = new TreeMap<>();
+        private final Map<Origin, Position> positions = new HashMap<>();
+        private final Set<Origin> advanced = new HashSet<>();
         long applied;
         boolean touched;
 
-        public Stored(long nextOffset, String epoch, long window, long seq, int index) {
+        public Stored(long nextOffset) {
             this.nextOffset = nextOffset;
-            positions.put("", new Position(epoch, window, seq, index));
+        }
+
+        /** With the position of a source without a name stored the old way (its epoch null: none). */
+        public Stored(long nextOffset, String epoch, long window, long seq, int index) {
+            this(nextOffset);
+            if (epoch != null) {
+                legacy.put("", new Position(epoch, window, seq, index));
+            }
         }
 
         public long nextOffset() {
@@ -51,19 +74,49 @@ public record ApplyPlan(List<Truncate> truncates, List<ChangeEvent> changes, int
             return touched;
         }
 
-        /** The positions per source name ("": a source without a name). */
-        public Map<String, Position> positions() {
-            return positions;
+        /** Records a position stored the old way: of a source by name, in one epoch. */
+        public void legacy(String source, Position at) {
+            legacy.put(source, at);
         }
 
-        /** The position of the last event applied from the source of that name (null: unnamed). */
-        Position position(String source) {
-            return positions.getOrDefault(source == null ? "" : source, Position.NONE);
+        /** Records the stored position of an origin. */
+        public void stored(Origin origin, Position at) {
+            positions.put(origin, at);
+        }
+
+        /** The positions the batch advanced, to store. */
+        public Map<Origin, Position> advanced() {
+            Map<Origin, Position> m = new HashMap<>();
+            advanced.forEach(o -> m.put(o, positions.get(o)));
+            return m;
+        }
+
+        /** The position of the last event applied from the origin (none: {@link Position#NONE}). */
+        Position position(Origin origin) {
+            Position at = positions.get(origin);
+            if (at != null) {
+                return at;
+            }
+            Position old = legacy.get(origin.source());
+            return old != null && origin.epoch().equals(old.epoch()) ? old : Position.NONE;
         }
 
         void advance(ChangeEvent ev) {
-            positions.put(ev.sourceName() == null ? "" : ev.sourceName(), ev.position());
+            Origin o = Origin.of(ev);
+            positions.put(o, ev.position());
+            advanced.add(o);
         }
+    }
+
+    /** The origins of a batch's events, whose stored positions decide what it skips. */
+    public static Set<Origin> origins(Map<TopicPartition, List<Decoded>> batch) {
+        Set<Origin> origins = new HashSet<>();
+        batch.values().forEach(list -> list.forEach(d -> {
+            if (d.event() != null && d.event().op() != 's') {
+                origins.add(Origin.of(d.event()));
+            }
+        }));
+        return origins;
     }
 
     /**
@@ -120,7 +173,7 @@ public record ApplyPlan(List<Truncate> truncates, List<ChangeEvent> changes, int
                 if (ev.op() == 's') {
                     continue; // applied before the batch, see Applier.addColumns
                 }
-                if (s.position(ev.sourceName()).covers(ev.position())) {
+                if (s.position(Origin.of(ev)).covers(ev.position())) {
                     skipped++;
                     continue;
                 }

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -64,7 +65,7 @@ class ApplierPlanTest {
         assertEquals(List.of("c2:20", "c1:12", "d3"), got);
         assertEquals(5, stored.get(0).nextOffset);
         assertEquals(2, stored.get(1).nextOffset);
-        assertEquals(5, stored.get(0).position("").seq());
+        assertEquals(5, stored.get(0).position(new ApplyPlan.Origin("", "E")).seq());
     }
 
     @Test
@@ -171,9 +172,52 @@ class ApplierPlanTest {
         ApplyPlan plan = ApplyPlan.of(batch, stored, new HashMap<>());
         assertEquals(4, plan.events());
         assertEquals(3, plan.skipped());
-        assertEquals(3, stored.get(0).position("a").seq());
-        assertEquals(1, stored.get(0).position("b").seq());
-        assertEquals(null, stored.get(0).position("").epoch(), "no unnamed source was seen");
+        assertEquals(3, stored.get(0).position(new ApplyPlan.Origin("a", "Ea")).seq());
+        assertEquals(1, stored.get(0).position(new ApplyPlan.Origin("b", "Eb")).seq());
+        assertEquals(Position.NONE, stored.get(0).position(new ApplyPlan.Origin("", "E")), "no unnamed source was seen");
+        assertEquals(Set.of(new ApplyPlan.Origin("a", "Ea"), new ApplyPlan.Origin("b", "Eb")), ApplyPlan.origins(batch));
+    }
+
+    /** An event of table {@code table} of a source without a name, whose capture has epoch {@code epoch}. */
+    static Decoded ofTable(String table, String epoch, long offset, int id, long window, long seq) throws Exception {
+        String key = "{\"id\": " + id + "}";
+        String v = ChangeEvent.encode('U', table, key, "{\"id\": " + id + ", \"seq\": " + seq + "}",
+                new Source(null, -1, new Position(epoch, window, seq, 0), "1", 0));
+        var r = new ConsumerRecord<>(P0.topic(), P0.partition(), offset, key.getBytes(StandardCharsets.UTF_8),
+                v.getBytes(StandardCharsets.UTF_8));
+        return new Decoded(r, ChangeEvent.decode(r.value()));
+    }
+
+    @Test
+    void tables_sharing_a_topic_keep_a_position_each() throws Exception {
+        // one producer, tables a and b (each capture its own epoch) in one partition; a's page of
+        // seqs 1-2 was republished after b's events (the producer crashed after Kafka's ack)
+        Map<TopicPartition, List<Decoded>> batch = Map.of(P0, List.of(
+                ofTable("s.a", "Ea", 0, 1, 1, 1), ofTable("s.a", "Ea", 1, 1, 1, 2),
+                ofTable("s.b", "Eb", 2, 7, 4, 9),
+                ofTable("s.a", "Ea", 3, 1, 1, 1), ofTable("s.a", "Ea", 4, 1, 1, 2), ofTable("s.a", "Ea", 5, 1, 2, 3),
+                ofTable("s.b", "Eb", 6, 7, 4, 9), ofTable("s.b", "Eb", 7, 7, 5, 10)));
+        var stored = fresh(0);
+        ApplyPlan plan = ApplyPlan.of(batch, stored, new HashMap<>());
+        assertEquals(5, plan.events());
+        assertEquals(3, plan.skipped());
+        List<String> got = new ArrayList<>();
+        plan.changes().forEach(e -> got.add(e.table() + ":" + json(e.after()).get("seq")));
+        assertEquals(List.of("s.a:3", "s.b:10"), got);
+        assertEquals(Map.of(new ApplyPlan.Origin("", "Ea"), new Position("Ea", 2, 3, 0),
+                new ApplyPlan.Origin("", "Eb"), new Position("Eb", 5, 10, 0)), stored.get(0).advanced());
+    }
+
+    @Test
+    void a_position_stored_before_epochs_had_their_own_counts_for_its_epoch_only() throws Exception {
+        // an older cdc stored the unnamed source's last position (epoch Ea, window 1, seq 2) in columns
+        Map<TopicPartition, List<Decoded>> batch = Map.of(P0, List.of(
+                ofTable("s.a", "Ea", 8, 1, 1, 2), ofTable("s.b", "Eb", 9, 7, 1, 1), ofTable("s.a", "Ea", 10, 1, 1, 3)));
+        var stored = Map.of(0, new ApplyPlan.Stored(8, "Ea", 1, 2, 0));
+        ApplyPlan plan = ApplyPlan.of(batch, stored, new HashMap<>());
+        assertEquals(2, plan.events());
+        assertEquals(1, plan.skipped());
+        assertEquals(Set.of(new ApplyPlan.Origin("", "Ea"), new ApplyPlan.Origin("", "Eb")), stored.get(0).advanced().keySet());
     }
 
     @Test
