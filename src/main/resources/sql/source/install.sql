@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS cdc.capture (
     epoch            uuid        NOT NULL DEFAULT gen_random_uuid(), -- new for every install: tells a
                                                                      -- consumer that positions restarted
     window_id        bigint      NOT NULL DEFAULT 0,     -- number of the window cur_snap opened: the
-                                                          -- time it opened in µs (see open_window.sql)
+                                                          -- time it opened in µs (see open_windows.sql)
     prev_snap        pg_snapshot NOT NULL DEFAULT '1:1:', -- all of its transactions are in Kafka
     cur_snap         pg_snapshot,                         -- window being published; NULL: none open
     cur_max_seq      bigint,                              -- no row of the open window has a higher seq

@@ -1,6 +1,7 @@
--- Bookkeeping on the target: per consumer group and partition, the next Kafka offset to apply and
--- the source position (epoch, window, seq, idx) of the last applied event; of named sources
--- (cdc produce --source-name), several of which may share a topic, in "sources" by name. Both are written in the
+-- Bookkeeping on the target: per consumer group and partition, the next Kafka offset to apply
+-- (applied_offsets), and per source and capture epoch the position (epoch, window, seq, idx) of the
+-- last applied event (applied_positions, below; before it existed, in applied_offsets: the columns
+-- for a source without a name, "sources" for named ones, still read). Both are written in the
 -- transaction that applies the rows, so a crash at any instant neither skips nor repeats a change.
 CREATE SCHEMA IF NOT EXISTS cdc;
 
@@ -42,6 +43,18 @@ CREATE TABLE IF NOT EXISTS cdc.applied_positions (
     idx       integer NOT NULL,
     PRIMARY KEY (group_id, topic, partition, source, epoch)
 );
+-- Roles granted the offsets before this table existed (setup --consumer-role) get it too.
+DO $$
+DECLARE
+    r regrole;
+BEGIN
+    FOR r IN SELECT DISTINCT a.grantee::regrole
+             FROM pg_class c, aclexplode(c.relacl) a
+             WHERE c.oid = 'cdc.applied_offsets'::regclass AND a.privilege_type = 'UPDATE'
+               AND a.grantee <> 0 AND a.grantee <> c.relowner LOOP
+        EXECUTE format('GRANT SELECT, INSERT, UPDATE ON cdc.applied_positions TO %s', r);
+    END LOOP;
+END $$;
 
 -- The topics consume applies, and the tables each one feeds (several for a topic that cdc setup
 -- gave many tables); written by cdc setup. A consolidated table (cdc setup --consolidate-into)

@@ -48,6 +48,18 @@ class SharedTopicIT extends ServerTest {
                 List.of("--table", "shared.solo", "--topic", topic, "--consolidate-into", "shared.everything"));
         assertEquals(Failure.USAGE, consolidated.code(), consolidated.out());
         assertTrue(consolidated.err().contains("topic " + topic + " feeds shared."), consolidated.err());
+        CliTest.Run capturedThenConsolidated = cdc("setup", servers.sourceArgs(), servers.targetArgs(),
+                List.of("--table", "shared.t02", "--consolidate-into", "shared.everything"));
+        assertEquals(Failure.USAGE, capturedThenConsolidated.code(), capturedThenConsolidated.out());
+        assertTrue(capturedThenConsolidated.err().contains("topic " + topic + " feeds shared."), capturedThenConsolidated.err());
+        try (Handle h = servers.target.open("cdc-test")) { // as an older setup could leave it
+            h.execute("INSERT INTO cdc.subscriptions (topic, table_schema, table_name, consolidated) "
+                    + "VALUES (?, 'shared', 'everything', true)", topic);
+            CliTest.Run mixed = cdc("consume", servers.targetArgs(), bootstrap(), List.of("--group", group()));
+            assertEquals(Failure.PRECONDITION, mixed.code(), mixed.out());
+            assertTrue(mixed.err().contains("one of them consolidated"), mixed.err());
+            h.execute("DELETE FROM cdc.subscriptions WHERE table_name = 'everything'");
+        }
 
         List<String> written = new java.util.ArrayList<>(java.util.stream.IntStream.rangeClosed(1, TABLES)
                 .mapToObj(i -> String.format("shared.t%02d", i)).toList());
@@ -87,6 +99,42 @@ class SharedTopicIT extends ServerTest {
             writers.stop();
             produce.close();
             consume.close();
+        }
+    }
+
+    @Test
+    void bookkeeping_of_an_older_cdc_is_upgraded_by_setup() {
+        freshSchema("shared");
+        try (Handle h = servers.source.open("cdc-test")) {
+            h.execute("CREATE TABLE shared.t01 (id int PRIMARY KEY, v text, n bigint)");
+        }
+        try (Handle h = servers.target.open("cdc-test")) { // as cdc made it before topics fed several tables
+            h.execute("CREATE SCHEMA cdc");
+            h.execute("CREATE TABLE cdc.applied_offsets (group_id text NOT NULL, topic text NOT NULL, partition integer NOT NULL,"
+                    + " next_offset bigint NOT NULL DEFAULT -1, epoch text, window_id bigint, seq bigint,"
+                    + " PRIMARY KEY (group_id, topic, partition))");
+            h.execute("CREATE TABLE cdc.subscriptions (topic text PRIMARY KEY, table_schema text NOT NULL, table_name text NOT NULL)");
+            h.execute("INSERT INTO cdc.subscriptions VALUES ('older.topic', 'public', 'older_table')");
+            h.execute("DROP ROLE IF EXISTS cdc_older_consumer");
+            h.execute("CREATE ROLE cdc_older_consumer");
+            h.execute("GRANT SELECT, INSERT, UPDATE ON cdc.applied_offsets TO cdc_older_consumer");
+        }
+        CliTest.Run before = cdc("consume", servers.targetArgs(), bootstrap(), List.of("--group", group()));
+        assertEquals(Failure.PRECONDITION, before.code(), before.out());
+        assertTrue(before.err().contains("run cdc setup again to upgrade them"), before.err());
+
+        CliTest.Run setup = cdc("setup", servers.sourceArgs(), servers.targetArgs(), List.of("--table", "shared.t01"));
+        assertEquals(0, setup.code(), setup.out() + setup.err());
+        try (Handle h = servers.target.open("cdc-test")) {
+            assertEquals(List.of("table_name", "table_schema", "topic"), h.createQuery("SELECT a.attname FROM pg_constraint c "
+                    + "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey) "
+                    + "WHERE c.conrelid = 'cdc.subscriptions'::regclass AND c.contype = 'p' ORDER BY 1").mapTo(String.class).list());
+            assertEquals(List.of("older.topic", "shared.t01"), h.createQuery("SELECT topic FROM cdc.subscriptions ORDER BY 1")
+                    .mapTo(String.class).list(), "what was recorded is kept");
+            assertTrue(h.createQuery("SELECT has_table_privilege('cdc_older_consumer', 'cdc.applied_positions', 'UPDATE')")
+                    .mapTo(Boolean.class).one(), "a role that could store offsets may store positions");
+            h.execute("DROP SCHEMA cdc CASCADE");
+            h.execute("DROP ROLE cdc_older_consumer");
         }
     }
 

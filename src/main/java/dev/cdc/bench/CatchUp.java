@@ -37,6 +37,15 @@ final class CatchUp {
         writerFailure = e;
     }
 
+    /** Of the last {@link #await}: seconds until the writer had written everything, and until all was published (-1: not seen). */
+    private double writtenAt;
+    private double publishedAt;
+
+    /** "written in X s, published in Y s" of the last {@link #await}, to 0.1 s (the sampling interval). */
+    String milestones() {
+        return String.format("written in %.1f s, published in %.1f s", writtenAt, publishedAt);
+    }
+
     /**
      * Waits until the target applied {@code expected} more changes than at {@code from} (and the
      * writer wrote as many), sampling the lag every 100 ms into the named series; returns seconds
@@ -45,6 +54,7 @@ final class CatchUp {
     double await(BenchPipeline.Mark from, long t0, long expected, AtomicLong written, String name)
             throws InterruptedException {
         List<double[]> s = series.computeIfAbsent(name, k -> new ArrayList<>());
+        writtenAt = publishedAt = -1;
         try (Handle src = source.open("cdc-bench"); Handle dst = target.open("cdc-bench")) {
             long deadline = System.nanoTime() + 600_000_000_000L;
             int i = 0;
@@ -54,6 +64,8 @@ final class CatchUp {
                 long pub = BenchPipeline.published(src) - from.published();
                 long w = written.get();
                 s.add(new double[] {t, Math.max(0, w - pub), Math.max(0, w - applied)});
+                writtenAt = writtenAt < 0 && w >= expected ? t : writtenAt;
+                publishedAt = publishedAt < 0 && w >= expected && pub >= expected ? t : publishedAt;
                 if (applied >= expected && written.get() >= expected) {
                     return t;
                 }

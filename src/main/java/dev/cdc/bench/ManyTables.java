@@ -133,6 +133,7 @@ final class ManyTables {
         }
         BenchPipeline.Mark from = run.pipeline().mark();
         AtomicLong written = new AtomicLong();
+        Map<String, Double> cpuBefore = run.cpu();
         long t0 = System.nanoTime();
         run.catchUp().writerFailed(null);
         Thread writer = new Thread(() -> {
@@ -157,7 +158,12 @@ final class ManyTables {
         writer.join();
         double rate = rows / seconds;
         if (!name.equals("warm-up")) {
-            run.say(String.format("  %,.0f changes/s (%.2f s until applied)", rate, seconds));
+            Map<String, Double> cpuAfter = run.cpu();
+            StringBuilder cpu = new StringBuilder();
+            cpuAfter.forEach((who, sec) -> cpu.append(cpu.length() == 0 ? "" : ", ").append(who).append(' ')
+                    .append(String.format("%.2f", sec - cpuBefore.getOrDefault(who, 0.0))));
+            run.say(String.format("  %,.0f changes/s (%.2f s until applied; %s); CPU seconds: %s", rate, seconds,
+                    run.catchUp().milestones(), cpu));
         }
         return rate;
     }

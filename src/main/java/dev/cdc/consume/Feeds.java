@@ -49,11 +49,20 @@ public final class Feeds {
 
     /**
      * One feed per topic: a topic that feeds many tables (cdc setup --topic with many) is applied
-     * once, into whichever of its tables each event names.
+     * once, into whichever of its tables each event names. A topic recorded as feeding a
+     * consolidated table and another table (setup refuses that; an older one did not) is an error.
      */
     private static List<Feed> oneEach(List<Feed> feeds) {
         Map<String, Feed> byTopic = new LinkedHashMap<>();
-        feeds.forEach(f -> byTopic.putIfAbsent(f.topic(), f));
+        for (Feed f : feeds) {
+            Feed first = byTopic.putIfAbsent(f.topic(), f);
+            if (first != null && (first.consolidated() || f.consolidated())) {
+                throw Failure.precondition("topic " + f.topic() + " is recorded (cdc.subscriptions) as feeding both "
+                        + first.table() + " and " + f.table() + ", one of them consolidated: a consolidated table's "
+                        + "topic feeds it alone; delete the wrong row of cdc.subscriptions, or give one of them a topic "
+                        + "of its own (cdc teardown, then cdc setup --topic)");
+            }
+        }
         return new ArrayList<>(byTopic.values());
     }
 }

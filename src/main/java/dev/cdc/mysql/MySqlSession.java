@@ -66,6 +66,17 @@ final class MySqlSession implements SourceSession {
         db.useTransaction(tx -> work.run());
     }
 
+    /** Each page is read by its own statements (see {@link MySqlCursor}). */
+    @Override
+    public void reading(Runnable work) {
+        work.run();
+    }
+
+    @Override
+    public void finishPages(List<Finish> pages) {
+        inTransaction(() -> pages.forEach(f -> f.log().finishPage(f.page(), f.announced(), f.keyedFor())));
+    }
+
     @Override
     public Set<String> waitForChanges(long millis) {
         long until = System.nanoTime() + millis * 1_000_000;

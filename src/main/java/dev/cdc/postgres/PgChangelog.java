@@ -1,5 +1,11 @@
 package dev.cdc.postgres;
 
+import dev.cdc.source.SourceSession;
+import java.util.Set;
+import java.util.HashSet;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.util.HashMap;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cdc.base.Failure;
@@ -21,7 +27,7 @@ import org.jdbi.v3.core.Handle;
  * A PostgreSQL changelog (sql/source/capture.sql writes it) read on a session shared with other
  * tables' ({@link PgSession}). The cursor is
  * a pair of transaction snapshots: a window holds the rows whose transaction is visible in the
- * current one and not in the previous one (sql/source/open_window.sql, read_window.sql), so a
+ * current one and not in the previous one (sql/source/open_windows.sql, read_window.sql), so a
  * transaction that commits late falls in a later window, never behind the cursor. The cursor
  * row in cdc.capture moves in the transaction that deletes the published rows.
  */
@@ -30,14 +36,17 @@ final class PgChangelog implements Changelog {
     private static final int LOCK_CLASS = 0x0cdc;
     /**
      * Vacuum the changelog after this many changes (or expired retained rows) were deleted, or this
-     * long after the last vacuum once {@link #VACUUM_SOME} were. Fewer dead rows cost a read next to
-     * nothing and are autovacuum's: a vacuum of every table that saw a change would take the
-     * connection from the other tables for milliseconds each (a thousand tables with a few changes
-     * each: a vacuum every few milliseconds).
+     * long after the last vacuum once {@link #VACUUM_SOME} were and none for {@link #QUIET_NANOS}
+     * (the writers paused: a vacuum now is not followed by more dead rows at once). Fewer dead rows
+     * cost a read next to nothing and are autovacuum's: a vacuum of every table that saw a change
+     * would take the connection from the other tables for milliseconds each (a thousand tables
+     * with a few changes each: a vacuum every few milliseconds; a burst over a hundred tables: a
+     * hundred vacuums in its midst).
      */
     private static final long VACUUM_CHANGES = 50_000;
     private static final long VACUUM_SOME = 1_000;
     private static final long VACUUM_NANOS = 5_000_000_000L;
+    private static final long QUIET_NANOS = 1_000_000_000L;
     /** Delete expired retained rows this often. */
     private static final long PURGE_NANOS = 1_000_000_000L;
 
@@ -57,9 +66,8 @@ final class PgChangelog implements Changelog {
     private final ChangelogPublisher.Config cfg;
     private final Handle db;
     private Capture capture;
+    private final Map<String, String> sqlValues;
     private final String readSql;
-    private final String deleteSql;
-    private final String openSql;
     private final String purgeSql;
     private final String vacuumSql;
     private Cursor cursor;
@@ -68,6 +76,7 @@ final class PgChangelog implements Changelog {
     private boolean holdsWakeLock;
     private long deletedSinceVacuum;
     private long lastVacuum = System.nanoTime();
+    private long lastDelete = System.nanoTime();
     private long lastPurge = System.nanoTime();
 
     /**
@@ -88,9 +97,8 @@ final class PgChangelog implements Changelog {
         this.db = h;
         this.capture = capture;
         Map<String, String> sql = new PgCaptureSql(capture).values();
+        sqlValues = Map.copyOf(sql);
         readSql = Sql.render("source/read_window.sql", sql);
-        deleteSql = Sql.render(cfg.retain().isZero() ? "source/delete_published.sql" : "source/retain_published.sql", sql);
-        openSql = Sql.render("source/open_window.sql", sql);
         purgeSql = Sql.render("source/purge_retained.sql", sql);
         vacuumSql = Sql.render("source/vacuum.sql", sql);
         h.execute(Sql.render("source/listen.sql", Map.of("channel", Sql.ident(capture.channel()))));
@@ -165,7 +173,8 @@ final class PgChangelog implements Changelog {
             deletedSinceVacuum += db.createUpdate(purgeSql)
                     .bind("retain_seconds", cfg.retain().toMillis() / 1000.0).execute();
         }
-        if (deletedSinceVacuum >= VACUUM_CHANGES || deletedSinceVacuum >= VACUUM_SOME && now - lastVacuum >= VACUUM_NANOS) {
+        if (deletedSinceVacuum >= VACUUM_CHANGES || deletedSinceVacuum >= VACUUM_SOME && now - lastVacuum >= VACUUM_NANOS
+                && now - lastDelete >= QUIET_NANOS) {
             db.execute(vacuumSql);
             deletedSinceVacuum = 0;
             lastVacuum = System.nanoTime();
@@ -174,11 +183,30 @@ final class PgChangelog implements Changelog {
 
     @Override
     public boolean openWindow() {
-        var opened = db.createQuery(openSql).bind("schema", cfg.schema()).bind("table", cfg.table())
-                .mapToMap().findOne();
-        opened.ifPresent(r -> cursor = cursor.open(((Number) r.get("window_id")).longValue(),
-                (String) r.get("cur_snap"), ((Number) r.get("cur_max_seq")).longValue()));
-        return opened.isPresent();
+        return !openWindows(db, List.of(this)).isEmpty();
+    }
+
+    /**
+     * Opens the next window of each of the changelogs that holds unpublished rows, with one
+     * statement (open_windows.sql); returns their indexes in the list.
+     */
+    static List<Integer> openWindows(Handle h, List<PgChangelog> logs) {
+        if (logs.isEmpty()) {
+            return List.of();
+        }
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < logs.size(); i++) {
+            rows.add(Sql.render("source/open_windows_row.sql", logs.get(i).numbered(i)).strip());
+        }
+        List<Integer> opened = new ArrayList<>();
+        h.createQuery(Sql.render("source/open_windows.sql", Map.of("windows", String.join(", ", rows))))
+                .map((rs, ctx) -> {
+                    int i = rs.getInt("i");
+                    PgChangelog log = logs.get(i);
+                    log.cursor = log.cursor.open(rs.getLong("window_id"), rs.getString("cur_snap"), rs.getLong("cur_max_seq"));
+                    return opened.add(i);
+                }).list();
+        return opened;
     }
 
     @Override
@@ -215,29 +243,67 @@ final class PgChangelog implements Changelog {
 
     @Override
     public void finishPage(Page page, String announcedColumns, Integer partitions) {
-        boolean closes = page.endsWindow();
-        long upto = page.lastSeq(cursor.lastSeq());
-        db.useTransaction(tx -> {
-            // Safe without waiting for the disk: if a crash loses this commit, the page is published
-            // again with the same positions (the consumer skips them), and the next window cannot
-            // be opened durably without flushing this commit's WAL first.
-            tx.execute(Sql.load("source/relax_commit.sql"));
-            if (!page.rows().isEmpty()) {
-                tx.createUpdate(deleteSql).bind("after_seq", cursor.lastSeq()).bind("upto", upto)
-                        .bind("cur", cursor.curSnap()).bind("prev", cursor.prevSnap()).execute();
+        finishPages(db, List.of(new SourceSession.Finish(this, page, announcedColumns, partitions)));
+    }
+
+    /**
+     * Removes the pages' rows from their changelogs and moves their cursors, with one statement
+     * (finish_pages.sql), in the transaction of {@code h} (its own when it has none).
+     */
+    static void finishPages(Handle h, List<SourceSession.Finish> pages) {
+        ArrayNode rows = Json.MAPPER.createArrayNode();
+        StringBuilder deletes = new StringBuilder();
+        for (int i = 0; i < pages.size(); i++) {
+            SourceSession.Finish f = pages.get(i);
+            PgChangelog log = (PgChangelog) f.log();
+            rows.add(log.finishing(f.page(), f.announced(), f.keyedFor()).put("i", i));
+            if (!f.page().rows().isEmpty()) {
+                deletes.append(Sql.render(log.cfg.retain().isZero() ? "source/finish_pages_delete.sql"
+                        : "source/finish_pages_retain.sql", log.numbered(i)).strip()).append('\n');
             }
-            int moved = tx.createUpdate(Sql.load("source/advance_cursor.sql"))
-                    .bind("upto", upto).bind("closes", closes).bind("count", page.events())
-                    .bind("columns", announcedColumns).bind("partitions", partitions)
-                    .bind("schema", cfg.schema()).bind("table", cfg.table()).bind("window_id", cursor.windowId())
-                    .execute();
-            if (moved != 1) {
-                throw new IllegalStateException("the cursor of " + capture.table().display()
-                        + " was changed by someone else; is another producer running without the lock?");
+        }
+        h.useTransaction(tx -> {
+            Set<Integer> moved = new HashSet<>(tx.createQuery(Sql.render("source/finish_pages.sql",
+                    Map.of("deletes", deletes.toString()))).bind("pages", Json.write(rows)).mapTo(Integer.class).list());
+            for (int i = 0; i < pages.size(); i++) {
+                if (!moved.contains(i)) {
+                    throw new IllegalStateException("the cursor of " + pages.get(i).log().capture().table().display()
+                            + " was changed by someone else; is another producer running without the lock?");
+                }
             }
         });
-        cursor = cursor.advance(upto, closes);
+        pages.forEach(f -> ((PgChangelog) f.log()).finished(f.page()));
+    }
+
+    /** What finish_pages.sql needs to remove the page's rows and move the cursor. */
+    private ObjectNode finishing(Page page, String announcedColumns, Integer partitions) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("table_schema", cfg.schema()).put("table_name", cfg.table()).put("window_id", cursor.windowId())
+                .put("after_seq", cursor.lastSeq()).put("upto", page.lastSeq(cursor.lastSeq()))
+                .put("cur", cursor.curSnap()).put("prev", cursor.prevSnap()).put("closes", page.endsWindow())
+                .put("count", page.events()).put("partitions", partitions);
+        if (announcedColumns != null) {
+            try {
+                o.set("columns", Json.MAPPER.readTree(announcedColumns));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("the announced definition is not JSON", e);
+            }
+        }
+        return o;
+    }
+
+    /** The SQL values of this changelog, with the number {@code i} it has in a statement for several. */
+    private Map<String, String> numbered(int i) {
+        Map<String, String> v = new HashMap<>(sqlValues);
+        v.put("i", Integer.toString(i));
+        return v;
+    }
+
+    /** The page's rows are gone and the cursor moved past them (committed, or about to be in the round's transaction). */
+    private void finished(Page page) {
+        cursor = cursor.advance(page.lastSeq(cursor.lastSeq()), page.endsWindow());
         deletedSinceVacuum += page.events();
+        lastDelete = System.nanoTime();
     }
 
     @Override

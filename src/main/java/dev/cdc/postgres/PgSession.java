@@ -37,6 +37,31 @@ final class PgSession implements SourceSession {
         h.useTransaction(tx -> work.run()); // the changelogs' own transactions on h join this one
     }
 
+    /** The windows are opened by one statement (open_windows.sql). */
+    @Override
+    public List<Integer> openWindows(List<Changelog> changelogs) {
+        return PgChangelog.openWindows(h, changelogs.stream().map(PgChangelog.class::cast).toList());
+    }
+
+    @Override
+    public void reading(Runnable work) {
+        inTransaction(work);
+    }
+
+    /**
+     * One statement for the round's pages (finish_pages.sql). Safe without waiting for the disk:
+     * if a crash loses this commit, the pages are published again with the same positions (the
+     * consumer skips them), and the next window cannot be opened durably without flushing this
+     * commit's WAL first.
+     */
+    @Override
+    public void finishPages(List<Finish> pages) {
+        h.useTransaction(tx -> {
+            tx.execute(Sql.load("source/relax_commit.sql"));
+            PgChangelog.finishPages(tx, pages);
+        });
+    }
+
     @Override
     public List<Integer> withChanges(List<Changelog> changelogs) {
         if (changelogs.isEmpty()) {

@@ -103,21 +103,19 @@ public final class Setup {
         if (consolidateInto != null && found.size() > 1) {
             throw Failure.usage("--consolidate-into names the table of one captured table's rows; give one --table with it");
         }
-        if (!demo || consolidateInto != null) { // a target table of another shape stops setup before anything is installed
-            target.run("setup", t -> {
-                found.forEach(table -> TargetTable.check(t, targetShape(table, consolidateInto)));
-                if (request.topic() != null) {
-                    requireSharable(t, request.topic(), found, consolidateInto);
-                }
-                return null;
-            });
-        }
         List<Capture> captures = new ArrayList<>();
         List<Boolean> installedBefore = new ArrayList<>();
         for (Table t : found) { // every name checked before anything is installed
             Capture had = captures().find(h, t.schema(), t.name()).orElse(null);
             captures.add(Capture.of(t, installedChangelog(had, t, request.changelog()), topicOf(had, t, request.topic())));
             installedBefore.add(had != null);
+        }
+        if (!demo || consolidateInto != null) { // a target of another shape stops setup before anything is installed
+            target.run("setup", t -> {
+                found.forEach(table -> TargetTable.check(t, targetShape(table, consolidateInto)));
+                requireSharable(t, captures, consolidateInto);
+                return null;
+            });
         }
         for (int i = 0; i < captures.size(); i++) {
             Capture c = captures.get(i);
@@ -177,12 +175,18 @@ public final class Setup {
      * sync's topic carries those of one: giving one of those topics other tables is refused, before
      * anything is installed.
      */
-    private static void requireSharable(Handle t, String topic, List<Table> tables, String consolidateInto) {
+    private static void requireSharable(Handle t, List<Capture> captures, String consolidateInto) {
         if (!Db.relationExists(t, "cdc.subscriptions")) {
             return;
         }
         java.util.Set<String> ours = new java.util.HashSet<>();
-        tables.forEach(table -> ours.add(targetShape(table, consolidateInto).display()));
+        captures.forEach(c -> ours.add(targetShape(c.table(), consolidateInto).display()));
+        for (String topic : captures.stream().map(Capture::topic).distinct().toList()) {
+            requireSharable(t, topic, ours, consolidateInto);
+        }
+    }
+
+    private static void requireSharable(Handle t, String topic, java.util.Set<String> ours, String consolidateInto) {
         for (var r : t.createQuery(Sql.load("target/topic_feeds.sql")).bind("topic", topic).mapToMap().list()) {
             String feeds = new Table.Name((String) r.get("table_schema"), (String) r.get("table_name")).display();
             boolean special = Boolean.TRUE.equals(r.get("consolidated")) || Boolean.TRUE.equals(r.get("two_way"));

@@ -9,8 +9,11 @@ import dev.cdc.kafka.Kafka;
 import dev.cdc.kafka.SharedProducer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
@@ -285,34 +288,54 @@ public final class ChangelogPublisher implements Runnable {
     }
 
     /**
-     * One round: the windows of the tables that need one are opened in one transaction; a page of
-     * each table with changes is read and sent, in turn, until the round holds a page's worth of
-     * events; once Kafka acknowledged them all, one transaction moves every cursor past them. A
-     * thousand tables with a change each cost two commits and one wait for Kafka, not a thousand.
+     * One round: the windows of the tables that need one are opened by one statement; a page of
+     * each table with changes is read, in turn, until the round holds a page's worth of events (the
+     * reads in one transaction), then sent; once Kafka acknowledged them all, one statement removes
+     * the pages' rows and moves every cursor past them. A thousand tables with a change each cost
+     * three commits and one wait for Kafka, not a thousand.
      */
     private void publish(List<TableFeed> round, long now) {
         round.forEach(TableFeed::maintain);
         Set<TableFeed> open = new LinkedHashSet<>();
-        session.inTransaction(() -> round.stream().filter(TableFeed::open).forEach(open::add));
+        List<TableFeed> closed = round.stream().filter(f -> !f.windowOpen()).toList();
+        session.inTransaction(() -> { // the windows of every table with changes opened by one statement
+            Set<TableFeed> opened = new HashSet<>();
+            session.openWindows(closed.stream().map(TableFeed::changelog).toList()).forEach(i -> opened.add(closed.get(i)));
+            for (TableFeed f : round) {
+                if (opened.contains(f)) {
+                    f.opened();
+                }
+                if (f.windowOpen()) {
+                    open.add(f);
+                }
+            }
+        });
         for (TableFeed f : round) {
             if (!open.contains(f)) {
                 f.due = false;
                 f.nextLook = f.nothingNow(now);
             }
         }
-        List<TableFeed.Sent> sent = new ArrayList<>();
-        long events = 0;
-        for (TableFeed f : open) {
-            if (events >= f.cfg.pageSize()) {
-                break; // the others keep their open windows and come first next round
-            }
-            TableFeed.Sent s = f.send(producer);
-            sent.add(s);
-            events += s.events();
-            turn = feeds.indexOf(f);
+        if (open.isEmpty()) {
+            return;
         }
+        Map<TableFeed, Page> pages = new LinkedHashMap<>();
+        session.reading(() -> { // read first, sent after: no transaction stays open while Kafka takes the events
+            long events = 0;
+            for (TableFeed f : open) {
+                if (events >= f.cfg.pageSize()) {
+                    break; // the others keep their open windows and come first next round
+                }
+                Page page = f.read();
+                pages.put(f, page);
+                events += page.events();
+                turn = feeds.indexOf(f);
+            }
+        });
+        List<TableFeed.Sent> sent = new ArrayList<>();
+        pages.forEach((f, page) -> sent.add(f.send(producer, page)));
         sent.forEach(TableFeed.Sent::awaitAcks);
-        session.inTransaction(() -> sent.forEach(s -> s.feed().finish(s)));
+        session.finishPages(sent.stream().map(s -> s.feed().finish(s)).toList());
         for (TableFeed.Sent s : sent) {
             s.feed().finished(s);
             s.feed().due = true; // more pages, or the window to close

@@ -20,10 +20,43 @@ public interface SourceSession extends AutoCloseable {
     List<Integer> withChanges(List<Changelog> changelogs);
 
     /**
+     * Opens a window of each of these changelogs that holds unpublished rows (see
+     * {@link Changelog#openWindow}); returns their indexes in the list. An engine may open them all
+     * with one statement.
+     */
+    default List<Integer> openWindows(List<Changelog> changelogs) {
+        List<Integer> opened = new java.util.ArrayList<>();
+        for (int i = 0; i < changelogs.size(); i++) {
+            if (changelogs.get(i).openWindow()) {
+                opened.add(i);
+            }
+        }
+        return opened;
+    }
+
+    /**
      * Runs the work's statements on this connection as one transaction, one commit: the work of
-     * several changelogs (opening their windows, moving their cursors) at the cost of one.
+     * several changelogs (opening their windows, and what follows an opening) at the cost of one.
      */
     void inTransaction(Runnable work);
+
+    /**
+     * Runs the reads of a round's pages ({@link Changelog#readPage}) together: on PostgreSQL in one
+     * transaction, one commit for all of them instead of one each.
+     */
+    void reading(Runnable work);
+
+    /** A page Kafka acknowledged: its changelog, the columns announced with it (null: none), the partitions it was keyed for. */
+    record Finish(Changelog log, Page page, String announced, Integer keyedFor) {
+    }
+
+    /**
+     * Removes a round's pages from their changelogs and moves their cursors ({@link Changelog#finishPage})
+     * in one transaction, whose commit need not wait for the disk where the engine can say so: a
+     * crash that loses it makes the producer publish those pages again with the same positions,
+     * which the consumer skips. An engine may do it with one statement.
+     */
+    void finishPages(List<Finish> pages);
 
     /** Waits for wake-ups, at most {@code millis} (0: takes those already there, without waiting); the channels woken. */
     Set<String> waitForChanges(long millis);

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One captured table as its publisher sees it: its changelog (while attached), what its topic was
  * told of its columns, the partitions its events are keyed for, and when it last had work. One
- * round of its publisher opens its window ({@link #open}), sends a page ({@link #send}) and moves
- * its cursor past it ({@link #finish}): a hot table gets one page per round, like any other.
+ * round of its publisher opens its window (with the other tables', then {@link #opened}), reads a
+ * page ({@link #read}), sends it ({@link #send}) and has its rows removed and its cursor moved
+ * ({@link #finish}): a hot table gets one page per round, like any other.
  */
 final class TableFeed {
     private static final Logger logger = LoggerFactory.getLogger("cdc.produce");
@@ -113,16 +114,9 @@ final class TableFeed {
         log = null;
     }
 
-    /**
-     * Opens a window when none is open and the changelog holds changes; false: nothing to publish
-     * now. Its statements may join the publisher's transaction (one commit for several tables).
-     */
-    boolean open() {
-        if (log.windowOpen() || openWindow()) {
-            return true;
-        }
-        reportProgress();
-        return false;
+    /** Whether its window is open (pages of it still to publish). */
+    boolean windowOpen() {
+        return log.windowOpen();
     }
 
     /**
@@ -132,6 +126,7 @@ final class TableFeed {
      * looked at that often, for a writer that found the lock held and commits only now.
      */
     long nothingNow(long now) {
+        reportProgress();
         if (busy) {
             if (now - lastWork < BUSY_PERIOD_NANOS) {
                 return now + BUSY_POLL_NANOS;
@@ -162,10 +157,14 @@ final class TableFeed {
         }
     }
 
-    /** Reads the open window's next page and sends its events (without waiting for Kafka). */
-    Sent send(KafkaProducer<byte[], byte[]> producer) {
+    /** Reads the open window's next page. */
+    Page read() {
+        return log.readPage(cfg.pageSize());
+    }
+
+    /** Sends the events of a page it read (without waiting for Kafka). */
+    Sent send(KafkaProducer<byte[], byte[]> producer, Page page) {
         long started = System.nanoTime();
-        Page page = log.readPage(cfg.pageSize());
         if (page.events() == 0) {
             return new Sent(this, page, null, null, started);
         }
@@ -176,11 +175,11 @@ final class TableFeed {
     }
 
     /**
-     * After Kafka acknowledged the page: its rows leave the changelog and the cursor moves past
-     * them. Its statements join the publisher's transaction (one commit for the pages of a round).
+     * After Kafka acknowledged the page: its rows are to leave the changelog and the cursor to move
+     * past them, with the other pages of the round ({@link SourceSession#finishPages}).
      */
-    void finish(Sent sent) {
-        log.finishPage(sent.page(), sent.announced(), keyedFor);
+    SourceSession.Finish finish(Sent sent) {
+        return new SourceSession.Finish(log, sent.page(), sent.announced(), keyedFor);
     }
 
     /** After the cursor moved (committed): counts, wake lock, progress. */
@@ -202,15 +201,16 @@ final class TableFeed {
         reportProgress();
     }
 
-    private boolean openWindow() {
-        boolean opened = log.openWindow();
-        if (opened && capture.table().definition().stream().anyMatch(c -> c.enumType() != null) && log.definitionChanged()) {
-            // A label added to an enum (ALTER TYPE ... ADD VALUE) commits before any row that uses it:
-            // read after the window opened, the labels include every one its rows can hold, and a
-            // changed definition is read in full and announced before the window's first change.
+    /**
+     * Its window was just opened (in the publisher's transaction). A label added to an enum (ALTER
+     * TYPE ... ADD VALUE) commits before any row that uses it: read after the window opened, the
+     * labels include every one its rows can hold, and a changed definition is read in full and
+     * announced before the window's first change.
+     */
+    void opened() {
+        if (capture.table().definition().stream().anyMatch(c -> c.enumType() != null) && log.definitionChanged()) {
             refreshDefinition(List.of());
         }
-        return opened;
     }
 
     /**

@@ -1,0 +1,1 @@
+d${i} AS (DELETE FROM ${changelog} AS l USING pages p WHERE p.i = ${i} AND l.seq > p.after_seq AND l.seq <= p.upto AND pg_visible_in_snapshot(l.txid, CAST(p.cur AS pg_snapshot)) AND NOT pg_visible_in_snapshot(l.txid, CAST(p.prev AS pg_snapshot))),

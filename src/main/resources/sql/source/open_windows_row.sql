@@ -1,0 +1,1 @@
+(${i}, ${schema_lit}, ${table_lit}, (SELECT max(seq) FROM ${changelog}))
