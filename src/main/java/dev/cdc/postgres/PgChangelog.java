@@ -33,7 +33,7 @@ import org.jdbi.v3.core.Handle;
  */
 final class PgChangelog implements Changelog {
     /** The first key of the producer's advisory lock; the second is the capture's lock_id. */
-    private static final int LOCK_CLASS = 0x0cdc;
+    static final int LOCK_CLASS = 0x0cdc;
     /**
      * Vacuum the changelog after this many changes (or expired retained rows) were deleted, or this
      * long after the last vacuum once {@link #VACUUM_SOME} were and none for {@link #QUIET_NANOS}

@@ -43,6 +43,15 @@ final class PgSession implements SourceSession {
         return PgChangelog.openWindows(h, changelogs.stream().map(PgChangelog.class::cast).toList());
     }
 
+    /** The producer locks of the tables, tried in one statement (try_locks.sql). */
+    @Override
+    public List<Integer> free(List<ChangelogPublisher.Config> tables) {
+        return h.createQuery(Sql.load("source/try_locks.sql")).bind("c", PgChangelog.LOCK_CLASS)
+                .bindArray("schemas", String.class, tables.stream().map(ChangelogPublisher.Config::schema).toList())
+                .bindArray("tables", String.class, tables.stream().map(ChangelogPublisher.Config::table).toList())
+                .map((rs, ctx) -> rs.getInt("i") - 1).list();
+    }
+
     @Override
     public void reading(Runnable work) {
         inTransaction(work);

@@ -16,6 +16,15 @@ public interface SourceSession extends AutoCloseable {
      */
     Optional<Changelog> attach(ChangelogPublisher.Config cfg);
 
+    /**
+     * Of these tables, which this session may attach now, looked at together: their indexes. An
+     * engine may take their producer locks here in one statement ({@link #attach} then takes them
+     * again, which the lock allows); by default every table (each attach tries its own lock).
+     */
+    default List<Integer> free(List<ChangelogPublisher.Config> tables) {
+        return java.util.stream.IntStream.range(0, tables.size()).boxed().toList();
+    }
+
     /** Which of these changelogs hold changes, looked at together (one round trip): their indexes in the list. */
     List<Integer> withChanges(List<Changelog> changelogs);
 
