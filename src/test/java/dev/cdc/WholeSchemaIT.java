@@ -39,6 +39,7 @@ class WholeSchemaIT extends ServerTest {
         CliTest.Run setup = cdc("setup", servers.sourceArgs(), servers.targetArgs(), List.of("--schema", "wide"));
         assertEquals(0, setup.code(), setup.out() + setup.err());
         assertTrue(setup.out().contains("wide.audit_log not captured: it has no primary key"), setup.out());
+        assertTrue(setup.out().contains("note: 300 tables were given a topic each; with hundreds of tables one topic"), setup.out());
         CliTest.Run topics = cdc("topic", servers.sourceArgs(), bootstrap(), List.of("--partitions", "1"));
         assertEquals(0, topics.code(), topics.out() + topics.err());
 

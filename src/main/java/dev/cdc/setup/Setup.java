@@ -86,8 +86,16 @@ public final class Setup {
         if (request.snapshot() && !fresh.isEmpty()) {
             done.addAll(snapshot(source, fresh, 5000));
         }
+        if (request.topic() == null && fresh.size() >= MANY_TOPICS && fresh.size() == captures.size()) {
+            done.add("note: " + fresh.size() + " tables were given a topic each; with hundreds of tables one topic for all "
+                    + "costs Kafka and cdc far less (cdc setup --topic NAME, given when the tables are first captured; "
+                    + "see the README's \"Many tables\")");
+        }
         return done;
     }
+
+    /** From this many tables set up at once, each with a topic of its own, setup suggests one shared topic. */
+    private static final int MANY_TOPICS = 100;
 
     /**
      * The source half of setup: the demo table when asked, then for each table its capture and the
