@@ -20,6 +20,9 @@ final class CatchUp {
     private final BenchPipeline pipeline;
     private final Map<String, List<double[]>> series = new LinkedHashMap<>();
     private volatile Exception writerFailure;
+    /** Of the last {@link #await}: seconds until the writer had written everything, and until all was published (-1: not seen). */
+    private double writtenAt;
+    private double publishedAt;
 
     CatchUp(Db source, Db target, BenchPipeline pipeline) {
         this.source = source;
@@ -36,10 +39,6 @@ final class CatchUp {
     void writerFailed(Exception e) {
         writerFailure = e;
     }
-
-    /** Of the last {@link #await}: seconds until the writer had written everything, and until all was published (-1: not seen). */
-    private double writtenAt;
-    private double publishedAt;
 
     /** "written in X s, published in Y s" of the last {@link #await}, to 0.1 s (the sampling interval). */
     String milestones() {

@@ -5,6 +5,7 @@ import dev.cdc.base.Json;
 import dev.cdc.ops.Status;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -115,7 +116,7 @@ public final class StatusCommand implements Callable<Integer> {
     /** One line for every table together: how many, how far behind in all, and the worst. */
     private static void summary(PrintWriter out, List<Status.Table> tables) {
         long backlog = tables.stream().mapToLong(t -> t.backlog() == null ? 0 : t.backlog()).sum();
-        Map<String, Long> topicLags = new java.util.HashMap<>(); // a topic shared by tables counts once
+        Map<String, Long> topicLags = new HashMap<>(); // a topic shared by tables counts once
         tables.stream().filter(t -> t.topicLag() != null).forEach(t -> topicLags.put(t.topic(), t.topicLag()));
         long lag = backlog + topicLags.values().stream().mapToLong(Long::longValue).sum();
         long behind = tables.stream().filter(t -> t.lag() > 0).count();

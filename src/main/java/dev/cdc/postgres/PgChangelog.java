@@ -1,13 +1,9 @@
 package dev.cdc.postgres;
 
-import dev.cdc.source.SourceSession;
-import java.util.Set;
-import java.util.HashSet;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import java.util.HashMap;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cdc.base.Failure;
 import dev.cdc.base.Json;
 import dev.cdc.db.Sql;
@@ -17,10 +13,14 @@ import dev.cdc.source.Changelog;
 import dev.cdc.source.ChangelogPublisher;
 import dev.cdc.source.ChangelogRow;
 import dev.cdc.source.Page;
+import dev.cdc.source.SourceSession;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**

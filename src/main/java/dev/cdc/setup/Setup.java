@@ -11,7 +11,9 @@ import dev.cdc.postgres.TargetTable;
 import dev.cdc.source.Capture;
 import dev.cdc.source.Captures;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -187,14 +189,14 @@ public final class Setup {
         if (!Db.relationExists(t, "cdc.subscriptions")) {
             return;
         }
-        java.util.Set<String> ours = new java.util.HashSet<>();
+        Set<String> ours = new HashSet<>();
         captures.forEach(c -> ours.add(targetShape(c.table(), consolidateInto).display()));
         for (String topic : captures.stream().map(Capture::topic).distinct().toList()) {
             requireSharable(t, topic, ours, consolidateInto);
         }
     }
 
-    private static void requireSharable(Handle t, String topic, java.util.Set<String> ours, String consolidateInto) {
+    private static void requireSharable(Handle t, String topic, Set<String> ours, String consolidateInto) {
         for (var r : t.createQuery(Sql.load("target/topic_feeds.sql")).bind("topic", topic).mapToMap().list()) {
             String feeds = new Table.Name((String) r.get("table_schema"), (String) r.get("table_name")).display();
             boolean special = Boolean.TRUE.equals(r.get("consolidated")) || Boolean.TRUE.equals(r.get("two_way"));
