@@ -8,7 +8,9 @@ import dev.cdc.event.Position;
 import dev.cdc.event.Source;
 import dev.cdc.kafka.Kafka;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +27,12 @@ final class TableFeed {
     /** While busy, and right after, look for changes this often, since the writers send no wake-up. */
     private static final long BUSY_POLL_NANOS = 10_000_000L;
     private static final long BUSY_PERIOD_NANOS = 2_000_000_000L;
-    /** A window that ends with a page of fewer events than this means the table is about to idle. */
+    /**
+     * A window that ends with a page of fewer events than this, or that held one transaction, means
+     * the table is about to idle: its commits come more slowly than the publisher looks, and a
+     * wake-up per commit costs less than looking every 10 ms (a hundred tables taking a transaction
+     * each in turn would otherwise each be looked at a hundred times a second).
+     */
     private static final int IDLE_PAGE = 100;
 
     final ChangelogPublisher.Config cfg;
@@ -49,6 +56,8 @@ final class TableFeed {
      * every change of it sends a wake-up).
      */
     private boolean busy;
+    /** The transactions of the open window's pages published so far. */
+    private final Set<String> windowTxns = new HashSet<>();
     private long wakeLockFreedAt = System.nanoTime() - 3_600_000_000_000L;
     /** A wake-up came, or the last step did work: look at it as soon as its turn comes. */
     boolean due = true;
@@ -100,6 +109,7 @@ final class TableFeed {
         }
         log = attached.get();
         busy = false; // a new session holds no wake lock
+        windowTxns.clear();
         capture = log.capture();
         keyedFor = log.keyedFor();
         announcements = new Announcements(capture, log.announced());
@@ -188,7 +198,11 @@ final class TableFeed {
         published += page.events();
         progress.add(page.events());
         // about to idle: the writers are to wake the producer again
-        boolean busyNow = !(page.endsWindow() && page.events() < IDLE_PAGE);
+        page.rows().forEach(r -> windowTxns.add(r.txid()));
+        boolean busyNow = !(page.endsWindow() && (page.events() < IDLE_PAGE || windowTxns.size() <= 1));
+        if (page.endsWindow()) {
+            windowTxns.clear();
+        }
         log.markBusy(busyNow);
         if (busy && !busyNow) {
             wakeLockFreedAt = System.nanoTime();
