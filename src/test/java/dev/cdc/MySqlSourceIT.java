@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cdc.db.Db;
-import dev.cdc.embedded.LocalMariaDb;
-import dev.cdc.embedded.Ports;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -14,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.jdbi.v3.core.Handle;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,24 +20,15 @@ import org.junit.jupiter.api.Test;
  * produce is killed (-9) and started again: the PostgreSQL table ends equal to the MariaDB one.
  */
 class MySqlSourceIT extends ServerTest {
-    private static LocalMariaDb mariadb;
     private static Db shop;
 
     @BeforeAll
     static void start() throws Exception {
-        mariadb = LocalMariaDb.start("shop", Path.of("target", "it-mariadb-source").toAbsolutePath(), Ports.free(), false);
-        shop = mariadb.db("source");
+        shop = mariadb("shop", "source");
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (mariadb != null) {
-            mariadb.close();
-        }
-    }
-
-    private static List<String> source() {
-        return List.of("--source", mariadb.jdbcUrl(), "--source-user", "root", "--source-password", "unused");
+    private static List<String> source() throws Exception {
+        return mariadbArgs("source", "shop");
     }
 
     @Test

@@ -26,6 +26,18 @@ abstract class ServerTest {
         kafka = servers.reset();
     }
 
+    /** A database of the MariaDB server the MySQL tests share (created when missing). */
+    static Db mariadb(String database, String role) throws Exception {
+        TestServers.mariadb().createDatabase(database);
+        return TestServers.mariadb().db(database, role);
+    }
+
+    /** The arguments that name a database of the shared MariaDB server as {@code side} ("source" or "target"). */
+    static List<String> mariadbArgs(String side, String database) throws Exception {
+        return List.of("--" + side, TestServers.mariadb().jdbcUrl(database), "--" + side + "-user", "root",
+                "--" + side + "-password", "unused");
+    }
+
     /** A consumer group no other test used. */
     final String group() {
         return "g-" + kafka.topic();

@@ -6,10 +6,9 @@ import dev.cdc.db.Table;
 import dev.cdc.engine.Engines;
 import dev.cdc.kafka.Kafka;
 import dev.cdc.kafka.Topics;
-import dev.cdc.postgres.TargetTable;
-import dev.cdc.setup.Setup;
 import dev.cdc.source.Capture;
 import dev.cdc.source.ChangelogPublisher;
+import dev.cdc.target.TargetEngine;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,8 +40,9 @@ final class TablePipelines implements AutoCloseable {
         try (Handle src = servers.source.open("test"); Handle dst = servers.target.open("test")) {
             t = servers.catalog().find(src, schema, name).orElseThrow();
             servers.captures().install(src, Capture.of(t));
-            TargetTable.ensure(dst, t);
-            Setup.subscribe(dst, kafka.topic(), t, false);
+            TargetEngine engine = Engines.target(servers.target);
+            engine.ensureTable(dst, t);
+            engine.subscribe(dst, kafka.topic(), t, false, null);
         }
         Topics.create(kafka, 3, (short) 1);
         topicOf.put(t.display(), kafka);

@@ -6,6 +6,7 @@ import dev.cdc.db.Catalog;
 import dev.cdc.db.Db;
 import dev.cdc.db.Table;
 import dev.cdc.embedded.LocalKafka;
+import dev.cdc.embedded.LocalMariaDb;
 import dev.cdc.embedded.LocalPostgres;
 import dev.cdc.embedded.Ports;
 import dev.cdc.engine.Engines;
@@ -43,6 +44,28 @@ final class TestServers {
         this.sourceServer = s;
         this.targetServer = t;
         this.docker = docker;
+    }
+
+    private static LocalMariaDb mariadb;
+
+    /**
+     * A MariaDB server for the tests of the MySQL engine, started once per test JVM when first
+     * asked for; each test makes databases of its own ({@link LocalMariaDb#createDatabase}).
+     */
+    static synchronized LocalMariaDb mariadb() throws Exception {
+        if (mariadb == null) {
+            LocalMariaDb m = LocalMariaDb.start("cdc_tests", Path.of("target", "it-servers", "mariadb").toAbsolutePath(),
+                    Ports.free(), false);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    m.close();
+                } catch (Exception ignored) {
+                    // exiting anyway
+                }
+            }));
+            mariadb = m;
+        }
+        return mariadb;
     }
 
     static synchronized TestServers get() throws Exception {

@@ -50,4 +50,15 @@ record TopicContents(Map<Integer, List<ChangeEvent>> byPartition, long records) 
         byPartition.values().forEach(l -> l.forEach(e -> seen.add(e.epoch() + "/" + e.window() + "/" + e.seq() + "/" + e.index())));
         return seen.size();
     }
+
+    /**
+     * What consume applies once each: per partition the distinct positions of its changes (a
+     * truncate reaches every partition, and is applied in each).
+     */
+    long distinctPerPartition() {
+        Set<String> seen = new HashSet<>();
+        byPartition.forEach((p, l) -> l.stream().filter(e -> e.op() != 's')
+                .forEach(e -> seen.add(p + "/" + e.epoch() + "/" + e.window() + "/" + e.seq() + "/" + e.index())));
+        return seen.size();
+    }
 }

@@ -2,8 +2,8 @@ package dev.cdc.consume;
 
 import dev.cdc.base.Failure;
 import dev.cdc.db.Db;
-import dev.cdc.db.Sql;
 import dev.cdc.engine.Engines;
+import dev.cdc.target.TargetEngine;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,13 +24,14 @@ public final class Feeds {
      * Missing bookkeeping or a table no topic feeds is a {@link Failure}.
      */
     public static List<Feed> list(Handle h, Db target, List<String[]> tables) {
-        Engines.target(target).requireSetup(h, target);
-        List<Map<String, Object>> rows = h.createQuery(Sql.load("target/list_subscriptions.sql")).mapToMap().list();
+        TargetEngine engine = Engines.target(target);
+        engine.requireSetup(h, target);
+        List<TargetEngine.Feed> rows = engine.feeds(h, null);
         if (rows.isEmpty()) {
             throw Failure.precondition("no topic is recorded on the " + target.where() + " (run: cdc setup)");
         }
-        List<Feed> all = rows.stream().map(r -> new Feed((String) r.get("topic"),
-                r.get("table_schema") + "." + r.get("table_name"), (Boolean) r.get("consolidated"))).toList();
+        List<Feed> all = rows.stream().map(r -> new Feed(r.topic(), r.table().schema() + "." + r.table().name(),
+                r.consolidated())).toList();
         if (tables.isEmpty()) {
             return oneEach(all);
         }

@@ -89,9 +89,17 @@ public final class LocalMariaDb implements AutoCloseable {
     }
 
     private void createDatabase() {
+        createDatabase(name);
+    }
+
+    /** Creates database {@code database} (a name of letters, digits and underscores) unless it exists. */
+    public void createDatabase(String database) {
+        if (!database.matches("[A-Za-z0-9_]+")) {
+            throw new IllegalArgumentException("not a plain database name: " + database);
+        }
         try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/", "root", "");
              Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE IF NOT EXISTS `" + name + "` CHARACTER SET utf8mb4");
+            s.execute("CREATE DATABASE IF NOT EXISTS `" + database + "` CHARACTER SET utf8mb4");
         } catch (SQLException e) {
             throw Failure.precondition("the local MariaDB did not accept a connection: " + e.getMessage());
         }
@@ -114,11 +122,21 @@ public final class LocalMariaDb implements AutoCloseable {
     }
 
     public String jdbcUrl() {
-        return "jdbc:mariadb://127.0.0.1:" + port + "/" + name;
+        return jdbcUrl(name);
+    }
+
+    /** The URL of another database of the server. */
+    public String jdbcUrl(String database) {
+        return "jdbc:mariadb://127.0.0.1:" + port + "/" + database;
     }
 
     public Db db(String role) {
-        return new Db(role, jdbcUrl(), "root", "");
+        return db(name, role);
+    }
+
+    /** Another database of the server, which {@link #createDatabase(String)} made. */
+    public Db db(String database, String role) {
+        return new Db(role, jdbcUrl(database), "root", "");
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.cdc.db.Db;
 import dev.cdc.base.Failure;
 import dev.cdc.mysql.MySqlCatalog;
 import dev.cdc.mysql.MySqlSource;
+import dev.cdc.mysql.MySqlTarget;
 import dev.cdc.postgres.PgCatalog;
 import dev.cdc.postgres.PostgresSource;
 import dev.cdc.postgres.PostgresTarget;
@@ -13,7 +14,7 @@ import dev.cdc.target.TargetEngine;
 
 /**
  * Which engine serves a database, by its JDBC URL: the one place that knows the kinds of
- * database cdc speaks (PostgreSQL; MySQL and MariaDB as a source, {@code dev.cdc.mysql}).
+ * database cdc speaks (PostgreSQL; MySQL and MariaDB, {@code dev.cdc.mysql}).
  */
 public final class Engines {
     private Engines() {
@@ -31,8 +32,7 @@ public final class Engines {
     /** The engine that applies events to {@code target}. */
     public static TargetEngine target(Db target) {
         if (target.isMySql()) {
-            throw Failure.usage("a MySQL or MariaDB target is not supported yet (the " + target.where()
-                    + "); it can be a source");
+            return new MySqlTarget();
         }
         requirePostgres(target);
         return new PostgresTarget();

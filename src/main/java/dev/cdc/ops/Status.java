@@ -8,6 +8,7 @@ import dev.cdc.kafka.Kafka;
 import dev.cdc.source.Backlog;
 import dev.cdc.source.Capture;
 import dev.cdc.source.Captures;
+import dev.cdc.target.TargetEngine;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -129,15 +130,19 @@ public final class Status {
                                                                               Map<String, String> topics, List<Problem> problems) {
         boolean known = !topics.isEmpty();
         try (Handle h = target.open("cdc-status")) {
-            Engines.target(target).requireSetup(h, target);
+            TargetEngine engine = Engines.target(target);
+            engine.requireSetup(h, target);
             Map<String, Map<Integer, Map<String, Object>>> applied = new HashMap<>();
-            for (Map<String, Object> r : h.createQuery(Sql.load("target/status.sql")).bind("group_id", group).mapToMap().list()) {
-                String topic = (String) r.get("topic");
-                applied.computeIfAbsent(topic, t -> new HashMap<>()).put(((Number) r.get("partition")).intValue(), r);
+            for (TargetEngine.Applied a : engine.applied(h, group)) {
+                Map<String, Object> r = new HashMap<>();
+                r.put("next_offset", a.nextOffset());
+                r.put("applied", a.applied());
+                r.put("updated_at", java.sql.Timestamp.from(a.updatedAt()));
+                r.put("now", java.sql.Timestamp.from(a.now()));
+                applied.computeIfAbsent(a.topic(), t -> new HashMap<>()).put(a.partition(), r);
             }
             if (!known) { // the source could not say: the target knows the topics
-                h.createQuery(Sql.load("target/list_subscriptions.sql")).mapToMap().list().forEach(r ->
-                        topics.put(r.get("table_schema") + "." + r.get("table_name"), (String) r.get("topic")));
+                engine.feeds(h, null).forEach(f -> topics.put(f.table().display(), f.topic()));
             }
             return applied;
         } catch (Failure e) {

@@ -6,17 +6,14 @@ import dev.cdc.base.Json;
 import dev.cdc.db.Sql;
 import dev.cdc.event.Position;
 import dev.cdc.target.ApplyPlan;
-import dev.cdc.target.OffsetStore;
+import dev.cdc.target.TopicOffsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The offsets of a group in a topic, in {@code cdc.applied_offsets} of the target (sql/target/):
@@ -25,43 +22,9 @@ import org.slf4j.LoggerFactory;
  * positions an older cdc kept in {@code applied_offsets} (columns for a source without a name,
  * {@code sources} for named ones) are still read, for epochs without a row of their own.
  */
-final class PgOffsetStore implements OffsetStore {
-    private static final Logger log = LoggerFactory.getLogger("cdc.consume");
-    private final String group;
-    private final String topic;
-    private volatile String topicId;
-
+final class PgOffsetStore extends TopicOffsets {
     PgOffsetStore(String group, String topic) {
-        this.group = group;
-        this.topic = topic;
-    }
-
-    @Override
-    public void topicIs(String id) {
-        topicId = id;
-    }
-
-    /**
-     * Whether an offset stored with {@code storedTopicId} was in another topic of the same name than
-     * the one Kafka has now (deleted and created again since): no offset in this one. An id unknown
-     * on either side (stored before ids were, or Kafka not asked) counts as the same topic.
-     */
-    private boolean otherTopic(String storedTopicId) {
-        return storedTopicId != null && topicId != null && !storedTopicId.equals(topicId);
-    }
-
-    @Override
-    public Map<Integer, Long> storedOffsets(Handle h) {
-        Map<Integer, Long> m = new HashMap<>();
-        Set<String> others = new TreeSet<>();
-        h.createQuery(Sql.load("target/read_offsets.sql")).bind("group_id", group).bind("topic", topic)
-                .map((rs, ctx) -> otherTopic(rs.getString("topic_id")) ? others.add(rs.getString("topic_id"))
-                        : m.put(rs.getInt("partition"), rs.getLong("next_offset"))).list();
-        if (!others.isEmpty()) {
-            log.warn("topic {} is not the one whose offsets {} stored (its id is {}, theirs {}): it was deleted and created "
-                    + "again; reading it from its start, skipping events applied before", topic, group, topicId, others);
-        }
-        return m;
+        super(group, topic, "target/read_offsets.sql");
     }
 
     @Override

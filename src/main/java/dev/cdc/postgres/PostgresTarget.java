@@ -30,17 +30,57 @@ public final class PostgresTarget implements TargetEngine {
     }
 
     @Override
+    public boolean install(Handle h) {
+        boolean had = Db.relationExists(h, "cdc.subscriptions");
+        h.execute(Sql.load("target/install.sql"));
+        return had;
+    }
+
+    @Override
+    public void checkTable(Handle h, Table table) {
+        TargetTable.check(h, table);
+    }
+
+    @Override
+    public String ensureTable(Handle h, Table table) {
+        return TargetTable.ensure(h, table);
+    }
+
+    @Override
+    public void grantConsumer(Handle h, Table table, String role) {
+        TargetTable.grantConsumer(h, table, role);
+    }
+
+    @Override
+    public void subscribe(Handle h, String topic, Table table, boolean consolidated, String versions) {
+        h.createUpdate(Sql.load("target/subscribe.sql")).bind("topic", topic).bind("schema", table.schema())
+                .bind("table", table.name()).bind("consolidated", consolidated).bind("versions", versions)
+                .bind("key_columns", versions == null ? null : Json.write(table.key())).execute();
+    }
+
+    @Override
+    public List<Feed> feeds(Handle h, String topic) {
+        if (!Db.relationExists(h, "cdc.subscriptions")) {
+            return List.of();
+        }
+        return h.createQuery(Sql.load("target/topic_feeds.sql")).bind("topic", topic)
+                .map((rs, ctx) -> new Feed(rs.getString("topic"), new Table.Name(rs.getString("table_schema"),
+                        rs.getString("table_name")), rs.getBoolean("consolidated"), rs.getBoolean("two_way"))).list();
+    }
+
+    @Override
+    public List<Applied> applied(Handle h, String group) {
+        return h.createQuery(Sql.load("target/status.sql")).bind("group_id", group)
+                .map((rs, ctx) -> new Applied(rs.getString("topic"), rs.getInt("partition"), rs.getLong("next_offset"),
+                        rs.getLong("applied"), rs.getTimestamp("updated_at").toInstant(), rs.getTimestamp("now").toInstant()))
+                .list();
+    }
+
+    @Override
     public void preflight(Handle h, Db target, String topic, String consolidateInto) {
         requireSetup(h, target);
         if (consolidateInto != null) {
-            String[] n = Table.parseName(consolidateInto);
-            Table into = PgCatalog.table(h, n[0], n[1]).orElseThrow(() -> Failure.precondition("consolidated table "
-                    + consolidateInto + " does not exist on the " + target.where()
-                    + " (run: cdc setup --table SOURCE_TABLE --consolidate-into " + consolidateInto + ")"));
-            if (into.key().isEmpty() || !into.key().get(0).equals(Table.SOURCE_COLUMN)) {
-                throw Failure.precondition("table " + into.display() + " is not a consolidated table: its primary key"
-                        + " does not start with " + Table.SOURCE_COLUMN + " (cdc setup --consolidate-into creates one)");
-            }
+            TargetEngine.requireConsolidated(PgCatalog.INSTANCE, h, target, consolidateInto);
         }
         List<String> missing = h.createQuery(Sql.load("target/missing_rights.sql"))
                 .bind("topic", topic).mapTo(String.class).list();

@@ -1,15 +1,14 @@
 package dev.cdc.setup;
 
 import dev.cdc.base.Failure;
-import dev.cdc.base.Json;
 import dev.cdc.db.Db;
 import dev.cdc.db.Sql;
 import dev.cdc.db.Table;
 import dev.cdc.db.TableSelector;
 import dev.cdc.engine.Engines;
-import dev.cdc.postgres.TargetTable;
 import dev.cdc.source.Capture;
 import dev.cdc.source.Captures;
+import dev.cdc.target.TargetEngine;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -66,8 +65,9 @@ public final class Setup {
      * of every source (see {@link Table#consolidated}).
      */
     public static List<String> run(Db source, Db target, Request request) {
-        if (source.isMySql() && request.tables().isEmpty()) {
-            throw Failure.usage("name the MySQL tables to capture (--table or --schema); the demo table is PostgreSQL's");
+        if ((source.isMySql() || target.isMySql()) && request.tables().isEmpty()) {
+            throw Failure.usage("name the tables to capture (--table or --schema); the demo table is PostgreSQL's, on "
+                    + "both sides");
         }
         if ((request.tables().tables().size() > 1 || !request.tables().exact()) && request.changelog() != null) {
             throw Failure.usage("--changelog names one table's changelog; give one --table with it");
@@ -122,8 +122,8 @@ public final class Setup {
         }
         if (!demo || consolidateInto != null) { // a target of another shape stops setup before anything is installed
             target.run("setup", t -> {
-                found.forEach(table -> TargetTable.check(t, targetShape(table, consolidateInto)));
-                requireSharable(t, captures, consolidateInto);
+                found.forEach(table -> targetEngine().checkTable(t, targetShape(table, consolidateInto)));
+                requireSharable(targetEngine(), t, captures, consolidateInto);
                 return null;
             });
         }
@@ -185,24 +185,21 @@ public final class Setup {
      * sync's topic carries those of one: giving one of those topics other tables is refused, before
      * anything is installed.
      */
-    private static void requireSharable(Handle t, List<Capture> captures, String consolidateInto) {
-        if (!Db.relationExists(t, "cdc.subscriptions")) {
-            return;
-        }
+    private static void requireSharable(TargetEngine engine, Handle t, List<Capture> captures, String consolidateInto) {
         Set<String> ours = new HashSet<>();
         captures.forEach(c -> ours.add(targetShape(c.table(), consolidateInto).display()));
         for (String topic : captures.stream().map(Capture::topic).distinct().toList()) {
-            requireSharable(t, topic, ours, consolidateInto);
+            requireSharable(engine.feeds(t, topic), topic, ours, consolidateInto);
         }
     }
 
-    private static void requireSharable(Handle t, String topic, Set<String> ours, String consolidateInto) {
-        for (var r : t.createQuery(Sql.load("target/topic_feeds.sql")).bind("topic", topic).mapToMap().list()) {
-            String feeds = new Table.Name((String) r.get("table_schema"), (String) r.get("table_name")).display();
-            boolean special = Boolean.TRUE.equals(r.get("consolidated")) || Boolean.TRUE.equals(r.get("two_way"));
+    private static void requireSharable(List<TargetEngine.Feed> feeding, String topic, Set<String> ours, String consolidateInto) {
+        for (TargetEngine.Feed f : feeding) {
+            String feeds = f.table().display();
+            boolean special = f.consolidated() || f.twoWay();
             if (!ours.contains(feeds) && (special || consolidateInto != null)) {
                 throw Failure.usage("topic " + topic + " feeds " + feeds + " already" + (special ? ", as a "
-                        + (Boolean.TRUE.equals(r.get("two_way")) ? "two-way sync" : "consolidated table") : "")
+                        + (f.twoWay() ? "two-way sync" : "consolidated table") : "")
                         + "; a topic shared by several tables carries one-way changes of tables copied as they are, "
                         + "so give this one a topic of its own");
             }
@@ -213,17 +210,17 @@ public final class Setup {
     private void prepareTarget(Handle h, List<Capture> captures) {
         boolean demo = request.tables().isEmpty();
         String consolidateInto = request.consolidateInto();
-        boolean had = Db.relationExists(h, "cdc.subscriptions");
-        h.execute(Sql.load("target/install.sql"));
+        TargetEngine engine = targetEngine();
+        boolean had = engine.install(h);
         for (Capture c : captures) {
             Table into = targetShape(c.table(), consolidateInto);
-            done.add("target: " + (demo && consolidateInto == null ? createEmployees(h, target) : TargetTable.ensure(h, into)));
-            subscribe(h, c.topic(), into, consolidateInto != null);
+            done.add("target: " + (demo && consolidateInto == null ? createEmployees(h, target) : engine.ensureTable(h, into)));
+            engine.subscribe(h, c.topic(), into, consolidateInto != null, null);
             done.add("target: topic " + c.topic() + " feeds " + into.display() + (consolidateInto == null ? ""
                     : ", one row per source and key (" + String.join(", ", into.key())
                     + "; each producer names its source with --source-name)"));
             for (String role : request.roles().consumers()) {
-                TargetTable.grantConsumer(h, into, role);
+                engine.grantConsumer(h, into, role);
                 done.add("target: role " + role + " may consume into " + into.display());
             }
         }
@@ -231,20 +228,8 @@ public final class Setup {
                 : "bookkeeping tables cdc.applied_offsets and cdc.subscriptions created"));
     }
 
-    /** Records on the target that {@code topic} feeds {@code table} (subscribe.sql), one-way. */
-    public static void subscribe(Handle h, String topic, Table table, boolean consolidated) {
-        subscribe(h, topic, table, consolidated, null);
-    }
-
-    /** Records on one side of a two-way sync that the other side's topic feeds {@code table}, keyed as it is, with its versions table. */
-    public static void subscribeTwoWay(Handle h, String topic, Table table, String versions) {
-        subscribe(h, topic, table, false, versions);
-    }
-
-    private static void subscribe(Handle h, String topic, Table table, boolean consolidated, String versions) {
-        h.createUpdate(Sql.load("target/subscribe.sql")).bind("topic", topic).bind("schema", table.schema())
-                .bind("table", table.name()).bind("consolidated", consolidated).bind("versions", versions)
-                .bind("key_columns", versions == null ? null : Json.write(table.key())).execute();
+    private TargetEngine targetEngine() {
+        return Engines.target(target);
     }
 
     /** Copies the rows the tables already have into their changelogs; one line per table. */

@@ -12,6 +12,7 @@ import dev.cdc.postgres.TargetTable;
 import dev.cdc.source.Capture;
 import dev.cdc.source.Captures;
 import dev.cdc.target.Applier;
+import dev.cdc.target.TargetEngine;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -246,14 +247,15 @@ public final class TwoWaySync {
      */
     private Void subscribe(Handle h, Capture other, Capture here, Side s) {
         String side = s.label();
-        h.execute(Sql.load("target/install.sql"));
+        TargetEngine engine = Engines.target(s.db());
+        engine.install(h);
         Table t = here.table();
-        Setup.subscribeTwoWay(h, other.topic(), t, new PgCaptureSql(here).versions());
+        engine.subscribe(h, other.topic(), t, false, new PgCaptureSql(here).versions());
         done.add(side + ": topic " + other.topic() + " (the changes of '" + other.origin() + "') feeds "
                 + t.display() + "; conflicts are recorded in cdc.conflicts");
         boolean pg15 = Db.serverAtLeast(h, 150000);
         for (String role : r.roles().consumers()) {
-            TargetTable.grantConsumer(h, t, role);
+            engine.grantConsumer(h, t, role);
             Map<String, String> v = new HashMap<>();
             v.put("role", Sql.ident(role));
             v.put("role_lit", Sql.literal(role));

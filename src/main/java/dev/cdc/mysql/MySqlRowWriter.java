@@ -1,0 +1,189 @@
+package dev.cdc.mysql;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cdc.base.Failure;
+import dev.cdc.base.Json;
+import dev.cdc.db.Sql;
+import dev.cdc.db.Table;
+import dev.cdc.event.ChangeEvent;
+import dev.cdc.event.EventKey;
+import dev.cdc.kafka.Kafka;
+import dev.cdc.target.ApplyPlan;
+import dev.cdc.target.RowWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/**
+ * Writes rows into MySQL/MariaDB target tables: per table the batch's deletes as one JDBC batch
+ * ({@code DELETE ... WHERE key}), then its upserts as one per set of columns ({@code INSERT ... ON
+ * DUPLICATE KEY UPDATE}), each value converted by the target column's type ({@link MySqlValues})
+ * and bound as a parameter.
+ */
+final class MySqlRowWriter implements RowWriter {
+    private final Map<String, Table> tables = new HashMap<>();
+
+    @Override
+    public Table table(Handle h, String qualified, boolean reread) {
+        if (reread) {
+            tables.remove(qualified);
+        }
+        return tables.computeIfAbsent(qualified, q -> {
+            String[] n = Table.parseName(q);
+            Table t = MySqlCatalog.INSTANCE.find(h, n[0], n[1]).orElseThrow(() -> Failure.precondition(
+                    "target table " + q + " does not exist (run: cdc setup)"));
+            if (t.key().isEmpty()) {
+                throw Failure.precondition("target table " + q + " has no primary key; cdc applies changes by key");
+            }
+            return t;
+        });
+    }
+
+    @Override
+    public int write(Handle tx, List<ChangeEvent> changes) {
+        Map<String, List<ChangeEvent>> deletes = new LinkedHashMap<>();
+        Map<String, Map<List<String>, List<ChangeEvent>>> upserts = new LinkedHashMap<>();
+        for (ChangeEvent e : changes) {
+            if (e.op() == 'd') {
+                deletes.computeIfAbsent(e.table(), t -> new ArrayList<>()).add(e);
+            } else {
+                upserts.computeIfAbsent(e.table(), t -> new LinkedHashMap<>())
+                        .computeIfAbsent(e.columns(), c -> new ArrayList<>()).add(e);
+            }
+        }
+        deletes.forEach((table, events) -> delete(tx, table(tx, table, false), events.stream().map(ChangeEvent::key).toList()));
+        upserts.forEach((table, byColumns) -> byColumns.forEach((columns, events) -> upsert(tx, table(tx, table, false), columns, events)));
+        return changes.size();
+    }
+
+    /** Deletes the rows of {@code keys} (JSON objects of the key columns); returns how many were there. */
+    private static int delete(Handle tx, Table t, List<String> keys) {
+        List<Table.Column> key = columns(t, t.key());
+        PreparedBatch batch = tx.prepareBatch(Sql.render("mysql/target/delete.sql", Map.of("table", MySqlTargetTable.name(t),
+                "key_match", t.key().stream().map(k -> MySqlCapture.ident(k) + " = ?").collect(Collectors.joining(" AND ")))));
+        for (String k : keys) {
+            JsonNode o = parse(k);
+            for (int i = 0; i < key.size(); i++) {
+                batch.bind(i, MySqlValues.of(key.get(i), o.get(key.get(i).name())));
+            }
+            batch.add();
+        }
+        int n = 0;
+        for (int d : batch.execute()) {
+            n += Math.max(d, 0);
+        }
+        return n;
+    }
+
+    /**
+     * Upserts rows that have {@code columns}: it sets those the target has (the key included), and
+     * leaves the others as they are.
+     */
+    private static void upsert(Handle tx, Table t, List<String> columns, List<ChangeEvent> events) {
+        List<Table.Column> set = t.definition().stream()
+                .filter(c -> columns.contains(c.name()) || t.key().contains(c.name())).toList();
+        List<Table.Column> rest = set.stream().filter(c -> !t.key().contains(c.name())).toList();
+        String update = rest.isEmpty() ? MySqlCapture.ident(t.key().get(0)) + " = " + MySqlCapture.ident(t.key().get(0))
+                : rest.stream().map(c -> MySqlCapture.ident(c.name()) + " = VALUES(" + MySqlCapture.ident(c.name()) + ")")
+                .collect(Collectors.joining(", "));
+        PreparedBatch batch = tx.prepareBatch(Sql.render("mysql/target/upsert.sql", Map.of("table", MySqlTargetTable.name(t),
+                "columns", set.stream().map(c -> MySqlCapture.ident(c.name())).collect(Collectors.joining(", ")),
+                "values", set.stream().map(c -> "?").collect(Collectors.joining(", ")), "update", update)));
+        for (ChangeEvent e : events) {
+            JsonNode row = parse(e.after());
+            for (int i = 0; i < set.size(); i++) {
+                batch.bind(i, MySqlValues.of(set.get(i), row.get(set.get(i).name())));
+            }
+            batch.add();
+        }
+        batch.execute();
+    }
+
+    /**
+     * Deletes the target rows of the truncated partitions: all of them when every partition was
+     * truncated, else those whose key, written as an event's key, falls in one of them.
+     */
+    @Override
+    public int truncate(Handle tx, List<ApplyPlan.Truncate> truncates) {
+        int n = 0;
+        for (ApplyPlan.Truncate tr : truncates) {
+            Table t = table(tx, tr.table(), false);
+            String where = tr.source() == null ? "" : Sql.render("mysql/target/of_source.sql",
+                    Map.of("source_column", MySqlCapture.ident(Table.SOURCE_COLUMN)));
+            if (tr.of().size() == tr.partitions()) {
+                var delete = tx.createUpdate(Sql.render("mysql/target/truncate.sql", Map.of("table", MySqlTargetTable.name(t),
+                        "where", where)));
+                n += (tr.source() == null ? delete : delete.bind("source", tr.source())).execute();
+                continue;
+            }
+            List<String> k = new ArrayList<>(t.key());
+            if (tr.source() != null) {
+                k.remove(Table.SOURCE_COLUMN);
+            }
+            List<Table.Column> key = columns(t, k);
+            var select = tx.createQuery(Sql.render("mysql/target/truncate_keys.sql", Map.of("table", MySqlTargetTable.name(t),
+                    "key", key.stream().map(c -> MySqlCapture.ident(c.name())).collect(Collectors.joining(", ")), "where", where)));
+            List<String> doomed = new ArrayList<>();
+            (tr.source() == null ? select : select.bind("source", tr.source())).map((rs, ctx) -> {
+                ObjectNode o = Json.MAPPER.createObjectNode();
+                for (int i = 0; i < key.size(); i++) {
+                    String v = rs.getString(i + 1);
+                    if (v == null) {
+                        o.putNull(key.get(i).name());
+                    } else if (numeric(key.get(i))) {
+                        o.put(key.get(i).name(), new java.math.BigDecimal(v));
+                    } else {
+                        o.put(key.get(i).name(), v);
+                    }
+                }
+                String eventKey = EventKey.of(k, Json.write(o));
+                if (tr.of().contains(Kafka.partitionFor(eventKey.getBytes(StandardCharsets.UTF_8), tr.partitions()))) {
+                    doomed.add(tr.source() == null ? eventKey : ChangeEvent.withSource(tr.source(), eventKey));
+                }
+                return null;
+            }).list();
+            if (!doomed.isEmpty()) {
+                n += delete(tx, t, doomed);
+            }
+        }
+        return n;
+    }
+
+    private static boolean numeric(Table.Column c) {
+        return c.type().equals("smallint") || c.type().equals("integer") || c.type().equals("bigint")
+                || c.type().startsWith("numeric");
+    }
+
+    @Override
+    public void addColumns(Handle h, String qualified, List<Table.Column> announced) {
+        if (!MySqlTargetTable.addColumns(h, table(h, qualified, true), announced).isEmpty()) {
+            tables.remove(qualified);
+        }
+    }
+
+    @Override
+    public void forget() {
+        tables.clear();
+    }
+
+    private static List<Table.Column> columns(Table t, List<String> names) {
+        return names.stream().map(n -> t.definition().stream().filter(c -> c.name().equals(n)).findFirst()
+                .orElseThrow(() -> Failure.precondition("target table " + t.display() + " has no column " + n))).toList();
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an event's row is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}

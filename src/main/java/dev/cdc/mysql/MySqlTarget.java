@@ -1,0 +1,132 @@
+package dev.cdc.mysql;
+
+import dev.cdc.base.Failure;
+import dev.cdc.base.Json;
+import dev.cdc.db.Db;
+import dev.cdc.db.Sql;
+import dev.cdc.db.Table;
+import dev.cdc.target.ConflictResolver;
+import dev.cdc.target.OffsetStore;
+import dev.cdc.target.RowWriter;
+import dev.cdc.target.Subscription;
+import dev.cdc.target.TargetEngine;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * MySQL and MariaDB as a target: the bookkeeping of {@code sql/mysql/target/install.sql} (the cdc
+ * database), tables created from the source's definition ({@link MySqlTargetTable}), rows written
+ * by {@link MySqlRowWriter} and offsets kept by {@link MySqlOffsetStore} in the batch's
+ * transaction. One-way: a two-way sync with a MySQL side is not supported yet.
+ */
+public final class MySqlTarget implements TargetEngine {
+
+    @Override
+    public boolean install(Handle h) {
+        boolean had = installed(h) == 3;
+        for (String statement : Sql.load("mysql/target/install.sql").split(";\\s*\\n")) {
+            if (!statement.isBlank()) {
+                h.execute(statement);
+            }
+        }
+        return had;
+    }
+
+    private static int installed(Handle h) {
+        return h.createQuery(Sql.load("mysql/target/installed.sql")).mapTo(Integer.class).one();
+    }
+
+    @Override
+    public void checkTable(Handle h, Table table) {
+        MySqlTargetTable.check(h, table);
+    }
+
+    @Override
+    public String ensureTable(Handle h, Table table) {
+        return MySqlTargetTable.ensure(h, table);
+    }
+
+    @Override
+    public void grantConsumer(Handle h, Table table, String role) {
+        Map<String, String> v = Map.of("table", MySqlTargetTable.name(table), "role", MySqlCapture.literal(role));
+        h.execute(Sql.render("mysql/target/grant_consume.sql", v));
+        h.execute(Sql.render("mysql/target/grant_bookkeeping.sql", v));
+    }
+
+    @Override
+    public void subscribe(Handle h, String topic, Table table, boolean consolidated, String versions) {
+        h.createUpdate(Sql.load("mysql/target/subscribe.sql")).bind("topic", topic).bind("schema", table.schema())
+                .bind("table", table.name()).bind("consolidated", consolidated).bind("versions", versions)
+                .bind("key_columns", versions == null ? null : Json.write(table.key())).execute();
+    }
+
+    @Override
+    public List<Feed> feeds(Handle h, String topic) {
+        if (installed(h) < 3) {
+            return List.of();
+        }
+        return h.createQuery(Sql.load("mysql/target/feeds.sql")).bind("topic", topic)
+                .map((rs, ctx) -> new Feed(rs.getString("topic"), new Table.Name(rs.getString("table_schema"),
+                        rs.getString("table_name")), rs.getBoolean("consolidated"), rs.getBoolean("two_way"))).list();
+    }
+
+    @Override
+    public List<Applied> applied(Handle h, String group) {
+        return h.createQuery(Sql.load("mysql/target/status.sql")).bind("group_id", group)
+                .map((rs, ctx) -> new Applied(rs.getString("topic"), rs.getInt("partition"), rs.getLong("next_offset"),
+                        rs.getLong("applied"), utc(rs.getString("updated_at")), utc(rs.getString("now")))).list();
+    }
+
+    /** A DATETIME's text in the session's zone, UTC. */
+    private static java.time.Instant utc(String datetime) {
+        return java.time.LocalDateTime.parse(datetime.replace(' ', 'T')).toInstant(java.time.ZoneOffset.UTC);
+    }
+
+    @Override
+    public void requireSetup(Handle h, Db target) {
+        if (installed(h) < 3) {
+            throw Failure.precondition("the " + target.where() + " has no cdc bookkeeping tables (run: cdc setup)");
+        }
+    }
+
+    @Override
+    public void preflight(Handle h, Db target, String topic, String consolidateInto) {
+        requireSetup(h, target);
+        if (consolidateInto != null) {
+            TargetEngine.requireConsolidated(MySqlCatalog.INSTANCE, h, target, consolidateInto);
+        }
+        if (subscription(h, topic).twoWay().isPresent()) {
+            throw Failure.usage("a two-way sync with a MySQL or MariaDB side is not supported yet (the " + target.where() + ")");
+        }
+    }
+
+    @Override
+    public Subscription subscription(Handle h, String topic) {
+        List<Feed> feeds = feeds(h, topic);
+        var tables = (feeds.isEmpty() ? feeds(h, null) : feeds).stream()
+                .map(f -> List.of(f.table().schema(), f.table().name())).collect(java.util.stream.Collectors.toSet());
+        return new Subscription(tables, feeds.stream().anyMatch(Feed::twoWay)
+                ? java.util.Optional.of(new Subscription.TwoWay(null, null)) : java.util.Optional.empty());
+    }
+
+    @Override
+    public OffsetStore offsets(String group, String topic) {
+        return new MySqlOffsetStore(group, topic);
+    }
+
+    @Override
+    public RowWriter rows(Subscription subscription, boolean generatedExpressions) {
+        return new MySqlRowWriter();
+    }
+
+    @Override
+    public ConflictResolver conflicts(Subscription.TwoWay twoWay, RowWriter rows, String group, String topic) {
+        throw Failure.usage("a two-way sync with a MySQL or MariaDB side is not supported yet");
+    }
+
+    @Override
+    public void beginBatch(Handle tx, boolean twoWay) {
+        // nothing to relax: InnoDB's commit durability is the server's (innodb_flush_log_at_trx_commit)
+    }
+}

@@ -1,0 +1,2 @@
+-- A column the source gained.
+ALTER TABLE ${table} ADD COLUMN ${column}

@@ -1,0 +1,1 @@
+WHERE ${source_column} = :source
