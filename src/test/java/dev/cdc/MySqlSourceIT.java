@@ -89,9 +89,13 @@ class MySqlSourceIT extends ServerTest {
         } finally {
             produce.close();
         }
-        CliTest.Run status = cdc("status", source(), servers.targetArgs(), bootstrap());
-        assertEquals(2, status.code(), status.out() + status.err());
-        assertTrue(status.err().contains("does not read a MySQL or MariaDB source yet"), status.err());
+        CliTest.Run status = cdc("status", source(), servers.targetArgs(), bootstrap(), List.of("--group", group(), "--json"));
+        assertEquals(0, status.code(), status.out() + status.err());
+        var table = dev.cdc.base.Json.MAPPER.readTree(status.out()).path("tables").get(0);
+        assertEquals("shop.items", table.path("table").asText(), status.out());
+        assertEquals(0, table.path("backlog").asLong(-1), status.out());
+        assertTrue(table.path("published").asLong() > 100, status.out());
+        assertEquals(0, table.path("topicLag").asLong(-1), "everything applied: " + status.out());
         assertTrue(rows(servers.target, false).size() > 100, "rows: " + rows(servers.target, false).size());
         assertTrue(rows(servers.target, false).contains("1|caf\u00e9 \uD83D\uDE00|12.50|2024-02-29 23:59:59.123|65535|00ff10|it's \\ \"q\""),
                 rows(servers.target, false).toString());

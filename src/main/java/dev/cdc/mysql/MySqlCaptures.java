@@ -70,6 +70,35 @@ final class MySqlCaptures implements Captures {
                 }).toList();
     }
 
+    /**
+     * The cursors of {@code cdc.capture}; the producer is the connection holding the table's named
+     * lock (its host as the process list shows it, which needs the PROCESS privilege for another
+     * user's connection). MySQL's cursor records no time of the last publish.
+     */
+    @Override
+    public List<Cursor> cursors(Handle h) {
+        if (!h.createQuery(Sql.load("mysql/installed.sql")).mapTo(Boolean.class).one()) {
+            throw Failure.precondition("no table is captured on this MySQL/MariaDB source (run: cdc setup)");
+        }
+        List<Cursor> cursors = new java.util.ArrayList<>();
+        for (Map<String, Object> r : h.createQuery(Sql.load("mysql/status.sql")).mapToMap().list()) {
+            String schema = (String) r.get("table_schema");
+            String table = (String) r.get("table_name");
+            Map<String, Object> p = h.createQuery(Sql.load("mysql/producer.sql"))
+                    .bind("name", MySqlSession.lockName(schema, table)).mapToMap().one();
+            cursors.add(new Cursor(schema, table, ((Number) r.get("window_id")).longValue(),
+                    ((Number) r.get("published")).longValue(), null, utc(r.get("now")),
+                    p.get("pid") == null ? null : ((Number) p.get("pid")).intValue(), (String) p.get("host"), null));
+        }
+        return cursors;
+    }
+
+    /** A DATETIME of cdc's sessions (UTC), as JDBC gives it. */
+    private static java.time.Instant utc(Object datetime) {
+        return datetime instanceof java.time.LocalDateTime l ? l.toInstant(java.time.ZoneOffset.UTC)
+                : ((java.sql.Timestamp) datetime).toLocalDateTime().toInstant(java.time.ZoneOffset.UTC);
+    }
+
     @Override
     public Backlog backlog(Handle h, Capture capture) {
         Map<String, Object> r = h.createQuery(Sql.render("mysql/backlog.sql",

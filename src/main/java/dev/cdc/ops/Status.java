@@ -2,14 +2,14 @@ package dev.cdc.ops;
 
 import dev.cdc.base.Failure;
 import dev.cdc.db.Db;
-import dev.cdc.db.Sql;
 import dev.cdc.engine.Engines;
 import dev.cdc.kafka.Kafka;
 import dev.cdc.source.Backlog;
 import dev.cdc.source.Capture;
 import dev.cdc.source.Captures;
 import dev.cdc.target.TargetEngine;
-import java.time.OffsetDateTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,15 +76,12 @@ public final class Status {
     }
 
     /** What the source says of its captured tables (empty where it could not be read). */
-    private record SourceSide(Map<String, Capture> captures, Map<String, Map<String, Object>> cursors,
+    private record SourceSide(Map<String, Capture> captures, Map<String, Captures.Cursor> cursors,
                               Map<String, Backlog> backlogs) {
     }
 
     /** Reads the status of every captured table (or of {@code only}, "schema.table" names). */
     public static Report read(Db source, Db target, Kafka broker, String group, List<String> only) {
-        if (source.isMySql()) {
-            throw Failure.usage("cdc status does not read a MySQL or MariaDB source yet (the " + source.where() + ")");
-        }
         List<Problem> problems = new ArrayList<>();
         SourceSide src = readSource(source, problems);
         Map<String, String> topics = new LinkedHashMap<>(); // table -> topic
@@ -113,8 +110,8 @@ public final class Status {
                 src.captures().put(c.table().display(), c);
                 src.backlogs().put(c.table().display(), captures.backlog(h, c));
             }
-            for (Map<String, Object> r : h.createQuery(Sql.load("source/status.sql")).mapToMap().list()) {
-                src.cursors().put(r.get("table_schema") + "." + r.get("table_name"), r);
+            for (Captures.Cursor r : captures.cursors(h)) {
+                src.cursors().put(r.display(), r);
             }
         } catch (Failure e) {
             problems.add(Problem.of(e));
@@ -137,8 +134,8 @@ public final class Status {
                 Map<String, Object> r = new HashMap<>();
                 r.put("next_offset", a.nextOffset());
                 r.put("applied", a.applied());
-                r.put("updated_at", java.sql.Timestamp.from(a.updatedAt()));
-                r.put("now", java.sql.Timestamp.from(a.now()));
+                r.put("updated_at", a.updatedAt());
+                r.put("now", a.now());
                 applied.computeIfAbsent(a.topic(), t -> new HashMap<>()).put(a.partition(), r);
             }
             if (!known) { // the source could not say: the target knows the topics
@@ -153,16 +150,16 @@ public final class Status {
 
     private static Table table(String name, String topic, SourceSide src, List<Partition> ps) {
         Capture c = src.captures().get(name);
-        Map<String, Object> r = src.cursors().get(name);
+        Captures.Cursor r = src.cursors().get(name);
         Backlog b = src.backlogs().get(name);
         return new Table(name, c == null ? null : c.changelogDisplay(), topic,
                 b == null ? null : b.events(), b == null ? null : b.oldestSeconds(),
-                r == null ? null : ((Number) r.get("window_id")).longValue(),
-                r == null ? null : ((Number) r.get("published")).longValue(),
-                r == null ? null : time(r.get("published_at")),
-                r == null ? null : secondsBetween(r.get("published_at"), r.get("now")),
-                r == null || r.get("producer_pid") == null ? null : new Producer(((Number) r.get("producer_pid")).intValue(),
-                        (String) r.get("producer_host"), time(r.get("producer_since"))),
+                r == null ? null : r.windowId(),
+                r == null ? null : r.published(),
+                r == null ? null : time(r.publishedAt()),
+                r == null ? null : secondsBetween(r.publishedAt(), r.now()),
+                r == null || r.producerPid() == null ? null : new Producer(r.producerPid(),
+                        r.producerHost(), time(r.producerSince())),
                 ps, ps == null || ps.stream().anyMatch(p -> p.lag() == null) ? null
                         : ps.stream().mapToLong(Partition::lag).sum());
     }
@@ -220,19 +217,13 @@ public final class Status {
     }
 
     private static String time(Object t) {
-        if (t == null) {
-            return null;
-        }
-        if (t instanceof java.sql.Timestamp ts) {
-            return ts.toInstant().truncatedTo(ChronoUnit.MILLIS).toString();
-        }
-        return t instanceof OffsetDateTime o ? o.toInstant().truncatedTo(ChronoUnit.MILLIS).toString() : t.toString();
+        return t instanceof Instant i ? i.truncatedTo(ChronoUnit.MILLIS).toString() : null;
     }
 
     private static Double secondsBetween(Object from, Object to) {
-        if (!(from instanceof java.sql.Timestamp a) || !(to instanceof java.sql.Timestamp b)) {
+        if (!(from instanceof Instant a) || !(to instanceof Instant b)) {
             return null;
         }
-        return (b.getTime() - a.getTime()) / 1000.0;
+        return Duration.between(a, b).toNanos() / 1e9;
     }
 }

@@ -97,6 +97,18 @@ final class PgCaptures implements Captures {
         }
     }
     @Override
+    public List<Cursor> cursors(Handle h) {
+        return h.createQuery(Sql.load("source/status.sql")).map((rs, ctx) -> new Cursor(rs.getString("table_schema"),
+                rs.getString("table_name"), rs.getLong("window_id"), rs.getLong("published"), instant(rs.getTimestamp("published_at")),
+                instant(rs.getTimestamp("now")), (Integer) rs.getObject("producer_pid"), rs.getString("producer_host"),
+                instant(rs.getTimestamp("producer_since")))).list();
+    }
+
+    private static java.time.Instant instant(java.sql.Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    @Override
     public Backlog backlog(Handle h, Capture cap) {
         Map<String, Object> r = h.createQuery(Sql.render("source/backlog.sql", new PgCaptureSql(cap).values())).mapToMap().one();
         return new Backlog(((Number) r.get("events")).longValue(),

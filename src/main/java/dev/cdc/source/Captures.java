@@ -3,6 +3,7 @@ package dev.cdc.source;
 import dev.cdc.db.Db;
 import dev.cdc.db.Table;
 import dev.cdc.db.TableSelector;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +15,21 @@ import org.jdbi.v3.core.Handle;
  * already has, and removing capture.
  */
 public interface Captures {
+    /**
+     * Where a captured table's publishing stands: its window, the events published and when last
+     * (null where the engine does not record it), the source's clock now, and the producer that
+     * holds its lock (null: none; its connection id, address and since when, as far as known).
+     */
+    record Cursor(String schema, String table, long windowId, long published, Instant publishedAt, Instant now,
+                  Integer producerPid, String producerHost, Instant producerSince) {
+        public String display() {
+            return schema + "." + table;
+        }
+    }
+
+    /** The cursor of every captured table, in order of schema and name. */
+    List<Cursor> cursors(Handle h);
+
     /**
      * Installs (or refreshes) the changelog, the triggers and the cursor row, in one transaction.
      * Returns what it did, one line per step.
