@@ -89,7 +89,7 @@ class MySqlSourceIT extends ServerTest {
         } finally {
             produce.close();
         }
-        CliTest.Run status = cdc("status", source(), servers.targetArgs(), bootstrap(), List.of("--group", group(), "--json"));
+        CliTest.Run status = cdc("status", source(), servers.targetArgs(), bootstrap(), List.of("--group", group(), "--json", "--table", "shop.items"));
         assertEquals(0, status.code(), status.out() + status.err());
         var table = dev.cdc.base.Json.MAPPER.readTree(status.out()).path("tables").get(0);
         assertEquals("shop.items", table.path("table").asText(), status.out());
@@ -99,6 +99,75 @@ class MySqlSourceIT extends ServerTest {
         assertTrue(rows(servers.target, false).size() > 100, "rows: " + rows(servers.target, false).size());
         assertTrue(rows(servers.target, false).contains("1|caf\u00e9 \uD83D\uDE00|12.50|2024-02-29 23:59:59.123|65535|00ff10|it's \\ \"q\""),
                 rows(servers.target, false).toString());
+    }
+
+    /**
+     * A MariaDB table and a PostgreSQL table of the same shape feed one consolidated PostgreSQL
+     * table, each producer naming its source: equal ids are different rows, and each source's rows
+     * end equal to the source's.
+     */
+    @Test
+    void a_mariadb_source_and_a_postgresql_source_feed_one_consolidated_table() throws Exception {
+        Db crm = mariadb("crm", "source");
+        try (Handle h = crm.open("cdc-test")) {
+            h.execute("DROP TABLE IF EXISTS people");
+            h.execute("CREATE TABLE people (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, born DATE) ENGINE = InnoDB");
+            h.execute("INSERT INTO people VALUES (1, 'ann', '1970-01-02'), (2, 'bob', NULL)");
+        }
+        try (Handle h = servers.source.open("cdc-test"); Handle t = servers.target.open("cdc-test")) {
+            h.execute("DROP SCHEMA IF EXISTS crm CASCADE");
+            h.execute("CREATE SCHEMA crm");
+            h.execute("CREATE TABLE crm.people (id integer PRIMARY KEY, name varchar(40) NOT NULL, born date)");
+            h.execute("INSERT INTO crm.people VALUES (1, 'cat', '1980-03-04'), (3, 'dan', NULL)");
+            t.execute("DROP TABLE IF EXISTS public.all_people");
+        }
+        List<String> maria = mariadbArgs("source", "crm");
+        for (List<String> src : List.of(maria, servers.sourceArgs())) {
+            String topic = kafka.topic() + (src == maria ? "_maria" : "_pg");
+            CliTest.Run setup = cdc("setup", src, servers.targetArgs(), List.of("--table", "crm.people", "--topic", topic,
+                    "--consolidate-into", "public.all_people"));
+            assertEquals(0, setup.code(), setup.out() + setup.err());
+            CliTest.Run topics = cdc("topic", src, bootstrap(), List.of("--table", "crm.people", "--partitions", "2"));
+            assertEquals(0, topics.code(), topics.out() + topics.err());
+        }
+        try (CdcProcess fromMaria = CdcProcess.start("produce-maria", CliTest.line("produce", maria, bootstrap(),
+                List.of("--table", "crm.people", "--source-name", "legacy")));
+             CdcProcess fromPg = CdcProcess.start("produce-pg", CliTest.line("produce", servers.sourceArgs(), bootstrap(),
+                     List.of("--table", "crm.people", "--source-name", "service")));
+             CdcProcess consume = CdcProcess.start("consume-consolidated", CliTest.line("consume", servers.targetArgs(),
+                     bootstrap(), List.of("--group", group())))) {
+            for (int i = 4; i < 200; i++) {
+                try (Handle m = crm.open("cdc-test"); Handle p = servers.source.open("cdc-test")) {
+                    m.execute("INSERT INTO people VALUES (?, ?, '2001-02-03') ON DUPLICATE KEY UPDATE name = VALUES(name)",
+                            i % 50, "m" + i);
+                    p.execute("INSERT INTO crm.people VALUES (?, ?, NULL) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name",
+                            i % 60, "p" + i);
+                    if (i % 7 == 0) {
+                        m.execute("DELETE FROM people WHERE id = ?", i % 13);
+                        p.execute("DELETE FROM crm.people WHERE id = ?", i % 11);
+                    }
+                }
+            }
+            Await.until("the consolidated table holding both sources' rows", 90_000, () -> {
+                assertTrue(fromMaria.alive() && fromPg.alive() && consume.alive(),
+                        fromMaria.output() + fromPg.output() + consume.output());
+                return consolidated("legacy").equals(people(crm, "SELECT id, name, born FROM people ORDER BY id"))
+                        && consolidated("service").equals(people(servers.source, "SELECT id, name, born FROM crm.people ORDER BY id"));
+            });
+            assertTrue(consolidated("legacy").contains("2|m152|2001-02-03"), consolidated("legacy").toString());
+            assertTrue(consolidated("service").contains("3|p183|null"), consolidated("service").toString());
+        }
+    }
+
+    /** A source's rows in the consolidated table. */
+    private List<String> consolidated(String source) {
+        return people(servers.target, "SELECT id, name, born FROM public.all_people WHERE source_name = '" + source + "' ORDER BY id");
+    }
+
+    private static List<String> people(Db db, String sql) {
+        try (Handle h = db.open("cdc-test")) {
+            return h.createQuery(sql).map((rs, ctx) -> rs.getInt(1) + "|" + rs.getString(2) + "|" + rs.getString(3)).list();
+        }
     }
 
     private static String triggersCreated() {
