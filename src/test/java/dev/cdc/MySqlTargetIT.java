@@ -50,6 +50,9 @@ class MySqlTargetIT extends ServerTest {
                     + "'{x,\"y z\"}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', -7, 12345678901234567890.5, '10:11:12.345', 'abc'), "
                     + "(2, '', NULL, false, NULL, NULL, '', NULL, '{}', NULL, NULL, NULL, NULL, NULL)");
             h.execute("CREATE TABLE mt.spans (id int PRIMARY KEY, d interval)");
+            // keys PostgreSQL tells apart, which a case- or pad-insensitive collation would merge
+            h.execute("CREATE TABLE mt.tags (name text PRIMARY KEY, n int)");
+            h.execute("INSERT INTO mt.tags VALUES ('abc', 1), ('ABC', 2), ('a', 3), ('a ', 4), ('é', 5), ('e', 6)");
         }
         try (Handle h = warehouse.open("cdc-test")) {
             h.execute("DROP DATABASE IF EXISTS mt");
@@ -63,7 +66,7 @@ class MySqlTargetIT extends ServerTest {
                     .mapTo(Long.class).one(), "nothing installed on the source for a table the target cannot take");
         }
 
-        CliTest.Run setup = cdc("setup", servers.sourceArgs(), target(), List.of("--table", TABLE, "--topic", kafka.topic()));
+        CliTest.Run setup = cdc("setup", servers.sourceArgs(), target(), List.of("--table", TABLE, "--table", "mt.tags", "--topic", kafka.topic()));
         assertEquals(0, setup.code(), setup.out() + setup.err());
         assertTrue(setup.out().contains("table mt.items created from the source's definition"), setup.out());
         CliTest.Run topic = cdc("topic", servers.sourceArgs(), bootstrap(), List.of("--table", TABLE, "--partitions", "3"));
@@ -81,14 +84,19 @@ class MySqlTargetIT extends ServerTest {
                 writing.join();
                 try (Handle h = servers.source.open("cdc-test")) {
                     h.execute("TRUNCATE mt.items");
+                    // JSON scalars: a string (not JSON text itself) and a boolean
+                    h.execute("INSERT INTO mt.items (id, name, doc) VALUES (1001, 's', '\"a string\"'), (1002, 'b', 'true'), "
+                            + "(1003, 'n', '12.50')");
+                    h.execute("UPDATE mt.tags SET n = n + 10 WHERE name IN ('a', 'ABC')");
                 }
                 write(1, 150);
                 consume = CdcProcess.start("consume-mariadb-2", consumeArgs);
                 CdcProcess c = consume;
                 Await.until("the MariaDB table equal to the PostgreSQL one", 90_000, () -> {
                     assertTrue(produce.alive() && c.alive(), produce.output() + c.output());
-                    return pgRows().equals(mariaRows());
+                    return pgRows().equals(mariaRows()) && tags(servers.source).equals(tags(warehouse));
                 });
+                assertEquals(List.of("ABC|12", "a |4", "abc|1", "a|13", "e|6", "\u00e9|5"), tags(warehouse));
                 TopicContents onTopic = TopicContents.read(kafka);
                 Await.until("every event applied", 30_000, () -> applied() >= onTopic.distinctPerPartition());
                 assertEquals(onTopic.distinctPerPartition(), applied(), "each change applied once (a truncate once per "
@@ -103,6 +111,14 @@ class MySqlTargetIT extends ServerTest {
             }
         }
         assertTrue(mariaRows().size() > 50, "rows: " + mariaRows().size());
+    }
+
+    /** mt.tags, sorted by Java (not by either engine's collation). */
+    private static List<String> tags(Db db) {
+        try (Handle h = db.open("cdc-test")) {
+            return h.createQuery("SELECT name, n FROM mt.tags").map((rs, ctx) -> rs.getString(1) + "|" + rs.getInt(2)).list()
+                    .stream().sorted().toList();
+        }
     }
 
     /** The changes applied, as the MariaDB bookkeeping counts them. */

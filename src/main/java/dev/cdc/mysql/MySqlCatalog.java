@@ -17,7 +17,7 @@ import org.jdbi.v3.core.Handle;
  * of the events and of the target tables cdc creates (README, "MySQL types"): tinyint and smallint
  * smallint, int integer, bigint bigint (unsigned: one size up, bigint unsigned numeric(20,0)),
  * decimal numeric, float real, double double precision, char and varchar character and character
- * varying, the text types, enum and set text, date date, datetime timestamp without time zone,
+ * varying, the text types, enum, set and json text, date date, datetime timestamp without time zone,
  * time time, year smallint, binary, varbinary and the blobs bytea. Others are refused, by name.
  */
 public final class MySqlCatalog implements Catalog {
@@ -50,6 +50,16 @@ public final class MySqlCatalog implements Catalog {
                 .map((rs, ctx) -> new Table.Name(rs.getString("table_schema"), rs.getString("table_name"))).list();
     }
 
+    /**
+     * The columns of a table that hold JSON (MySQL's json type, MariaDB's json_valid-checked
+     * LONGTEXT): typed text like the others, but a target writes JSON into them.
+     */
+    static java.util.Set<String> jsonColumns(Handle h, String schema, String table) {
+        boolean mariadb = h.createQuery(Sql.load("mysql/is_mariadb.sql")).mapTo(Boolean.class).one();
+        return java.util.Set.copyOf(h.createQuery(Sql.load(mariadb ? "mysql/json_columns.sql" : "mysql/json_columns_mysql.sql"))
+                .bind("schema", schema).bind("table", table).mapTo(String.class).list());
+    }
+
     /** Whether the column's values go into the events as hex ({@code \x...}, PostgreSQL's bytea text). */
     static boolean binary(Table.Column c) {
         return c.type().equals("bytea");
@@ -74,7 +84,7 @@ public final class MySqlCatalog implements Catalog {
             case "double", "real" -> "double precision";
             case "char" -> "character(" + length + ")";
             case "varchar" -> "character varying(" + length + ")";
-            case "tinytext", "text", "mediumtext", "longtext", "enum", "set" -> "text";
+            case "tinytext", "text", "mediumtext", "longtext", "enum", "set", "json" -> "text";
             case "date" -> "date";
             case "datetime" -> "timestamp(" + fraction + ") without time zone";
             case "time" -> "time(" + fraction + ") without time zone";

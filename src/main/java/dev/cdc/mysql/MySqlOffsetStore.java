@@ -33,8 +33,8 @@ final class MySqlOffsetStore extends TopicOffsets {
         }
         if (!origins.isEmpty()) {
             Map<Integer, ApplyPlan.Stored> of = stored;
-            tx.createQuery(Sql.load("mysql/target/read_positions.sql")).bind("group_id", group).bind("topic", topic)
-                    .bind("partitions", list(partitions))
+            tx.createQuery(Sql.render("mysql/target/read_positions.sql", Map.of("partitions", list(partitions))))
+                    .bind("group_id", group).bind("topic", topic)
                     .map((rs, ctx) -> {
                         ApplyPlan.Origin origin = new ApplyPlan.Origin(rs.getString("source"), rs.getString("epoch"));
                         if (origins.contains(origin)) {
@@ -49,15 +49,16 @@ final class MySqlOffsetStore extends TopicOffsets {
 
     private Map<Integer, ApplyPlan.Stored> read(Handle tx, List<Integer> partitions) {
         Map<Integer, ApplyPlan.Stored> stored = new HashMap<>();
-        tx.createQuery(Sql.load("mysql/target/lock_offsets.sql")).bind("group_id", group).bind("topic", topic)
-                .bind("partitions", list(partitions))
+        tx.createQuery(Sql.render("mysql/target/lock_offsets.sql", Map.of("partitions", list(partitions))))
+                .bind("group_id", group).bind("topic", topic)
                 .map((rs, ctx) -> stored.put(rs.getInt("partition"), new ApplyPlan.Stored(
                         otherTopic(rs.getString("topic_id")) ? -1 : rs.getLong("next_offset")))).list();
         return stored;
     }
 
+    /** The partitions' numbers for an IN list: digits only, made from integers. */
     private static String list(List<Integer> partitions) {
-        return partitions.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+        return partitions.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
     }
 
     @Override

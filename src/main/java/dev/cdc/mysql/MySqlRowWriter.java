@@ -30,6 +30,8 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  */
 final class MySqlRowWriter implements RowWriter {
     private final Map<String, Table> tables = new HashMap<>();
+    /** Per table, the columns that hold JSON. */
+    private final Map<String, java.util.Set<String>> json = new HashMap<>();
 
     @Override
     public Table table(Handle h, String qualified, boolean reread) {
@@ -43,6 +45,7 @@ final class MySqlRowWriter implements RowWriter {
             if (t.key().isEmpty()) {
                 throw Failure.precondition("target table " + q + " has no primary key; cdc applies changes by key");
             }
+            json.put(t.display(), MySqlCatalog.jsonColumns(h, n[0], n[1]));
             return t;
         });
     }
@@ -87,7 +90,8 @@ final class MySqlRowWriter implements RowWriter {
      * Upserts rows that have {@code columns}: it sets those the target has (the key included), and
      * leaves the others as they are.
      */
-    private static void upsert(Handle tx, Table t, List<String> columns, List<ChangeEvent> events) {
+    private void upsert(Handle tx, Table t, List<String> columns, List<ChangeEvent> events) {
+        java.util.Set<String> jsonColumns = json.getOrDefault(t.display(), java.util.Set.of());
         List<Table.Column> set = t.definition().stream()
                 .filter(c -> columns.contains(c.name()) || t.key().contains(c.name())).toList();
         List<Table.Column> rest = set.stream().filter(c -> !t.key().contains(c.name())).toList();
@@ -100,7 +104,8 @@ final class MySqlRowWriter implements RowWriter {
         for (ChangeEvent e : events) {
             JsonNode row = parse(e.after());
             for (int i = 0; i < set.size(); i++) {
-                batch.bind(i, MySqlValues.of(set.get(i), row.get(set.get(i).name())));
+                Table.Column c = set.get(i);
+                batch.bind(i, MySqlValues.of(c, row.get(c.name()), jsonColumns.contains(c.name())));
             }
             batch.add();
         }
@@ -129,6 +134,13 @@ final class MySqlRowWriter implements RowWriter {
                 k.remove(Table.SOURCE_COLUMN);
             }
             List<Table.Column> key = columns(t, k);
+            key.stream().filter(c -> !numeric(c) && !textual(c)).findFirst().ifPresent(c -> {
+                throw Failure.precondition("a TRUNCATE of " + t.display() + " reached some partitions of its topic before "
+                        + "the others, so only the rows of those partitions are to go, picked by their key's partition; on "
+                        + "a MySQL target that works for integer, decimal, text, uuid and date keys, and " + c.name()
+                        + " is " + c.type() + ". Run one cdc consume for all the topic's partitions, or truncate the "
+                        + "target table yourself once every partition reached the TRUNCATE");
+            });
             var select = tx.createQuery(Sql.render("mysql/target/truncate_keys.sql", Map.of("table", MySqlTargetTable.name(t),
                     "key", key.stream().map(c -> MySqlCapture.ident(c.name())).collect(Collectors.joining(", ")), "where", where)));
             List<String> doomed = new ArrayList<>();
@@ -157,9 +169,18 @@ final class MySqlRowWriter implements RowWriter {
         return n;
     }
 
+    /**
+     * A key column whose text MySQL gives as the producer wrote it, a number: integers, and decimals
+     * of a declared scale (numeric without one became DECIMAL(65,30), whose zeros the source lacks).
+     */
     private static boolean numeric(Table.Column c) {
         return c.type().equals("smallint") || c.type().equals("integer") || c.type().equals("bigint")
-                || c.type().startsWith("numeric");
+                || c.type().startsWith("numeric") && !c.type().equals("numeric(65,30)");
+    }
+
+    /** A key column whose text MySQL gives as the producer wrote it, a string. */
+    private static boolean textual(Table.Column c) {
+        return c.type().startsWith("character") || c.type().equals("text") || c.type().equals("date");
     }
 
     @Override
@@ -172,6 +193,7 @@ final class MySqlRowWriter implements RowWriter {
     @Override
     public void forget() {
         tables.clear();
+        json.clear();
     }
 
     private static List<Table.Column> columns(Table t, List<String> names) {

@@ -17,7 +17,8 @@ import java.util.Locale;
  * An event's JSON value as a MySQL/MariaDB column of the target takes it (the column typed in
  * PostgreSQL's names, as {@link MySqlCatalog} reads it): bytes from their {@code \x} hex text, a
  * timestamp with an offset (a PostgreSQL timestamptz) in UTC, the time zone of cdc's sessions,
- * booleans as 1 and 0, JSON objects and arrays as their text, numbers with all their digits.
+ * booleans as 1 and 0, JSON objects and arrays as their text, numbers with all their digits; into
+ * a JSON column, the value's JSON text.
  * Values are bound as parameters, never pasted into SQL.
  */
 final class MySqlValues {
@@ -35,8 +36,19 @@ final class MySqlValues {
 
     /** The value to bind for {@code v} (null or JSON null: NULL) into column {@code c}. */
     static Object of(Table.Column c, JsonNode v) {
+        return of(c, v, false);
+    }
+
+    /**
+     * The same, for a column that holds JSON when {@code json}: the value's JSON text (a string
+     * that holds JSON text, as a MySQL source sends a MariaDB JSON column, is that text).
+     */
+    static Object of(Table.Column c, JsonNode v, boolean json) {
         if (v == null || v.isNull()) {
             return null;
+        }
+        if (json) {
+            return v.isTextual() && isJson(v.asText()) ? v.asText() : v.toString();
         }
         String type = c.type();
         if (type.equals("bytea")) {
@@ -72,6 +84,15 @@ final class MySqlValues {
         } catch (DateTimeParseException e) {
             throw Failure.precondition("column " + c.name() + " takes a timestamp; the event has " + abbreviate(text)
                     + ", which MySQL cannot store (e.g. infinity, or a year BC)");
+        }
+    }
+
+    private static boolean isJson(String text) {
+        try {
+            dev.cdc.base.Json.MAPPER.readTree(text);
+            return !text.isBlank();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return false;
         }
     }
 

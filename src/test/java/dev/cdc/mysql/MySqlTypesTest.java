@@ -10,6 +10,7 @@ import dev.cdc.base.Failure;
 import dev.cdc.base.Json;
 import dev.cdc.db.Table;
 import java.math.BigDecimal;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The types cdc creates on a MySQL/MariaDB target, and the values it binds there. */
@@ -19,7 +20,9 @@ class MySqlTypesTest {
     }
 
     private static String type(String pg, boolean key) {
-        return MySqlTargetTable.mysqlType(column(pg), key);
+        Table.Column c = column(pg);
+        return MySqlTargetTable.mysqlType(c, new MySqlTargetTable.Sizes(new Table("s", "t", List.of(c),
+                key ? List.of("c") : List.of())));
     }
 
     @Test
@@ -34,14 +37,35 @@ class MySqlTypesTest {
         assertEquals("VARCHAR(40)", type("character varying(40)", false));
         assertEquals("LONGTEXT", type("character varying", false));
         assertEquals("LONGTEXT", type("text", false));
-        assertEquals("VARCHAR(768)", type("text", true), "InnoDB indexes at most 3,072 bytes of a key");
+        assertEquals("VARCHAR(750)", type("text", true), "InnoDB indexes at most 3,072 bytes of a key");
+        assertEquals("VARCHAR(255)", type("character(255)", false));
+        assertEquals("LONGTEXT", type("character(256)", false), "MySQL's CHAR holds at most 255");
+        assertEquals("LONGTEXT", type("character varying(300)", false));
         assertEquals("CHAR(36)", type("uuid", true));
         assertEquals("DATETIME(6)", type("timestamp with time zone", false));
         assertEquals("DATETIME(3)", type("timestamp(3) without time zone", false));
         assertEquals("TIME(6)", type("time without time zone", false));
         assertEquals("LONGBLOB", type("bytea", false));
+        assertEquals("VARBINARY(3000)", type("bytea", true));
         assertEquals("JSON", type("jsonb", false));
         assertEquals("JSON", type("integer[]", false));
+    }
+
+    @Test
+    void text_key_columns_share_the_key_bytes_and_long_varchars_leave_the_row() {
+        Table.Column source = new Table.Column("source_name", "text", true, null, null, null, null, null);
+        Table.Column id = new Table.Column("id", "text", true, null, null, null, null, null);
+        Table consolidated = new Table("s", "t", List.of(source, id), List.of("source_name", "id"));
+        MySqlTargetTable.Sizes sizes = new MySqlTargetTable.Sizes(consolidated);
+        assertEquals("VARCHAR(375)", MySqlTargetTable.mysqlType(source, sizes));
+        assertEquals("VARCHAR(375)", MySqlTargetTable.mysqlType(id, sizes), "two text key columns: 2 x 375 x 4 bytes");
+        List<Table.Column> wide = new java.util.ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            wide.add(new Table.Column("c" + i, "character varying(255)", false, null, null, null, null, null));
+        }
+        MySqlTargetTable.Sizes row = new MySqlTargetTable.Sizes(new Table("s", "w", wide, List.of()));
+        long varchars = wide.stream().map(c -> MySqlTargetTable.mysqlType(c, row)).filter(t -> t.startsWith("VARCHAR")).count();
+        assertTrue(varchars * 255 * 4 <= 60_000 && varchars < 70, "the row's VARCHARs fit in 65,535 bytes: " + varchars);
     }
 
     @Test
