@@ -113,6 +113,72 @@ class MySqlTargetIT extends ServerTest {
         assertTrue(mariaRows().size() > 50, "rows: " + mariaRows().size());
     }
 
+    /**
+     * MariaDB to MariaDB: a table of one database feeds a consolidated table of another (the types
+     * go through the events' names and back), while its producer is killed (-9) once.
+     */
+    @Test
+    void a_mariadb_table_feeds_a_consolidated_mariadb_table() throws Exception {
+        Db legacy = mariadb("legacy", "source");
+        try (Handle h = legacy.open("cdc-test"); Handle w = warehouse.open("cdc-test")) {
+            w.execute("DROP DATABASE IF EXISTS reports");
+            h.execute("DROP TABLE IF EXISTS people");
+            h.execute("CREATE TABLE people (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, born DATE, score DECIMAL(8,3), "
+                    + "seen DATETIME(6), flag TINYINT, note TEXT, raw VARBINARY(8), big BIGINT UNSIGNED) ENGINE = InnoDB");
+            h.execute("INSERT INTO people VALUES (1, 'caf\u00e9', '1970-01-02', 1.5, '2024-02-29 23:59:59.123456', 1, "
+                    + "'it''s \\\\', X'00ff', 18446744073709551615), (2, 'b', NULL, NULL, NULL, NULL, NULL, NULL, NULL)");
+        }
+        List<String> src = mariadbArgs("source", "legacy");
+        CliTest.Run setup = cdc("setup", src, target(), List.of("--table", "legacy.people", "--topic", kafka.topic(),
+                "--consolidate-into", "reports.all_people"));
+        assertEquals(0, setup.code(), setup.out() + setup.err());
+        CliTest.Run topic = cdc("topic", src, bootstrap(), List.of("--table", "legacy.people", "--partitions", "2"));
+        assertEquals(0, topic.code(), topic.out() + topic.err());
+        String[] produceArgs = CliTest.line("produce", src, bootstrap(), List.of("--source-name", "old"));
+        CdcProcess produce = CdcProcess.start("produce-legacy", produceArgs);
+        try (CdcProcess consume = CdcProcess.start("consume-reports", CliTest.line("consume", target(), bootstrap(),
+                List.of("--group", group())))) {
+            for (int i = 3; i < 300; i++) {
+                try (Handle h = legacy.open("cdc-test")) {
+                    h.execute("INSERT INTO people (id, name, born, score, seen, flag, note, raw, big) VALUES (?, ?, "
+                            + "CURRENT_DATE, ? / 1000, NOW(6), ? % 2, 'n', UNHEX(HEX(?)), ?) ON DUPLICATE KEY UPDATE "
+                            + "name = VALUES(name), score = VALUES(score)", i % 97, "p" + i, i, i, i, i * 1000L);
+                    if (i % 11 == 0) {
+                        h.execute("DELETE FROM people WHERE id = ?", i % 13);
+                    }
+                }
+                if (i == 150) {
+                    produce.kill9();
+                    produce = CdcProcess.start("produce-legacy-2", produceArgs);
+                }
+            }
+            CdcProcess p = produce;
+            String cols = "id, name, CAST(born AS CHAR), CAST(score AS CHAR), DATE_FORMAT(seen, '%Y-%m-%d %H:%i:%s.%f'), "
+                    + "flag, note, LOWER(HEX(raw)), CAST(big AS CHAR)";
+            Await.until("the consolidated MariaDB table equal to the MariaDB source", 90_000, () -> {
+                assertTrue(p.alive() && consume.alive(), p.output() + consume.output());
+                return rows(legacy, "SELECT " + cols + " FROM legacy.people ORDER BY id")
+                        .equals(rows(warehouse, "SELECT " + cols + " FROM reports.all_people WHERE source_name = 'old' ORDER BY id"));
+            });
+            assertTrue(rows(warehouse, "SELECT " + cols + " FROM reports.all_people").size() > 50);
+            assertEquals(0, consume.terminate(), consume.output());
+        } finally {
+            produce.close();
+        }
+    }
+
+    private static List<String> rows(Db db, String sql) {
+        try (Handle h = db.open("cdc-test")) {
+            return h.createQuery(sql).map((rs, ctx) -> {
+                List<String> v = new ArrayList<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    v.add(rs.getString(i));
+                }
+                return String.join("|", v);
+            }).list();
+        }
+    }
+
     /** mt.tags, sorted by Java (not by either engine's collation). */
     private static List<String> tags(Db db) {
         try (Handle h = db.open("cdc-test")) {
