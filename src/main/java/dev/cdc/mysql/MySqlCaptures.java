@@ -94,7 +94,7 @@ final class MySqlCaptures implements Captures {
     }
 
     /** A DATETIME of cdc's sessions (UTC), as JDBC gives it. */
-    private static java.time.Instant utc(Object datetime) {
+    static java.time.Instant utc(Object datetime) {
         return datetime instanceof java.time.LocalDateTime l ? l.toInstant(java.time.ZoneOffset.UTC)
                 : ((java.sql.Timestamp) datetime).toLocalDateTime().toInstant(java.time.ZoneOffset.UTC);
     }

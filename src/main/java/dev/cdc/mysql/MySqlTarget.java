@@ -75,12 +75,7 @@ public final class MySqlTarget implements TargetEngine {
     public List<Applied> applied(Handle h, String group) {
         return h.createQuery(Sql.load("mysql/target/status.sql")).bind("group_id", group)
                 .map((rs, ctx) -> new Applied(rs.getString("topic"), rs.getInt("partition"), rs.getLong("next_offset"),
-                        rs.getLong("applied"), utc(rs.getString("updated_at")), utc(rs.getString("now")))).list();
-    }
-
-    /** A DATETIME's text in the session's zone, UTC. */
-    private static java.time.Instant utc(String datetime) {
-        return java.time.LocalDateTime.parse(datetime.replace(' ', 'T')).toInstant(java.time.ZoneOffset.UTC);
+                        rs.getLong("applied"), MySqlCaptures.utc(rs.getObject("updated_at")), MySqlCaptures.utc(rs.getObject("now")))).list();
     }
 
     @Override
