@@ -30,7 +30,11 @@ import org.jdbi.v3.core.Handle;
  * <p>Two changes of one row keep their order: the second waits for the first one's row lock, so
  * the first committed before the second took its seq, and it was in the changelog, and read, no
  * later than the second. When a window takes only part of the late rows (at most
- * {@link #LATE_ROWS}), it takes no row above {@code hw}, for the same reason.
+ * {@link #LATE_ROWS}), it takes no row above {@code hw}, for the same reason. The rows above
+ * {@code hw} are looked up before the late ones: each statement sees the commits done before it
+ * began, so when a late change commits while the window opens and a change of the same row that
+ * waited for it commits too, the window that takes the second also takes the first (read the other
+ * way round, the second went in this window and the first in the next).
  *
  * <p>What a window holds is stored when it opens, as runs of seqs ({@code [[from, to], ...]},
  * never over a seq missing at that moment), so a window read again after a crash holds the same
@@ -105,11 +109,15 @@ final class MySqlCursor {
         if (winHi != null) {
             return true;
         }
+        // above first, late second: each statement sees what committed before it began, so a late
+        // change that a row above waited for is seen by the second read if the first saw that row
+        List<Long> above = db.createQuery(Sql.render("mysql/visible_above.sql", sql)).bind("hw", hw)
+                .bind("limit", WINDOW_ROWS).mapTo(Long.class).list();
         List<Long> late = db.createQuery(Sql.render("mysql/late_rows.sql", sql)).bind("hw", hw).bind("limit", LATE_ROWS)
                 .mapTo(Long.class).list();
-        List<Long> above = late.size() >= LATE_ROWS ? List.of() // the rest of the late ones first
-                : db.createQuery(Sql.render("mysql/visible_above.sql", sql)).bind("hw", hw).bind("limit", WINDOW_ROWS)
-                .mapTo(Long.class).list();
+        if (late.size() >= LATE_ROWS) {
+            above = List.of(); // the rest of the late ones first
+        }
         if (late.isEmpty() && above.isEmpty()) {
             return false;
         }

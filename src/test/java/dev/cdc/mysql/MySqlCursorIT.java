@@ -162,6 +162,68 @@ class MySqlCursorIT {
         assertEquals(Map.of(1L, 2L, 2L, 1L), replayed);
     }
 
+    /**
+     * A late delete commits while a window opens, and the insert of the same key that waited for it
+     * commits right after: the window must not take the insert and leave the delete to the next
+     * one (the target would end without the row). Found by CI: the late rows were read before the
+     * rows above the mark, each statement seeing the commits done by then.
+     */
+    @Test
+    void a_late_change_that_commits_while_a_window_opens_keeps_its_row_order() throws Exception {
+        try (Handle h = db.open("test")) {
+            h.execute("CREATE TABLE late (id INT PRIMARY KEY, v BIGINT NOT NULL) ENGINE=InnoDB");
+            h.execute("INSERT INTO late VALUES (10, 1)");
+            MySqlCapture.install(h, MySqlCatalog.INSTANCE.find(h, "cdc_it", "late").orElseThrow(), "late");
+        }
+        Map<Long, Long> replayed = new TreeMap<>();
+        try (Connection a = db.connect("writer"); Connection b = db.connect("writer"); Handle h = db.open("reader")) {
+            MySqlCursor cursor = new MySqlCursor(h, "cdc_it", "late", MySqlCapture.changelog("cdc_it", "late"));
+            a.setAutoCommit(false);
+            update(a, "DELETE FROM late WHERE id = 10"); // takes its seq now, commits later
+            update(b, "INSERT INTO late VALUES (11, 1)"); // a seq above it, committed
+            publish(h, cursor, replayed); // the mark passes the delete's seq
+            AtomicBoolean fired = new AtomicBoolean();
+            h.setSqlLogger(new org.jdbi.v3.core.statement.SqlLogger() {
+                @Override
+                public void logAfterExecution(org.jdbi.v3.core.statement.StatementContext ctx) {
+                    if (ctx.getRawSql().contains(":hw") && !fired.getAndSet(true)) { // after the window's first read
+                        try {
+                            a.commit();
+                            update(b, "INSERT INTO late VALUES (10, 2)");
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+            });
+            publish(h, cursor, replayed);
+            assertTrue(fired.get());
+        }
+        assertEquals(Map.of(10L, 2L, 11L, 1L), replayed);
+    }
+
+    /** Publishes windows until none is left, replaying their changes into {@code replayed}. */
+    private static void publish(Handle h, MySqlCursor cursor, Map<Long, Long> replayed) {
+        while (true) {
+            h.begin();
+            if (!cursor.open()) {
+                h.commit();
+                return;
+            }
+            Page page = cursor.readPage(100);
+            for (ChangelogRow r : page.rows()) {
+                Change c = change(r);
+                if (c.op() == 'D') {
+                    replayed.remove(c.id());
+                } else {
+                    replayed.put(c.id(), c.v());
+                }
+            }
+            cursor.finishPage(page);
+            h.commit();
+        }
+    }
+
     /** A key changed only in case is a key change, though the column's collation calls the two equal. */
     @Test
     void a_key_changed_in_case_only_is_a_delete_and_an_insert() {
