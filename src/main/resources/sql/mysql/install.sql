@@ -17,5 +17,7 @@ CREATE TABLE IF NOT EXISTS cdc.capture (
     topic          VARCHAR(249) NULL,
     columns        LONGTEXT     NULL,                     -- the columns as last announced on the topic
     partitions     INT          NULL,                     -- the topic's partitions the events are keyed for
+    origin         VARCHAR(100) NULL,                     -- two-way sync: this side's name; NULL: one-way
+    key_columns    LONGTEXT     NULL,                     -- two-way sync: the columns rows are related by
     PRIMARY KEY (table_schema, table_name)
 ) ENGINE = InnoDB

@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 class TwoWayIT extends ServerTest {
     static final String TABLE = "twoway.accounts";
 
-
     @Test
     void both_sides_converge_without_echo_and_conflicts_are_counted() throws Exception {
         accounts();
@@ -379,7 +378,7 @@ class TwoWayIT extends ServerTest {
     }
 
     /** The four processes: a producer and a consumer on each side (as these roles; null: the servers' user). */
-    final class Procs {
+    final class Procs implements CdcProcesses {
         final String producer;
         final String consumer;
         CdcProcess produceA;
@@ -418,31 +417,10 @@ class TwoWayIT extends ServerTest {
             consumeB = consume(servers.target, "service");
         }
 
-        List<CdcProcess> all() {
+        @Override
+        public List<CdcProcess> all() {
             return java.util.stream.Stream.of(produceA, produceB, consumeA, consumeB)
                     .filter(java.util.Objects::nonNull).toList();
-        }
-
-        void check() {
-            for (CdcProcess c : all()) {
-                assertTrue(c.alive(), c.output());
-            }
-        }
-
-        void killAll() throws Exception {
-            for (CdcProcess c : all()) {
-                c.kill9();
-            }
-        }
-
-        void terminateAll() throws Exception {
-            for (CdcProcess c : all()) {
-                assertEquals(0, c.terminate(), c.output());
-            }
-        }
-
-        void closeAll() {
-            all().forEach(CdcProcess::close);
         }
     }
 

@@ -11,4 +11,10 @@ public interface Catalog {
 
     /** The tables a user may capture, in name order: not the system's, not cdc's bookkeeping, not partitions. */
     List<Table.Name> tables(Handle h);
+
+    /** The column sets of the table's unique indexes on plain columns (an upsert can find a row by them). */
+    List<List<String>> uniqueKeys(Handle h, Table t);
+
+    /** The columns an INSERT leaving them out fills by itself (a default, an identity, auto-increment, generated). */
+    List<String> selfFilled(Handle h, Table t);
 }

@@ -1,8 +1,10 @@
 package dev.cdc.mysql;
 
 import dev.cdc.base.Failure;
+import dev.cdc.base.Json;
 import dev.cdc.db.Sql;
 import dev.cdc.db.Table;
+import dev.cdc.source.Capture;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +31,18 @@ final class MySqlCapture {
      * again. A table without transactions (MyISAM, ...) or without a primary key is refused.
      */
     static void install(Handle h, Table t, String topic) {
+        install(h, Capture.of(t, t.name() + "_cdc", topic));
+    }
+
+    /**
+     * The same for a capture; in a two-way sync ({@code origin} not null) with the table of row
+     * versions and the triggers that version each change and leave consume's alone
+     * (sql/mysql/two_way_*.sql). Returns warnings, a line each.
+     */
+    static List<String> install(Handle h, Capture capture) {
+        List<String> warnings = new ArrayList<>();
+        Table t = capture.table();
+        String topic = capture.topic();
         String engine = h.createQuery(Sql.load("mysql/engine.sql")).bind("schema", t.schema()).bind("table", t.name())
                 .mapTo(String.class).findOne().orElse(null);
         if (engine == null || !engine.equalsIgnoreCase("InnoDB")) {
@@ -50,11 +64,14 @@ final class MySqlCapture {
         }
         h.execute(Sql.load("mysql/install_schema.sql"));
         h.execute(Sql.load("mysql/install.sql"));
+        // an install by an earlier cdc: the columns added since
+        addMissing(h, "cdc", "capture", Map.of("origin", "VARCHAR(100) NULL", "key_columns", "LONGTEXT NULL"));
         String changelog = changelog(t.schema(), t.name());
         boolean hadChangelog = h.createQuery(Sql.load("mysql/changelog_exists.sql")).bind("schema", t.schema())
                 .bind("name", t.name() + "_cdc").mapTo(Boolean.class).one();
         h.execute(Sql.render("mysql/changelog.sql", Map.of("changelog", changelog)));
-        Map<String, String> v = Map.of(
+        addMissing(h, t.schema(), t.name() + "_cdc", Map.of("version", "BIGINT NULL"));
+        Map<String, String> v = new HashMap<>(Map.of(
                 "table", ident(t.schema()) + "." + ident(t.name()),
                 "changelog", changelog,
                 "new_row", row(t, "NEW"),
@@ -62,16 +79,20 @@ final class MySqlCapture {
                         .collect(Collectors.joining(", ")),
                 // bytes, not the collation: 'abc' to 'ABC' is a key change even where they compare equal
                 "key_changed", t.key().stream().map(n -> "NOT (BINARY OLD." + ident(n) + " <=> BINARY NEW." + ident(n) + ")")
-                        .collect(Collectors.joining(" OR ")));
+                        .collect(Collectors.joining(" OR "))));
+        String prefix = "mysql/trigger_";
+        if (capture.origin() != null) {
+            prefix = "mysql/two_way_";
+            warnings.addAll(twoWay(h, capture, v));
+        }
         Map<String, String> existing = new HashMap<>();
         h.createQuery(Sql.load("mysql/triggers.sql")).bind("schema", t.schema()).bind("table", t.name())
                 .map((rs, ctx) -> existing.put(rs.getString("name"), rs.getString("body"))).list();
         boolean mariadb = h.createQuery(Sql.load("mysql/is_mariadb.sql")).mapTo(Boolean.class).one();
-        for (String[] trigger : new String[][] {{"trigger_insert", "_cdc_i"}, {"trigger_update", "_cdc_u"},
-                {"trigger_delete", "_cdc_d"}}) {
+        for (String[] trigger : new String[][] {{"insert", "_cdc_i"}, {"update", "_cdc_u"}, {"delete", "_cdc_d"}}) {
             Map<String, String> with = new HashMap<>(v);
             with.put("trigger", ident(t.schema()) + "." + ident(t.name() + trigger[1]));
-            String create = Sql.render("mysql/" + trigger[0] + ".sql", with);
+            String create = Sql.render(prefix + trigger[0] + ".sql", with);
             String body = create.substring(create.indexOf("FOR EACH ROW") + "FOR EACH ROW".length()).strip();
             String before = existing.get(t.name() + trigger[1]);
             // (information_schema shows a body with its string escapes undone: '\\x' as '\x')
@@ -86,29 +107,107 @@ final class MySqlCapture {
             }
         }
         h.createUpdate(Sql.load("mysql/register.sql")).bind("schema", t.schema()).bind("table", t.name())
-                .bind("changelog", t.name() + "_cdc").bind("topic", topic).execute();
+                .bind("changelog", t.name() + "_cdc").bind("topic", topic).bind("origin", capture.origin())
+                .bind("key_columns", capture.origin() == null ? null : Json.write(t.key())).execute();
         if (!hadChangelog) { // a changelog made anew under a cursor left behind: its seqs restart, so does the cursor
             h.createUpdate(Sql.load("mysql/fresh_cursor.sql")).bind("schema", t.schema()).bind("table", t.name()).execute();
         }
+        return warnings;
+    }
+
+    /**
+     * Two-way sync: makes the table of versions (key columns typed and collated as in the table)
+     * and adds the two-way triggers' placeholders to {@code v}; returns a warning for each key column
+     * whose collation calls different texts equal.
+     */
+    private static List<String> twoWay(Handle h, Capture capture, Map<String, String> v) {
+        Table t = capture.table();
+        Map<String, String> types = new HashMap<>();
+        List<String> warnings = new ArrayList<>();
+        h.createQuery(Sql.load("mysql/column_types.sql")).bind("schema", t.schema()).bind("table", t.name())
+                .map((rs, ctx) -> {
+                    String name = rs.getString("name");
+                    String collation = rs.getString("collation");
+                    if (t.key().contains(name) && collation != null && !collation.contains("_bin")) {
+                        warnings.add("WARNING: key column " + name + " of " + t.display() + " compares text by collation "
+                                + collation + ": keys that differ only in case, accents or trailing spaces are one row here "
+                                + "and two on PostgreSQL (fine for UUIDs and codes written one way; else give the column a "
+                                + "binary collation)");
+                    }
+                    return types.put(name, rs.getString("column_type")
+                            + (collation == null ? "" : " CHARACTER SET " + rs.getString("charset") + " COLLATE " + collation));
+                }).list();
+        v.put("versions", versions(capture));
+        v.put("versions_key", t.key().stream().map(k -> ident(k) + " " + types.get(k) + " NOT NULL")
+                .collect(Collectors.joining(", ")));
+        v.put("key_columns", t.key().stream().map(MySqlCapture::ident).collect(Collectors.joining(", ")));
+        v.put("new_key", t.key().stream().map(k -> "NEW." + ident(k)).collect(Collectors.joining(", ")));
+        v.put("old_key_values", t.key().stream().map(k -> "OLD." + ident(k)).collect(Collectors.joining(", ")));
+        v.put("new_key_match", t.key().stream().map(k -> "v." + ident(k) + " = NEW." + ident(k))
+                .collect(Collectors.joining(" AND ")));
+        v.put("old_key_match", t.key().stream().map(k -> "v." + ident(k) + " = OLD." + ident(k))
+                .collect(Collectors.joining(" AND ")));
+        // UTC whatever the session's time zone (a local time repeats an hour when clocks go back)
+        v.put("now", "TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6))");
+        v.put("origin", literal(capture.origin()));
+        h.execute(Sql.render("mysql/versions.sql", v));
+        return warnings;
+    }
+
+    /** Adds the columns of {@code columns} (name, definition) the table lacks. */
+    private static void addMissing(Handle h, String schema, String table, Map<String, String> columns) {
+        List<String> has = h.createQuery(Sql.load("mysql/column_types.sql")).bind("schema", schema).bind("table", table)
+                .map((rs, ctx) -> rs.getString("name")).list();
+        columns.forEach((name, definition) -> {
+            if (!has.contains(name)) {
+                h.execute(Sql.render("mysql/add_column.sql", Map.of("table", ident(schema) + "." + ident(table),
+                        "column", ident(name) + " " + definition)));
+            }
+        });
+    }
+
+    /** Two-way sync: the quoted name of the table of the row versions, beside the changelog. */
+    static String versions(Capture capture) {
+        return ident(capture.table().schema()) + "." + ident(capture.versionsName());
     }
 
     /** Removes the triggers, the changelog and the cursor; the table and its rows stay. */
-    static void uninstall(Handle h, String schema, String table) {
+    static void uninstall(Handle h, Capture capture) {
+        String schema = capture.table().schema();
+        String table = capture.table().name();
         for (String suffix : List.of("_cdc_i", "_cdc_u", "_cdc_d")) {
             h.execute(Sql.render("mysql/drop_trigger.sql", Map.of("trigger", ident(schema) + "." + ident(table + suffix))));
         }
         h.execute(Sql.render("mysql/drop_changelog.sql", Map.of("changelog", changelog(schema, table))));
+        if (capture.origin() != null) {
+            h.execute(Sql.render("mysql/drop_changelog.sql", Map.of("changelog", versions(capture))));
+        }
         h.createUpdate(Sql.load("mysql/unregister.sql")).bind("schema", schema).bind("table", table).execute();
     }
 
     /** Copies the rows the table has into its changelog, as inserts; returns how many. */
     static long snapshot(Handle h, Table t) {
-        return h.createUpdate(Sql.render("mysql/snapshot.sql", Map.of("changelog", changelog(t.schema(), t.name()),
-                "table", ident(t.schema()) + "." + ident(t.name()), "row", row(t, "r")))).execute();
+        return snapshot(h, Capture.of(t, t.name() + "_cdc", null));
+    }
+
+    /**
+     * The same for a capture; in a two-way sync each row goes with the version it has on this side
+     * when this side made it (see sql/source/snapshot_chunk_two_way.sql, the same on PostgreSQL).
+     */
+    static long snapshot(Handle h, Capture capture) {
+        Table t = capture.table();
+        Map<String, String> v = new HashMap<>(Map.of("changelog", changelog(t.schema(), t.name()),
+                "table", ident(t.schema()) + "." + ident(t.name()), "row", row(t, "r"), "versions", "", "version", "NULL"));
+        if (capture.origin() != null) {
+            v.put("versions", "LEFT JOIN " + versions(capture) + " v ON " + t.key().stream()
+                    .map(k -> "v." + ident(k) + " = r." + ident(k)).collect(Collectors.joining(" AND ")));
+            v.put("version", "CASE WHEN v.cdc_origin = " + literal(capture.origin()) + " THEN v.cdc_version END");
+        }
+        return h.createUpdate(Sql.render("mysql/snapshot.sql", v)).execute();
     }
 
     /** JSON_OBJECT's arguments for a row: {@code 'a', NEW.`a`, ...}. */
-    private static String row(Table t, String prefix) {
+    static String row(Table t, String prefix) {
         return t.definition().stream().map(c -> literal(c.name()) + ", " + value(t, c.name(), prefix))
                 .collect(Collectors.joining(", "));
     }

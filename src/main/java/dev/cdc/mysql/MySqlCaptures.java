@@ -1,6 +1,7 @@
 package dev.cdc.mysql;
 
 import dev.cdc.base.Failure;
+import dev.cdc.base.Json;
 import dev.cdc.db.Db;
 import dev.cdc.db.Sql;
 import dev.cdc.db.Table;
@@ -20,9 +21,16 @@ final class MySqlCaptures implements Captures {
         if (capture.changelogName() != null && !capture.changelogName().equals(t.name() + "_cdc")) {
             throw Failure.usage("--changelog is not supported for MySQL sources: the changelog is " + t.name() + "_cdc");
         }
-        h.useTransaction(tx -> MySqlCapture.install(tx, t, capture.topic()));
-        return List.of("capture of " + t.display() + ": changelog " + t.schema() + "." + t.name() + "_cdc, "
-                + "AFTER INSERT/UPDATE/DELETE triggers");
+        List<String> done = new java.util.ArrayList<>(h.inTransaction(tx -> MySqlCapture.install(tx, capture)));
+        done.add(0, "capture of " + t.display() + ": changelog " + t.schema() + "." + t.name() + "_cdc, "
+                + "AFTER INSERT/UPDATE/DELETE triggers" + (capture.origin() == null ? ""
+                : ", row versions in " + t.schema() + "." + capture.versionsName()));
+        return done;
+    }
+
+    @Override
+    public String versions(Capture capture) {
+        return MySqlCapture.versions(capture);
     }
 
     @Override
@@ -33,7 +41,7 @@ final class MySqlCaptures implements Captures {
 
     @Override
     public void uninstall(Handle h, Capture capture) {
-        MySqlCapture.uninstall(h, capture.table().schema(), capture.table().name());
+        MySqlCapture.uninstall(h, capture);
     }
 
     @Override
@@ -66,7 +74,9 @@ final class MySqlCaptures implements Captures {
                     String t = (String) r.get("table_name");
                     Table table = MySqlCatalog.INSTANCE.find(h, s, t).orElseThrow(() -> Failure.precondition(
                             "table " + s + "." + t + " is captured but no longer exists (run cdc teardown --table " + s + "." + t + ")"));
-                    return Capture.of(table, (String) r.get("changelog_name"), (String) r.get("topic"));
+                    String key = (String) r.get("key_columns");
+                    return Capture.of(key == null ? table : table.keyedBy(Json.stringList(key)),
+                            (String) r.get("changelog_name"), (String) r.get("topic"), (String) r.get("origin"));
                 }).toList();
     }
 
@@ -109,6 +119,6 @@ final class MySqlCaptures implements Captures {
 
     @Override
     public long snapshot(Handle h, Capture capture, long progressMillis) {
-        return MySqlCapture.snapshot(h, capture.table());
+        return MySqlCapture.snapshot(h, capture);
     }
 }

@@ -1,6 +1,7 @@
 package dev.cdc.mysql;
 
 import dev.cdc.base.Failure;
+import dev.cdc.base.Json;
 import dev.cdc.db.Catalog;
 import dev.cdc.db.Sql;
 import dev.cdc.db.Table;
@@ -48,6 +49,18 @@ public final class MySqlCatalog implements Catalog {
     public List<Table.Name> tables(Handle h) {
         return h.createQuery(Sql.load("mysql/tables.sql"))
                 .map((rs, ctx) -> new Table.Name(rs.getString("table_schema"), rs.getString("table_name"))).list();
+    }
+
+    @Override
+    public List<List<String>> uniqueKeys(Handle h, Table t) {
+        return h.createQuery(Sql.load("mysql/unique_keys.sql")).bind("schema", t.schema()).bind("table", t.name())
+                .mapTo(String.class).map(Json::stringList).list();
+    }
+
+    @Override
+    public List<String> selfFilled(Handle h, Table t) {
+        return h.createQuery(Sql.load("mysql/self_filled.sql")).bind("schema", t.schema()).bind("table", t.name())
+                .mapTo(String.class).list();
     }
 
     /**

@@ -161,7 +161,7 @@ final class MySqlCursor {
                         Map.of("changelog", sql.get("changelog"), "in_window", window())))
                 .bind("last", lastSeq).bind("limit", limit)
                 .map((rs, ctx) -> new ChangelogRow(rs.getLong("seq"), null, rs.getString("op").charAt(0), rs.getLong("ts_ms"),
-                        rs.getInt("n"), rs.getString("data"), -1))
+                        rs.getInt("n"), rs.getString("data"), rs.getLong("version")))
                 .list();
         long events = rows.stream().mapToLong(ChangelogRow::n).sum();
         return new Page(rows, events, rows.size() < limit);

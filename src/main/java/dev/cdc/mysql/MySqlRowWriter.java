@@ -32,6 +32,14 @@ final class MySqlRowWriter implements RowWriter {
     private final Map<String, Table> tables = new HashMap<>();
     /** Per table, the columns that hold JSON. */
     private final Map<String, java.util.Set<String>> json = new HashMap<>();
+    /** Two-way sync: the columns rows are related by (null: the primary key). */
+    private final List<String> key;
+    /** Two-way sync: per table, the primary key columns outside {@link #key}, this side's own, never written. */
+    private final Map<String, List<String>> local = new HashMap<>();
+
+    MySqlRowWriter(List<String> key) {
+        this.key = key;
+    }
 
     @Override
     public Table table(Handle h, String qualified, boolean reread) {
@@ -46,7 +54,11 @@ final class MySqlRowWriter implements RowWriter {
                 throw Failure.precondition("target table " + q + " has no primary key; cdc applies changes by key");
             }
             json.put(t.display(), MySqlCatalog.jsonColumns(h, n[0], n[1]));
-            return t;
+            if (key == null) {
+                return t;
+            }
+            local.put(t.display(), t.key().stream().filter(c -> !key.contains(c)).toList());
+            return t.keyedBy(key);
         });
     }
 
@@ -68,7 +80,7 @@ final class MySqlRowWriter implements RowWriter {
     }
 
     /** Deletes the rows of {@code keys} (JSON objects of the key columns); returns how many were there. */
-    private static int delete(Handle tx, Table t, List<String> keys) {
+    static int delete(Handle tx, Table t, List<String> keys) {
         List<Table.Column> key = columns(t, t.key());
         PreparedBatch batch = tx.prepareBatch(Sql.render("mysql/target/delete.sql", Map.of("table", MySqlTargetTable.name(t),
                 "key_match", t.key().stream().map(k -> MySqlCapture.ident(k) + " = ?").collect(Collectors.joining(" AND ")))));
@@ -91,9 +103,7 @@ final class MySqlRowWriter implements RowWriter {
      * leaves the others as they are.
      */
     private void upsert(Handle tx, Table t, List<String> columns, List<ChangeEvent> events) {
-        java.util.Set<String> jsonColumns = json.getOrDefault(t.display(), java.util.Set.of());
-        List<Table.Column> set = t.definition().stream()
-                .filter(c -> columns.contains(c.name()) || t.key().contains(c.name())).toList();
+        List<Table.Column> set = written(t, columns);
         List<Table.Column> rest = set.stream().filter(c -> !t.key().contains(c.name())).toList();
         String update = rest.isEmpty() ? MySqlCapture.ident(t.key().get(0)) + " = " + MySqlCapture.ident(t.key().get(0))
                 : rest.stream().map(c -> MySqlCapture.ident(c.name()) + " = VALUES(" + MySqlCapture.ident(c.name()) + ")")
@@ -102,15 +112,53 @@ final class MySqlRowWriter implements RowWriter {
                 "columns", set.stream().map(c -> MySqlCapture.ident(c.name())).collect(Collectors.joining(", ")),
                 "values", set.stream().map(c -> "?").collect(Collectors.joining(", ")), "update", update)));
         for (ChangeEvent e : events) {
-            JsonNode row = parse(e.after());
-            for (int i = 0; i < set.size(); i++) {
-                Table.Column c = set.get(i);
-                batch.bind(i, MySqlValues.of(c, row.get(c.name()), jsonColumns.contains(c.name())));
-            }
+            bind(batch, t, set, e);
             batch.add();
         }
         batch.execute();
     }
+
+    /** The columns an upsert of rows that have {@code columns} sets: those the table has (the key included), not this side's own. */
+    private List<Table.Column> written(Table t, List<String> columns) {
+        List<String> own = local.getOrDefault(t.display(), List.of());
+        return t.definition().stream()
+                .filter(c -> (columns.contains(c.name()) || t.key().contains(c.name())) && !own.contains(c.name())).toList();
+    }
+
+    /** Binds the event's values of {@code set}, converted by their types, to the statement's parameters. */
+    private void bind(org.jdbi.v3.core.statement.SqlStatement<?> statement, Table t, List<Table.Column> set, ChangeEvent e) {
+        java.util.Set<String> jsonColumns = json.getOrDefault(t.display(), java.util.Set.of());
+        JsonNode row = parse(e.after());
+        for (int i = 0; i < set.size(); i++) {
+            Table.Column c = set.get(i);
+            statement.bind(i, MySqlValues.of(c, row.get(c.name()), jsonColumns.contains(c.name())));
+        }
+    }
+
+    /**
+     * Two-way sync: inserts the event's row unless its key has a row (waiting for a local writer's
+     * insert of it not yet committed); true if it inserted it. One statement per row: MySQL tells
+     * a duplicate key only per statement.
+     */
+    boolean claim(Handle tx, Table t, ChangeEvent e) {
+        List<Table.Column> set = written(t, e.columns());
+        var insert = tx.createUpdate(Sql.render("mysql/target/insert.sql", Map.of("table", MySqlTargetTable.name(t),
+                "columns", set.stream().map(c -> MySqlCapture.ident(c.name())).collect(Collectors.joining(", ")),
+                "values", set.stream().map(c -> "?").collect(Collectors.joining(", ")))));
+        bind(insert, t, set, e);
+        try {
+            insert.execute();
+            return true;
+        } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException ex) {
+            if (ex.getCause() instanceof java.sql.SQLException sql && sql.getErrorCode() == DUPLICATE_KEY) {
+                return false; // only this statement is undone: the transaction goes on
+            }
+            throw ex;
+        }
+    }
+
+    /** MySQL's error for an insert whose key has a row (ER_DUP_ENTRY). */
+    private static final int DUPLICATE_KEY = 1062;
 
     /**
      * Deletes the target rows of the truncated partitions: all of them when every partition was
@@ -183,10 +231,19 @@ final class MySqlRowWriter implements RowWriter {
         return c.type().startsWith("character") || c.type().equals("text") || c.type().equals("date");
     }
 
+    /**
+     * Adds the announced columns the table lacks. In a two-way sync the capture triggers, which
+     * name the table's columns, are made again, so that this side's changes of the new columns go
+     * to the other side too.
+     */
     @Override
     public void addColumns(Handle h, String qualified, List<Table.Column> announced) {
         if (!MySqlTargetTable.addColumns(h, table(h, qualified, true), announced).isEmpty()) {
             tables.remove(qualified);
+            if (key != null) {
+                String[] n = Table.parseName(qualified);
+                new MySqlCaptures().find(h, n[0], n[1]).ifPresent(c -> h.useTransaction(tx -> MySqlCapture.install(tx, c)));
+            }
         }
     }
 
@@ -196,12 +253,12 @@ final class MySqlRowWriter implements RowWriter {
         json.clear();
     }
 
-    private static List<Table.Column> columns(Table t, List<String> names) {
+    static List<Table.Column> columns(Table t, List<String> names) {
         return names.stream().map(n -> t.definition().stream().filter(c -> c.name().equals(n)).findFirst()
                 .orElseThrow(() -> Failure.precondition("target table " + t.display() + " has no column " + n))).toList();
     }
 
-    private static JsonNode parse(String json) {
+    static JsonNode parse(String json) {
         try {
             return Json.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {

@@ -18,7 +18,7 @@ import org.jdbi.v3.core.Handle;
  * MySQL and MariaDB as a target: the bookkeeping of {@code sql/mysql/target/install.sql} (the cdc
  * database), tables created from the source's definition ({@link MySqlTargetTable}), rows written
  * by {@link MySqlRowWriter} and offsets kept by {@link MySqlOffsetStore} in the batch's
- * transaction. One-way: a two-way sync with a MySQL side is not supported yet.
+ * transaction; in a two-way sync, versions and conflicts by {@link MySqlConflicts}.
  */
 public final class MySqlTarget implements TargetEngine {
 
@@ -45,6 +45,18 @@ public final class MySqlTarget implements TargetEngine {
     @Override
     public String ensureTable(Handle h, Table table) {
         return MySqlTargetTable.ensure(h, table);
+    }
+
+    @Override
+    public List<String> addColumns(Handle h, Table existing, List<Table.Column> columns) {
+        return MySqlTargetTable.addColumns(h, existing, columns);
+    }
+
+    @Override
+    public String grantTwoWay(Handle h, Table table, String versions, String role) {
+        throw Failure.usage("--consumer-role is not supported for a MySQL or MariaDB side of a two-way sync yet; grant "
+                + "the consumer's user SELECT, INSERT, UPDATE, DELETE on " + table.display() + ", its table of versions "
+                + versions + " and cdc.*");
     }
 
     @Override
@@ -91,9 +103,6 @@ public final class MySqlTarget implements TargetEngine {
         if (consolidateInto != null) {
             TargetEngine.requireConsolidated(MySqlCatalog.INSTANCE, h, target, consolidateInto);
         }
-        if (subscription(h, topic).twoWay().isPresent()) {
-            throw Failure.usage("a two-way sync with a MySQL or MariaDB side is not supported yet (the " + target.where() + ")");
-        }
     }
 
     @Override
@@ -101,8 +110,11 @@ public final class MySqlTarget implements TargetEngine {
         List<Feed> feeds = feeds(h, topic);
         var tables = (feeds.isEmpty() ? feeds(h, null) : feeds).stream()
                 .map(f -> List.of(f.table().schema(), f.table().name())).collect(java.util.stream.Collectors.toSet());
-        return new Subscription(tables, feeds.stream().anyMatch(Feed::twoWay)
-                ? java.util.Optional.of(new Subscription.TwoWay(null, null)) : java.util.Optional.empty());
+        var twoWay = h.createQuery(Sql.load("mysql/target/two_way_subscription.sql")).bind("topic", topic)
+                .map((rs, ctx) -> new Subscription.TwoWay(rs.getString("versions"),
+                        rs.getString("key_columns") == null ? null : Json.stringList(rs.getString("key_columns"))))
+                .findOne();
+        return new Subscription(tables, twoWay);
     }
 
     @Override
@@ -112,16 +124,17 @@ public final class MySqlTarget implements TargetEngine {
 
     @Override
     public RowWriter rows(Subscription subscription, boolean generatedExpressions) {
-        return new MySqlRowWriter();
+        return new MySqlRowWriter(subscription.twoWay().map(Subscription.TwoWay::key).orElse(null));
     }
 
     @Override
     public ConflictResolver conflicts(Subscription.TwoWay twoWay, RowWriter rows, String group, String topic) {
-        throw Failure.usage("a two-way sync with a MySQL or MariaDB side is not supported yet");
+        return new MySqlConflicts(twoWay, (MySqlRowWriter) rows, group, topic);
     }
 
+    /** Nothing to relax (InnoDB's commit durability is the server's); two-way: no capture of what it applies. */
     @Override
     public void beginBatch(Handle tx, boolean twoWay) {
-        // nothing to relax: InnoDB's commit durability is the server's (innodb_flush_log_at_trx_commit)
+        tx.createUpdate(Sql.load("mysql/target/begin_batch.sql")).bind("apply", twoWay ? 1 : null).execute();
     }
 }

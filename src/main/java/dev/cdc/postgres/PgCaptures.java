@@ -83,6 +83,12 @@ final class PgCaptures implements Captures {
         });
         return done;
     }
+
+    @Override
+    public String versions(Capture capture) {
+        return new PgCaptureSql(capture).versions();
+    }
+
     /**
      * Grants a role what cdc produce and cdc status need on this table's capture (grant_produce.sql),
      * including the right to vacuum the changelog where the server has it (PostgreSQL 17).

@@ -1,5 +1,6 @@
 package dev.cdc.postgres;
 
+import dev.cdc.base.Json;
 import dev.cdc.db.Catalog;
 import dev.cdc.db.Sql;
 import dev.cdc.db.Table;
@@ -23,6 +24,18 @@ public final class PgCatalog implements Catalog {
     public List<Table.Name> tables(Handle h) {
         return h.createQuery(Sql.load("catalog/tables.sql"))
                 .map((rs, ctx) -> new Table.Name(rs.getString("schema"), rs.getString("name"))).list();
+    }
+
+    @Override
+    public List<List<String>> uniqueKeys(Handle h, Table t) {
+        return h.createQuery(Sql.load("catalog/unique_keys.sql")).bind("schema", t.schema()).bind("name", t.name())
+                .mapTo(String.class).map(Json::stringList).list();
+    }
+
+    @Override
+    public List<String> selfFilled(Handle h, Table t) {
+        return h.createQuery(Sql.load("catalog/self_filled.sql")).bind("schema", t.schema()).bind("name", t.name())
+                .mapTo(String.class).list();
     }
 
     /** The table as the catalog describes it, or empty when it does not exist. */

@@ -10,6 +10,7 @@ import dev.cdc.target.OffsetStore;
 import dev.cdc.target.RowWriter;
 import dev.cdc.target.Subscription;
 import dev.cdc.target.TargetEngine;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
@@ -47,8 +48,30 @@ public final class PostgresTarget implements TargetEngine {
     }
 
     @Override
+    public List<String> addColumns(Handle h, Table existing, List<Table.Column> columns) {
+        return TargetTable.addColumns(h, existing, columns);
+    }
+
+    @Override
     public void grantConsumer(Handle h, Table table, String role) {
         TargetTable.grantConsumer(h, table, role);
+    }
+
+    @Override
+    public String grantTwoWay(Handle h, Table table, String versions, String role) {
+        boolean pg15 = Db.serverAtLeast(h, 150000);
+        Map<String, String> v = new HashMap<>();
+        v.put("role", Sql.ident(role));
+        v.put("role_lit", Sql.literal(role));
+        v.put("versions", versions);
+        v.put("table_lit", Sql.literal(table.sqlName()));
+        h.execute(Sql.render("target/grant_two_way.sql", v));
+        if (pg15) {
+            h.execute(Sql.render("target/grant_replica.sql", v));
+            return null;
+        }
+        return "it must be a superuser to apply without echo: before PostgreSQL 15, only a superuser may set "
+                + "session_replication_role";
     }
 
     @Override

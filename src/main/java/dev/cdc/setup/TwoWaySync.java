@@ -1,22 +1,18 @@
 package dev.cdc.setup;
 
 import dev.cdc.base.Failure;
-import dev.cdc.base.Json;
 import dev.cdc.db.Db;
 import dev.cdc.db.Sql;
 import dev.cdc.db.Table;
 import dev.cdc.engine.Engines;
 import dev.cdc.event.SourceName;
-import dev.cdc.postgres.PgCaptureSql;
 import dev.cdc.postgres.TargetTable;
 import dev.cdc.source.Capture;
 import dev.cdc.source.Captures;
 import dev.cdc.target.Applier;
 import dev.cdc.target.TargetEngine;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
@@ -57,8 +53,9 @@ public final class TwoWaySync {
 
     /** Sets up two-way sync of the tables between {@code a} and {@code b}; returns what it did, a line per step. */
     public static List<String> setup(Db a, Db b, Request r) {
-        if (a.isMySql() || b.isMySql()) {
-            throw Failure.usage("--two-way with a MySQL or MariaDB side is not supported yet");
+        if ((a.isMySql() || b.isMySql()) && (!r.roles().consumers().isEmpty() || !r.roles().producers().isEmpty())) {
+            throw Failure.usage("--producer-role and --consumer-role are not supported with a MySQL or MariaDB side of a "
+                    + "two-way sync yet; give the users their rights on that side yourself (see the README's two-way section)");
         }
         if (r.tables().isEmpty()) {
             throw Failure.usage("--two-way needs --table: the tables to keep in sync (the employees demo has no "
@@ -86,7 +83,7 @@ public final class TwoWaySync {
             return tables;
         });
         b.run("setup", h -> {
-            found.forEach(t -> checkOther(h, t, r.key(), b));
+            found.forEach(t -> checkOther(h, t, r.key(), b, a.isMySql() == b.isMySql()));
             return null;
         });
         return new TwoWaySync(r).install(a, b, found);
@@ -99,7 +96,7 @@ public final class TwoWaySync {
             List<String> key = r.key() != null ? r.key() : t.key();
             String base = r.topic() != null ? r.topic() : Capture.defaultTopic(t.schema(), t.name());
             Table onB = b.run("setup", h -> {
-                done.add("target: " + (r.key() == null ? TargetTable.ensure(h, t) : addShared(h, b, t, key)));
+                done.add("target: " + (r.key() == null ? Engines.target(b).ensureTable(h, t) : addShared(h, b, t, key)));
                 return find(h, b, t);
             });
             Table onA = a.run("setup", h -> {
@@ -136,41 +133,43 @@ public final class TwoWaySync {
                     () -> Failure.precondition("--key: there is no column " + c + where));
             if (!col.notNull()) {
                 throw Failure.precondition("--key: column " + c + where + " may be NULL; the columns that relate rows must "
-                        + "be NOT NULL (ALTER TABLE " + t.sqlName() + " ALTER COLUMN " + Sql.ident(c) + " SET NOT NULL)");
+                        + "be NOT NULL" + (db.isMySql() ? "" : " (ALTER TABLE " + t.sqlName() + " ALTER COLUMN "
+                        + Sql.ident(c) + " SET NOT NULL)"));
             }
         }
         Set<String> wanted = Set.copyOf(key);
-        boolean unique = h.createQuery(Sql.load("catalog/unique_keys.sql")).bind("schema", t.schema()).bind("name", t.name())
-                .mapTo(String.class).stream().anyMatch(cols -> Set.copyOf(Json.stringList(cols)).equals(wanted));
+        boolean unique = Engines.catalog(db).uniqueKeys(h, t).stream().anyMatch(cols -> Set.copyOf(cols).equals(wanted));
         if (!unique) {
             throw Failure.precondition("--key: no unique index on (" + String.join(", ", key) + ")" + where
-                    + "; the columns that relate rows must be unique (CREATE UNIQUE INDEX ON " + t.sqlName() + " ("
-                    + Sql.idents(key) + "))");
+                    + "; the columns that relate rows must be unique (CREATE UNIQUE INDEX " + (db.isMySql()
+                    ? t.name() + "_" + String.join("_", key) + " ON " + t.display() + " (" + String.join(", ", key)
+                    : "ON " + t.sqlName() + " (" + Sql.idents(key)) + "))");
         }
-        List<String> filled = h.createQuery(Sql.load("catalog/self_filled.sql")).bind("schema", t.schema())
-                .bind("name", t.name()).mapTo(String.class).list();
+        List<String> filled = Engines.catalog(db).selfFilled(h, t);
         for (String c : local(t, key)) {
             if (!filled.contains(c)) {
                 throw Failure.precondition("--key: primary key column " + c + where + " has no default; with --key each "
-                        + "side assigns its own primary key (make it an identity or serial column)");
+                        + "side assigns its own primary key (make it an identity, serial or AUTO_INCREMENT column)");
             }
         }
     }
 
     /**
      * Side b: its table, when it exists, can take a's rows (with --key it must exist, with its own
-     * primary key, and the columns both share must have the same types).
+     * primary key, and the columns both share must have the same types when both sides are of one
+     * engine; between engines, values are converted by the target's type mapping).
      */
-    private static void checkOther(Handle h, Table a, List<String> key, Db b) {
+    private static void checkOther(Handle h, Table a, List<String> key, Db b, boolean sameEngine) {
         if (key == null) {
-            TargetTable.check(h, a);
+            Engines.target(b).checkTable(h, a);
             return;
         }
         Table there = Engines.catalog(b).find(h, a.schema(), a.name()).orElseThrow(() -> Failure.precondition("--key: table "
                 + a.display() + " does not exist on the " + b.where() + "; with --key each side has its own primary "
                 + "key, so create it there first (with a unique, NOT NULL " + String.join(", ", key) + ")"));
         checkKey(h, there, key, b);
-        List<String> problems = new ArrayList<>(TargetTable.differences(shared(a, key), shared(there, key)));
+        List<String> problems = new ArrayList<>(sameEngine ? TargetTable.differences(shared(a, key), shared(there, key))
+                : List.of());
         // each side's own key columns are in its events, and left out where they are applied
         for (Table[] pair : new Table[][] {{a, there}, {there, a}}) {
             for (String c : local(pair[0], key)) {
@@ -201,7 +200,7 @@ public final class TwoWaySync {
     /** Adds to this side's table the shared columns of the other side's that it lacks. */
     private static String addShared(Handle h, Db db, Table other, List<String> key) {
         Table here = find(h, db, other);
-        List<String> added = TargetTable.addColumns(h, here, shared(other, key).definition());
+        List<String> added = Engines.target(db).addColumns(h, here, shared(other, key).definition());
         return "table " + here.display() + (added.isEmpty() ? " already exists with a compatible shape, kept as is"
                 : ": added the other side's column(s) " + String.join(", ", added));
     }
@@ -250,24 +249,14 @@ public final class TwoWaySync {
         TargetEngine engine = Engines.target(s.db());
         engine.install(h);
         Table t = here.table();
-        engine.subscribe(h, other.topic(), t, false, new PgCaptureSql(here).versions());
+        String versions = Engines.source(s.db()).captures().versions(here);
+        engine.subscribe(h, other.topic(), t, false, versions);
         done.add(side + ": topic " + other.topic() + " (the changes of '" + other.origin() + "') feeds "
                 + t.display() + "; conflicts are recorded in cdc.conflicts");
-        boolean pg15 = Db.serverAtLeast(h, 150000);
         for (String role : r.roles().consumers()) {
             engine.grantConsumer(h, t, role);
-            Map<String, String> v = new HashMap<>();
-            v.put("role", Sql.ident(role));
-            v.put("role_lit", Sql.literal(role));
-            v.put("versions", new PgCaptureSql(here).versions());
-            v.put("table_lit", Sql.literal(t.sqlName()));
-            h.execute(Sql.render("target/grant_two_way.sql", v));
-            if (pg15) {
-                h.execute(Sql.render("target/grant_replica.sql", v));
-            }
-            done.add(side + ": role " + role + " may consume into " + t.display() + (pg15 ? ""
-                    : " (it must be a superuser to apply without echo: before PostgreSQL 15, only a superuser may set "
-                    + "session_replication_role)"));
+            String warning = engine.grantTwoWay(h, t, versions, role);
+            done.add(side + ": role " + role + " may consume into " + t.display() + (warning == null ? "" : " (" + warning + ")"));
         }
         return null;
     }

@@ -36,6 +36,9 @@ public interface Captures {
      */
     List<String> install(Handle h, Capture capture);
 
+    /** Two-way sync: the quoted name of the capture's table of row versions (where consume keeps them too). */
+    String versions(Capture capture);
+
     /** Grants a role what cdc produce and cdc status need on the table's capture. */
     void grantProducer(Handle h, Capture capture, String role);
 

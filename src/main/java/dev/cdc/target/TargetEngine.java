@@ -32,8 +32,17 @@ public interface TargetEngine {
     /** Creates the table from the source's definition, or adds the columns it lacks; returns what it did. */
     String ensureTable(Handle h, Table table);
 
+    /** Adds the columns of {@code columns} the table lacks; returns their names. */
+    List<String> addColumns(Handle h, Table existing, List<Table.Column> columns);
+
     /** Lets {@code role} apply into {@code table} and read the bookkeeping. */
     void grantConsumer(Handle h, Table table, String role);
+
+    /**
+     * Two-way sync: lets {@code role} also keep the row versions ({@code versions}) and record
+     * conflicts, and apply without its changes being captured; returns a warning, or null.
+     */
+    String grantTwoWay(Handle h, Table table, String versions, String role);
 
     /**
      * Records that {@code topic} feeds {@code table}; {@code versions}: the other side of a two-way

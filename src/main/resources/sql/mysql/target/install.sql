@@ -34,3 +34,19 @@ CREATE TABLE IF NOT EXISTS cdc.applied_positions (
     idx         INT          NOT NULL,
     PRIMARY KEY (group_id, topic, `partition`, source, epoch)
 ) ENGINE = InnoDB;
+-- Two-way sync: the changes from the other side that lost against a change made here that it did
+-- not know of (see sql/target/install.sql, the same table on PostgreSQL).
+CREATE TABLE IF NOT EXISTS cdc.conflicts (
+    id               BIGINT       NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    detected_at      DATETIME(6)  NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+    group_id         VARCHAR(200) NOT NULL,
+    topic            VARCHAR(249) CHARACTER SET ascii NOT NULL,
+    table_name       VARCHAR(200) NOT NULL,
+    `key`            LONGTEXT     NOT NULL, -- JSON
+    local_origin     VARCHAR(100) NOT NULL,
+    local_version    BIGINT       NOT NULL, -- microseconds since 1970
+    local_row        LONGTEXT     NULL,     -- JSON; NULL: deleted here
+    incoming_origin  VARCHAR(100) NOT NULL,
+    incoming_version BIGINT       NOT NULL,
+    incoming_row     LONGTEXT     NULL      -- JSON; NULL: a delete
+) ENGINE = InnoDB;
