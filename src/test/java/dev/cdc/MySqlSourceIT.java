@@ -159,6 +159,64 @@ class MySqlSourceIT extends ServerTest {
         }
     }
 
+    /**
+     * MySQL's types PostgreSQL has no twin for, written by a session in another time zone and with
+     * zero dates allowed, reach PostgreSQL as their documented types: a TIMESTAMP as the instant it
+     * is (not the writer's wall clock), BIT(1) a boolean, BIT(n) its digits, a zero date null (1970-01-01
+     * in a NOT NULL column), generated columns their values, unsigned BIGINT, YEAR, ENUM, SET, JSON.
+     * Before: TIMESTAMP and BIT were refused, and a zero date stopped consume.
+     */
+    @Test
+    void mysql_types_reach_postgresql_as_their_postgresql_types() throws Exception {
+        deleteTopics("shop.");
+        try (Handle h = servers.target.open("cdc-test")) {
+            h.execute("DROP SCHEMA IF EXISTS shop CASCADE");
+        }
+        String insert = "INSERT INTO kinds (id, ts, ts_nn, flag, bits, d, d_nn, dt, y, e, st, j, u) VALUES ";
+        try (Handle h = shop.open("cdc-test")) {
+            h.execute("DROP TABLE IF EXISTS kinds");
+            h.execute("CREATE TABLE kinds (id INT PRIMARY KEY, ts TIMESTAMP(3) NULL, ts_nn TIMESTAMP NOT NULL "
+                    + "DEFAULT CURRENT_TIMESTAMP, flag BIT(1), bits BIT(10), d DATE, d_nn DATE NOT NULL, dt DATETIME(6), "
+                    + "y YEAR, e ENUM('a', 'b'), st SET('x', 'y'), j JSON, u BIGINT UNSIGNED, "
+                    + "g INT AS (id * 2) STORED, v VARCHAR(20) AS (CONCAT('v', id)) VIRTUAL) ENGINE = InnoDB");
+            h.execute(insert + "(1, '2024-02-29 10:00:00.123', '2024-01-01 00:00:00', b'1', b'1010000001', '2024-02-29', "
+                    + "'2024-03-01', '2024-02-29 23:59:59.999999', 2024, 'b', 'x,y', '{\"a\": [1, 2]}', 18446744073709551615)");
+        }
+        CliTest.Run setup = cdc("setup", source(), servers.targetArgs(), List.of("--table", "shop.kinds"));
+        assertEquals(0, setup.code(), setup.out() + setup.err());
+        CliTest.Run topic = cdc("topic", source(), bootstrap(), List.of("--table", "shop.kinds"));
+        assertEquals(0, topic.code(), topic.out() + topic.err());
+        try (Handle h = shop.open("cdc-test")) { // the application's session: another time zone, zero dates allowed
+            h.execute("SET time_zone = '+05:00'");
+            h.execute("SET sql_mode = ''");
+            h.execute(insert + "(2, '2024-02-29 10:00:00.123', '0000-00-00 00:00:00', b'0', b'0000000011', '0000-00-00', "
+                    + "'2024-00-10', NULL, NULL, NULL, '', NULL, 0)");
+            h.execute(insert + "(3, NULL, '2024-06-30 12:34:56', NULL, NULL, NULL, '0000-00-00', NULL, NULL, NULL, NULL, NULL, NULL)");
+        }
+        try (CdcProcess produce = CdcProcess.start("produce-kinds", CliTest.line("produce", source(), bootstrap(),
+                List.of("--table", "shop.kinds")));
+             CdcProcess consume = CdcProcess.start("consume-kinds", CliTest.line("consume", servers.targetArgs(), bootstrap(),
+                     List.of("--group", group())))) {
+            Await.until("the three rows on PostgreSQL", 60_000, () -> {
+                assertTrue(produce.alive() && consume.alive(), produce.output() + consume.output());
+                return TwoWayIT.count(servers.target, "true", "shop.kinds") == 3;
+            });
+        }
+        try (Handle h = servers.target.open("cdc-test")) {
+            h.execute("SET TimeZone = 'UTC'");
+            List<String> rows = h.createQuery("SELECT concat_ws('|', id, ts, ts_nn, flag, bits, coalesce(d::text, 'null'), d_nn, "
+                    + "dt, y, e, st, j, u, g, v) FROM shop.kinds ORDER BY id").mapTo(String.class).list();
+            assertEquals(List.of(
+                    "1|2024-02-29 10:00:00.123+00|2024-01-01 00:00:00+00|t|1010000001|2024-02-29|2024-03-01|"
+                            + "2024-02-29 23:59:59.999999|2024|b|x,y|{\"a\": [1, 2]}|18446744073709551615|2|v1",
+                    "2|2024-02-29 05:00:00.123+00|1970-01-01 00:00:00+00|f|0000000011|null|1970-01-01||0|4|v2",
+                    "3|2024-06-30 07:34:56+00|null|1970-01-01|6|v3"), rows);
+            assertEquals("timestamp with time zone|boolean|bit", h.createQuery("SELECT string_agg(data_type, '|' ORDER BY "
+                    + "ordinal_position) FROM information_schema.columns WHERE table_schema = 'shop' AND table_name = 'kinds' "
+                    + "AND column_name IN ('ts', 'flag', 'bits')").mapTo(String.class).one());
+        }
+    }
+
     /** A source's rows in the consolidated table. */
     private List<String> consolidated(String source) {
         return people(servers.target, "SELECT id, name, born FROM public.all_people WHERE source_name = '" + source + "' ORDER BY id");

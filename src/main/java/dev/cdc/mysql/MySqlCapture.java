@@ -212,11 +212,36 @@ final class MySqlCapture {
                 .collect(Collectors.joining(", "));
     }
 
-    /** A column's value as it goes into the event: bytes as PostgreSQL's bytea text, {@code \x...}. */
+    /**
+     * A column's value as it goes into the event, in the text of its PostgreSQL type
+     * ({@link MySqlCatalog}): bytes as bytea's {@code \x...}; a TIMESTAMP in UTC with its offset
+     * (JSON_OBJECT would write it in the writing session's time zone); BIT(1) as a JSON boolean and
+     * BIT(n) as its digits; a zero date or one with a zero month or day (which MySQL may hold and
+     * PostgreSQL cannot) as null, or as 1970-01-01 in a NOT NULL column (Debezium's rule).
+     */
     private static String value(Table t, String column, String prefix) {
         String v = prefix + "." + ident(column);
-        boolean binary = t.definition().stream().anyMatch(c -> c.name().equals(column) && MySqlCatalog.binary(c));
-        return binary ? "CONCAT('\\\\x', LOWER(HEX(" + v + ")))" : v;
+        Table.Column c = t.definition().stream().filter(d -> d.name().equals(column)).findFirst().orElseThrow();
+        String type = c.type();
+        if (MySqlCatalog.binary(c)) {
+            return "CONCAT('\\\\x', LOWER(HEX(" + v + ")))";
+        }
+        if (type.equals("boolean")) {
+            return "IF(" + v + " IS NULL, NULL, JSON_EXTRACT(IF(" + v + " = 1, 'true', 'false'), '$'))";
+        }
+        if (type.startsWith("bit(")) {
+            return "LPAD(BIN(" + v + "), " + type.substring(4, type.length() - 1) + ", '0')";
+        }
+        if (type.endsWith("with time zone") && type.startsWith("timestamp")) {
+            String utc = "DATE_FORMAT(TIMESTAMPADD(MICROSECOND, CAST(COALESCE(UNIX_TIMESTAMP(" + v + "), 0) * 1000000 AS SIGNED), "
+                    + "'1970-01-01 00:00:00'), '%Y-%m-%dT%H:%i:%s.%f+00:00')"; // as PostgreSQL's JSON writes a timestamptz
+            return c.notNull() ? utc : "IF(" + v + " IS NULL OR " + v + " = 0, NULL, " + utc + ")";
+        }
+        if (type.equals("date") || type.startsWith("timestamp")) {
+            String epoch = !c.notNull() ? "NULL" : type.equals("date") ? "'1970-01-01'" : "'1970-01-01 00:00:00'";
+            return "IF(YEAR(" + v + ") = 0 OR MONTH(" + v + ") = 0 OR DAYOFMONTH(" + v + ") = 0, " + epoch + ", " + v + ")";
+        }
+        return v;
     }
 
     /** A MySQL identifier, quoted. */

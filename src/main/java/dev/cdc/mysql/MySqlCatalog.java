@@ -19,7 +19,8 @@ import org.jdbi.v3.core.Handle;
  * smallint, int integer, bigint bigint (unsigned: one size up, bigint unsigned numeric(20,0)),
  * decimal numeric, float real, double double precision, char and varchar character and character
  * varying, the text types, enum, set and json text, date date, datetime timestamp without time zone,
- * time time, year smallint, binary, varbinary and the blobs bytea. Others are refused, by name.
+ * timestamp timestamp with time zone, bit(1) boolean and bit(n) bit(n), time time, year smallint,
+ * binary, varbinary and the blobs bytea. Others are refused, by name.
  */
 public final class MySqlCatalog implements Catalog {
     public static final MySqlCatalog INSTANCE = new MySqlCatalog();
@@ -100,6 +101,8 @@ public final class MySqlCatalog implements Catalog {
             case "tinytext", "text", "mediumtext", "longtext", "enum", "set", "json" -> "text";
             case "date" -> "date";
             case "datetime" -> "timestamp(" + fraction + ") without time zone";
+            case "timestamp" -> "timestamp(" + fraction + ") with time zone";
+            case "bit" -> precision == 1 ? "boolean" : "bit(" + precision + ")";
             case "time" -> "time(" + fraction + ") without time zone";
             case "year" -> "smallint";
             case "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob" -> "bytea";
