@@ -114,6 +114,22 @@ public final class Bench {
         return results;
     }
 
+    /**
+     * The write cost alone ({@link WriteCost}), on the source: what capture costs the application's
+     * writes, e.g. on MySQL, where the pipeline's workloads do not run yet. Writes bench.json.
+     */
+    public Map<String, Object> runWriteCost() throws Exception {
+        Files.createDirectories(options.outDir());
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("machine", BenchReport.machine());
+        results.putAll(notes);
+        results.put("write_cost", new WriteCost(new BenchRun(options, null, null, serverPids, out)).measure());
+        Path json = options.outDir().resolve("bench.json");
+        Files.writeString(json, dev.cdc.base.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(results));
+        say("results: " + json);
+        return results;
+    }
+
     private Map<String, Object> runManyTables(Map<String, Object> results) throws Exception {
         ManyTables many = new ManyTables(options, tables, oneTopic);
         Map<String, Object> r = new LinkedHashMap<>(many.setUp(this::say));

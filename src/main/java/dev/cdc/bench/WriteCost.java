@@ -19,16 +19,33 @@ import org.jdbi.v3.core.Handle;
 /**
  * What capture costs the application: the same statements on two tables of one shape, one captured
  * and one not. Bulk INSERT, UPDATE and DELETE of the whole row count (median of three), and 1-row
- * insert transactions from 4 clients (with the producer busy, and idle so that every commit notifies).
+ * insert transactions from 4 clients (on PostgreSQL with the producer busy, and idle so that every
+ * commit notifies). On PostgreSQL in schema public (sql/bench/), on MySQL/MariaDB in database
+ * cdc_bench (sql/bench/mysql/).
  */
 final class WriteCost {
-    private static final String PLAIN = Sql.ident("public", "cdc_bench_plain");
-    private static final String CAPTURED = Sql.ident("public", "cdc_bench_captured");
-
     private final BenchRun run;
+    private final boolean mysql;
+    private final String schema;
+    private final String plain;
+    private final String captured;
 
     WriteCost(BenchRun run) {
         this.run = run;
+        this.mysql = run.source().isMySql();
+        this.schema = mysql ? "cdc_bench" : "public";
+        this.plain = name("cdc_bench_plain");
+        this.captured = name("cdc_bench_captured");
+    }
+
+    /** A table's quoted name in the benchmark's schema. */
+    private String name(String table) {
+        return mysql ? "`" + schema + "`.`" + table + "`" : Sql.ident(schema, table);
+    }
+
+    /** One of the benchmark's statements, in this engine's words. */
+    private String sql(String file, Map<String, String> values) {
+        return Sql.render((mysql ? "bench/mysql/" : "bench/") + file + ".sql", values);
     }
 
     Map<String, Object> measure() throws Exception {
@@ -36,29 +53,37 @@ final class WriteCost {
                 run.sizes().writeCostRows(), run.sizes().writeCostSeconds()));
         Map<String, Object> r = new LinkedHashMap<>();
         try (Handle h = run.source().open("cdc-bench")) {
-            for (String t : List.of(PLAIN, CAPTURED)) {
-                h.execute(Sql.render("bench/cost_table.sql", Map.of("table", t)));
+            if (mysql) {
+                h.execute(sql("cost_database", Map.of()));
+            }
+            for (String t : List.of(plain, captured)) {
+                for (String statement : sql("cost_table", Map.of("table", t)).split(";\\s*\\n")) {
+                    h.execute(statement);
+                }
             }
             Captures captures = Engines.source(run.source()).captures();
-            captures.install(h, Capture.of(Engines.catalog(run.source()).find(h, "public", "cdc_bench_captured").orElseThrow()));
-            Capture capture = captures.find(h, "public", "cdc_bench_captured").orElseThrow(); // with its lock number
+            captures.install(h, Capture.of(Engines.catalog(run.source()).find(h, schema, "cdc_bench_captured").orElseThrow()));
+            Capture capture = captures.find(h, schema, "cdc_bench_captured").orElseThrow(); // with its lock number
+            String changelog = mysql ? name(capture.changelogName()) : new PgCaptureSql(capture).changelog();
             try {
-                bulk(h, new PgCaptureSql(capture), r);
-                r.put("single_row_insert_4_clients", singleRows(h, new PgCaptureSql(capture)));
+                bulkRatios(h, changelog, r);
+                r.put("single_row_insert_4_clients", mysql ? singleRows() : singleRows(h, new PgCaptureSql(capture)));
             } finally {
                 captures.uninstall(h, capture);
-                h.execute(Sql.load("bench/drop_cost_tables.sql"));
+                for (String t : List.of(plain, captured)) {
+                    h.execute(sql("drop_cost_table", Map.of("table", t)));
+                }
             }
         }
         return r;
     }
 
-    private void bulk(Handle h, PgCaptureSql capture, Map<String, Object> r) {
-        Map<String, double[]> plain = bulk(h, PLAIN, null);
-        Map<String, double[]> captured = bulk(h, CAPTURED, capture);
-        for (String op : plain.keySet()) {
-            double a = median(plain.get(op));
-            double b = median(captured.get(op));
+    private void bulkRatios(Handle h, String changelog, Map<String, Object> r) {
+        Map<String, double[]> withoutCapture = bulk(h, plain, null);
+        Map<String, double[]> withCapture = bulk(h, captured, changelog);
+        for (String op : withoutCapture.keySet()) {
+            double a = median(withoutCapture.get(op));
+            double b = median(withCapture.get(op));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("plain_s", BenchReport.round(a));
             m.put("captured_s", BenchReport.round(b));
@@ -68,31 +93,44 @@ final class WriteCost {
         }
     }
 
-    /** Times INSERT, UPDATE, DELETE of the whole row count, three times each. */
-    private Map<String, double[]> bulk(Handle h, String table, PgCaptureSql capture) {
+    /** Times INSERT, UPDATE, DELETE of the whole row count, three times each ({@code changelog} null: not captured). */
+    private Map<String, double[]> bulk(Handle h, String table, String changelog) {
         Map<String, double[]> times = new LinkedHashMap<>();
         Map<String, String> v = Map.of("table", table, "rows", Integer.toString(run.sizes().writeCostRows()));
         for (int rep = 0; rep < 3; rep++) {
-            h.execute(Sql.render("bench/cost_truncate.sql", v));
-            if (capture != null) {
-                emptyChangelog(h, capture);
+            h.execute(sql("cost_truncate", v));
+            if (changelog != null) {
+                h.execute(sql("empty_changelog", Map.of("changelog", changelog)));
             }
-            h.execute(Sql.render("bench/cost_vacuum.sql", v));
+            h.execute(sql("cost_vacuum", v));
             for (String op : List.of("insert", "update", "delete")) {
-                String sql = Sql.render("bench/cost_" + op + ".sql", v);
+                String statement = sql("cost_" + op, v);
                 long t0 = System.nanoTime();
-                h.execute(sql);
+                h.execute(statement);
                 times.computeIfAbsent(op, k -> new double[3])[rep] = (System.nanoTime() - t0) / 1e9;
             }
         }
-        if (capture != null) {
-            emptyChangelog(h, capture);
+        if (changelog != null) {
+            h.execute(sql("empty_changelog", Map.of("changelog", changelog)));
         }
         return times;
     }
 
-    private static void emptyChangelog(Handle h, PgCaptureSql capture) {
-        h.execute(Sql.render("bench/empty_changelog.sql", Map.of("changelog", capture.changelog())));
+    /** MySQL: 1-row transactions on the plain and the captured table, alternated twice (no NOTIFY there: produce polls). */
+    private Map<String, Object> singleRows() throws InterruptedException {
+        double tpsPlain = 0;
+        double tpsCaptured = 0;
+        for (int round = 0; round < 2; round++) {
+            tpsPlain += singleRowTps(plain) / 2;
+            tpsCaptured += singleRowTps(captured) / 2;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("plain_tps", Math.round(tpsPlain));
+        m.put("captured_tps", Math.round(tpsCaptured));
+        m.put("ratio", BenchReport.round(tpsCaptured / tpsPlain));
+        run.say(String.format("  1-row insert transactions, 4 clients: %,.0f tps plain, %,.0f tps captured (%.0f%%)",
+                tpsPlain, tpsCaptured, 100 * tpsCaptured / tpsPlain));
+        return m;
     }
 
     /**
@@ -109,11 +147,11 @@ final class WriteCost {
         double tpsPlain = 0;
         double tpsBusy = 0;
         for (int round = 0; round < 2; round++) {
-            tpsPlain += singleRowTps(PLAIN) / 2;
-            tpsBusy += singleRowTps(CAPTURED) / 2;
+            tpsPlain += singleRowTps(plain) / 2;
+            tpsBusy += singleRowTps(captured) / 2;
         }
         h.createQuery(Sql.render("source/free_wake_lock.sql", lock)).mapTo(Boolean.class).one();
-        double tpsIdle = singleRowTps(CAPTURED);
+        double tpsIdle = singleRowTps(captured);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("plain_tps", Math.round(tpsPlain));
         m.put("captured_tps", Math.round(tpsBusy));
@@ -129,7 +167,7 @@ final class WriteCost {
     private double singleRowTps(String table) throws InterruptedException {
         AtomicLong count = new AtomicLong();
         long end = System.nanoTime() + run.sizes().writeCostSeconds() * 1_000_000_000L;
-        String sql = Sql.render("bench/cost_single_row.sql", Map.of("table", table));
+        String sql = sql("cost_single_row", Map.of("table", table));
         List<Thread> clients = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             Thread t = new Thread(() -> {

@@ -2,6 +2,9 @@ package dev.cdc.cli;
 
 import dev.cdc.base.Failure;
 import dev.cdc.bench.Bench;
+import dev.cdc.db.Db;
+import dev.cdc.embedded.LocalMariaDb;
+import dev.cdc.embedded.Ports;
 import dev.cdc.embedded.Sandbox;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -60,6 +63,14 @@ public final class BenchCommand implements Callable<Integer> {
                     + "its appends to many partitions can queue behind their fsyncs: memory measures cdc without that.")
     String kafkaLog;
 
+    @Option(names = "--mysql",
+            description = "Instead of the standard workloads, measure what capture costs writes on MySQL/MariaDB (the write "
+                    + "cost: 200,000-row INSERT, UPDATE, DELETE and 1-row insert transactions from 4 clients, with and without "
+                    + "capture) on a MariaDB started here (durable: InnoDB's log flushed at every commit), or with "
+                    + "--no-embedded on --source (a jdbc:mariadb: or jdbc:mysql: URL; it creates and drops database cdc_bench's "
+                    + "tables there).")
+    boolean mysql;
+
     @Option(names = "--profile", description = "Record produce and consume with Java Flight Recorder and print where their CPU went.")
     boolean profile;
 
@@ -84,6 +95,9 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         List<String> jvm = Arrays.stream(jvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         Bench.Sizes sizes = Bench.Sizes.standard().scaled(scale);
+        if (mysql) {
+            return writeCostOnMySql(w, sizes, jvm);
+        }
         if (!embedded) {
             new Bench(new Bench.Options(source.db(), target.db(), broker.kafka(), sizes, jvm, out), w).withProfile(profile).withTables(tables, oneTopic).run();
             return 0;
@@ -98,6 +112,27 @@ public final class BenchCommand implements Callable<Integer> {
                             "target PostgreSQL", s.targetServer().pid(), "Kafka broker", s.kafkaServer().pid()))
                     .withNote("kafka_log", kafkaLog.equals("memory") ? "memory (" + kafkaLogs + ")" : "disk")
                     .withProfile(profile).withTables(tables, oneTopic).run();
+        }
+        return 0;
+    }
+
+    private int writeCostOnMySql(PrintWriter w, Bench.Sizes sizes, List<String> jvm) throws Exception {
+        if (tables > 0) {
+            throw Failure.usage("--mysql measures the write cost; it does not go with --tables");
+        }
+        if (!embedded) {
+            Db db = source.db();
+            if (!db.isMySql()) {
+                throw Failure.usage("--mysql --no-embedded needs a MySQL or MariaDB --source (jdbc:mariadb: or jdbc:mysql:)");
+            }
+            new Bench(new Bench.Options(db, null, null, sizes, jvm, out), w).runWriteCost();
+            return 0;
+        }
+        w.println("starting a MariaDB ...");
+        w.flush();
+        try (LocalMariaDb m = LocalMariaDb.start("cdc_bench", Sandbox.home().resolve("bench-mysql"), Ports.free(), true)) {
+            new Bench(new Bench.Options(m.db("cdc-bench"), null, null, sizes, jvm, out), w)
+                    .withNote("source", "MariaDB, embedded, durable").runWriteCost();
         }
         return 0;
     }

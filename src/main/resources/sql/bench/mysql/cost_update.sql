@@ -1,0 +1,1 @@
+UPDATE ${table} SET salary = salary + 1

@@ -1,0 +1,2 @@
+-- ... and its statistics fresh.
+ANALYZE TABLE ${table}
