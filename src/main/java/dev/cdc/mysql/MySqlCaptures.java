@@ -21,7 +21,17 @@ final class MySqlCaptures implements Captures {
         if (capture.changelogName() != null && !capture.changelogName().equals(t.name() + "_cdc")) {
             throw Failure.usage("--changelog is not supported for MySQL sources: the changelog is " + t.name() + "_cdc");
         }
-        List<String> done = new java.util.ArrayList<>(h.inTransaction(tx -> MySqlCapture.install(tx, capture)));
+        boolean had = find(h, t.schema(), t.name()).isPresent();
+        List<String> done;
+        try {
+            done = new java.util.ArrayList<>(h.inTransaction(tx -> MySqlCapture.install(tx, capture)));
+        } catch (RuntimeException e) {
+            RuntimeException explained = MySqlRights.explain(h, e, t);
+            if (!had && explained != e) { // MySQL's DDL commits at once: what this setup made goes again
+                MySqlCapture.uninstall(h, capture, MySqlRights::quietly);
+            }
+            throw explained;
+        }
         done.add(0, "capture of " + t.display() + ": changelog " + t.schema() + "." + t.name() + "_cdc, "
                 + "AFTER INSERT/UPDATE/DELETE triggers" + (capture.origin() == null ? ""
                 : ", row versions in " + t.schema() + "." + capture.versionsName()));
@@ -33,10 +43,25 @@ final class MySqlCaptures implements Captures {
         return MySqlCapture.versions(capture);
     }
 
+    /**
+     * Grants a user or role (MySQL's {@code 'name'}, i.e. {@code 'name'@'%'}) what cdc produce and
+     * cdc status need: the changelog's rows, the cursor's, and the table's columns (to announce them).
+     */
     @Override
     public void grantProducer(Handle h, Capture capture, String role) {
-        throw Failure.usage("--producer-role is not supported for MySQL sources yet; grant the producer's user SELECT, "
-                + "DELETE and UPDATE on " + capture.table().schema() + "." + capture.table().name() + "_cdc and cdc.capture");
+        Table t = capture.table();
+        Map<String, String> v = Map.of("table", MySqlCapture.ident(t.schema()) + "." + MySqlCapture.ident(t.name()),
+                "changelog", MySqlCapture.changelog(t.schema(), t.name()), "role", MySqlCapture.literal(role));
+        List<String> grants = java.util.Arrays.stream(Sql.render("mysql/grant_produce.sql", v).split(";\\s*\\n"))
+                .map(s -> s.lines().filter(l -> !l.startsWith("--")).collect(java.util.stream.Collectors.joining("\n")).strip())
+                .filter(s -> !s.isEmpty()).toList();
+        for (String statement : grants) {
+            try {
+                h.execute(statement);
+            } catch (RuntimeException e) {
+                throw MySqlRights.cannotGrant(e, role, grants);
+            }
+        }
     }
 
     @Override

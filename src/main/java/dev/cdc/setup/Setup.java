@@ -80,13 +80,19 @@ public final class Setup {
     }
 
     private List<String> run() {
-        List<Capture> captures = source.run("setup", this::captureOnSource);
-        target.run("setup", h -> {
-            prepareTarget(h, captures);
-            return null;
-        });
-        if (request.snapshot() && !fresh.isEmpty()) {
-            done.addAll(snapshot(source, fresh, 5000));
+        List<Capture> captures;
+        try {
+            captures = source.run("setup", this::captureOnSource);
+            target.run("setup", h -> {
+                prepareTarget(h, captures);
+                return null;
+            });
+            if (request.snapshot() && !fresh.isEmpty()) {
+                done.addAll(snapshot(source, fresh, 5000));
+            }
+        } catch (RuntimeException e) {
+            undoFresh();
+            throw e;
         }
         if (request.topic() == null && fresh.size() >= MANY_TOPICS && fresh.size() == captures.size()) {
             done.add("note: " + fresh.size() + " tables were given a topic each; with hundreds of tables one topic for all "
@@ -94,6 +100,27 @@ public final class Setup {
                     + "see the README's \"Many tables\")");
         }
         return done;
+    }
+
+    /**
+     * After a failure: removes the captures this setup installed, whose existing rows were not
+     * copied yet (left, they would never be: setup copies only the rows of tables it captures anew).
+     * Run again, setup installs and copies them.
+     */
+    private void undoFresh() {
+        if (fresh.isEmpty()) {
+            return;
+        }
+        try {
+            source.run("setup", h -> {
+                for (Capture c : fresh) {
+                    captures().uninstall(h, c);
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            done.add("WARNING: could not remove the captures this setup installed: " + e.getMessage());
+        }
     }
 
     /** From this many tables set up at once, each with a topic of its own, setup suggests one shared topic. */
@@ -130,12 +157,12 @@ public final class Setup {
         for (int i = 0; i < captures.size(); i++) {
             Capture c = captures.get(i);
             captures().install(h, c).forEach(s -> done.add("source: " + s));
+            if (!installedBefore.get(i)) {
+                fresh.add(c);
+            }
             for (String role : request.roles().producers()) {
                 captures().grantProducer(h, c, role);
                 done.add("source: role " + role + " may produce and read the status of " + c.table().display());
-            }
-            if (!installedBefore.get(i)) {
-                fresh.add(c);
             }
         }
         return captures;
