@@ -4,3 +4,4 @@
 GRANT SELECT, DELETE ON ${changelog} TO ${role};
 GRANT SELECT, UPDATE ON cdc.capture TO ${role};
 GRANT SELECT ON ${table} TO ${role};
+GRANT SELECT, INSERT, DELETE ON ${retained} TO ${role};

@@ -194,12 +194,23 @@ class MySqlSourceIT extends ServerTest {
             h.execute(insert + "(3, NULL, '2024-06-30 12:34:56', NULL, NULL, NULL, '0000-00-00', NULL, NULL, NULL, NULL, NULL, NULL)");
         }
         try (CdcProcess produce = CdcProcess.start("produce-kinds", CliTest.line("produce", source(), bootstrap(),
-                List.of("--table", "shop.kinds")));
+                List.of("--table", "shop.kinds", "--retain", "1h")));
              CdcProcess consume = CdcProcess.start("consume-kinds", CliTest.line("consume", servers.targetArgs(), bootstrap(),
                      List.of("--group", group())))) {
             Await.until("the three rows on PostgreSQL", 60_000, () -> {
                 assertTrue(produce.alive() && consume.alive(), produce.output() + consume.output());
                 return TwoWayIT.count(servers.target, "true", "shop.kinds") == 3;
+            });
+            assertEquals(0, produce.terminate(), produce.output());
+        }
+        // --retain: the published rows kept (before: ignored on MySQL), then removed once older than asked
+        assertEquals(3, count("shop.kinds_cdc_retained"), "retained");
+        assertEquals(0, count("shop.kinds_cdc"), "left in the changelog");
+        try (CdcProcess produce = CdcProcess.start("produce-kinds-2", CliTest.line("produce", source(), bootstrap(),
+                List.of("--table", "shop.kinds", "--retain", "1s")))) {
+            Await.until("the retained rows expired", 30_000, () -> {
+                assertTrue(produce.alive(), produce.output());
+                return count("shop.kinds_cdc_retained") == 0;
             });
         }
         try (Handle h = servers.target.open("cdc-test")) {
@@ -214,6 +225,12 @@ class MySqlSourceIT extends ServerTest {
             assertEquals("timestamp with time zone|boolean|bit", h.createQuery("SELECT string_agg(data_type, '|' ORDER BY "
                     + "ordinal_position) FROM information_schema.columns WHERE table_schema = 'shop' AND table_name = 'kinds' "
                     + "AND column_name IN ('ts', 'flag', 'bits')").mapTo(String.class).one());
+        }
+    }
+
+    private static long count(String table) {
+        try (Handle h = shop.open("cdc-test")) {
+            return h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one();
         }
     }
 

@@ -70,6 +70,7 @@ final class MySqlCapture {
         boolean hadChangelog = h.createQuery(Sql.load("mysql/changelog_exists.sql")).bind("schema", t.schema())
                 .bind("name", t.name() + "_cdc").mapTo(Boolean.class).one();
         h.execute(Sql.render("mysql/changelog.sql", Map.of("changelog", changelog)));
+        h.execute(Sql.render("mysql/retained.sql", Map.of("retained", retained(t.schema(), t.name()))));
         addMissing(h, t.schema(), t.name() + "_cdc", Map.of("version", "BIGINT NULL"));
         Map<String, String> v = new HashMap<>(Map.of(
                 "table", ident(t.schema()) + "." + ident(t.name()),
@@ -166,6 +167,11 @@ final class MySqlCapture {
         });
     }
 
+    /** The quoted name of the table of retained rows ({@code cdc produce --retain}), beside the changelog. */
+    static String retained(String schema, String table) {
+        return ident(schema) + "." + ident(table + "_cdc_retained");
+    }
+
     /** Two-way sync: the quoted name of the table of the row versions, beside the changelog. */
     static String versions(Capture capture) {
         return ident(capture.table().schema()) + "." + ident(capture.versionsName());
@@ -185,6 +191,7 @@ final class MySqlCapture {
                     Map.of("trigger", ident(schema) + "." + ident(table + suffix)))));
         }
         step.accept(() -> h.execute(Sql.render("mysql/drop_changelog.sql", Map.of("changelog", changelog(schema, table)))));
+        step.accept(() -> h.execute(Sql.render("mysql/drop_changelog.sql", Map.of("changelog", retained(schema, table)))));
         if (capture.origin() != null) {
             step.accept(() -> h.execute(Sql.render("mysql/drop_changelog.sql", Map.of("changelog", versions(capture)))));
         }

@@ -51,7 +51,8 @@ final class MySqlCaptures implements Captures {
     public void grantProducer(Handle h, Capture capture, String role) {
         Table t = capture.table();
         Map<String, String> v = Map.of("table", MySqlCapture.ident(t.schema()) + "." + MySqlCapture.ident(t.name()),
-                "changelog", MySqlCapture.changelog(t.schema(), t.name()), "role", MySqlCapture.literal(role));
+                "changelog", MySqlCapture.changelog(t.schema(), t.name()), "role", MySqlCapture.literal(role),
+                "retained", MySqlCapture.retained(t.schema(), t.name()));
         List<String> grants = java.util.Arrays.stream(Sql.render("mysql/grant_produce.sql", v).split(";\\s*\\n"))
                 .map(s -> s.lines().filter(l -> !l.startsWith("--")).collect(java.util.stream.Collectors.joining("\n")).strip())
                 .filter(s -> !s.isEmpty()).toList();

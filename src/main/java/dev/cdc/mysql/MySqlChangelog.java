@@ -23,13 +23,15 @@ final class MySqlChangelog implements Changelog {
     private final MySqlCursor cursor;
     private Integer keyedFor;
     private JsonNode announced;
+    private long lastPurge = System.nanoTime() - 1_000_000_000L;
 
     MySqlChangelog(ChangelogPublisher.Config cfg, Handle db, MySqlCaptures captures, Capture capture) {
         this.cfg = cfg;
         this.db = db;
         this.captures = captures;
         this.capture = capture;
-        this.cursor = new MySqlCursor(db, cfg.schema(), cfg.table(), changelogName());
+        this.cursor = new MySqlCursor(db, cfg.schema(), cfg.table(), changelogName(),
+                cfg.retain().isZero() ? null : MySqlCapture.retained(cfg.schema(), cfg.table()));
         db.useTransaction(tx -> cursor.load());
         Map<String, Object> r = db.createQuery(Sql.load("mysql/keyed.sql")).bind("schema", cfg.schema())
                 .bind("table", cfg.table()).mapToMap().one();
@@ -81,9 +83,15 @@ final class MySqlChangelog implements Changelog {
         return announced;
     }
 
+    /** With --retain: deletes the retained rows once older than that, at most once a second (InnoDB purges deleted rows by itself). */
     @Override
     public void maintain() {
-        // InnoDB purges deleted rows by itself
+        long now = System.nanoTime();
+        if (!cfg.retain().isZero() && now - lastPurge >= 1_000_000_000L) {
+            lastPurge = now;
+            db.createUpdate(Sql.render("mysql/purge_retained.sql", Map.of("retained",
+                    MySqlCapture.retained(cfg.schema(), cfg.table())))).bind("retain_ms", cfg.retain().toMillis()).execute();
+        }
     }
 
     @Override

@@ -66,10 +66,15 @@ final class MySqlCursor {
 
     /** {@code changelog}: the changelog's quoted name, e.g. {@code `shop`.`orders_cdc`}. */
     MySqlCursor(Handle db, String schema, String table, String changelog) {
+        this(db, schema, table, changelog, null);
+    }
+
+    /** {@code retained}: with {@code cdc produce --retain}, the table published rows move to (quoted); null: deleted. */
+    MySqlCursor(Handle db, String schema, String table, String changelog, String retained) {
         this.db = db;
         this.schema = schema;
         this.table = table;
-        this.sql = Map.of("changelog", changelog);
+        this.sql = retained == null ? Map.of("changelog", changelog) : Map.of("changelog", changelog, "retained", retained);
     }
 
     String epoch() {
@@ -172,6 +177,11 @@ final class MySqlCursor {
      * them; at the window's end, the high-water mark moves to its top. Run in a transaction.
      */
     void finishPage(Page page) {
+        if (!page.rows().isEmpty() && sql.containsKey("retained")) {
+            var keep = db.prepareBatch(Sql.render("mysql/retain_published.sql", sql));
+            page.rows().forEach(r -> keep.bind("seq", r.seq()).add());
+            keep.execute();
+        }
         if (!page.rows().isEmpty()) {
             var delete = db.prepareBatch(Sql.render("mysql/delete_published.sql", sql));
             page.rows().forEach(r -> delete.bind("seq", r.seq()).add());
