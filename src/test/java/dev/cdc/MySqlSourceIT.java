@@ -191,20 +191,22 @@ class MySqlSourceIT extends ServerTest {
             h.execute("SET sql_mode = ''");
             h.execute(insert + "(2, '2024-02-29 10:00:00.123', '0000-00-00 00:00:00', b'0', b'0000000011', '0000-00-00', "
                     + "'2024-00-10', NULL, NULL, NULL, '', NULL, 0)");
-            h.execute(insert + "(3, NULL, '2024-06-30 12:34:56', NULL, NULL, NULL, '0000-00-00', NULL, NULL, NULL, NULL, NULL, NULL)");
+            h.execute(insert + "(3, '0000-00-00 00:00:00', '2024-06-30 12:34:56', NULL, NULL, NULL, '0000-00-00', "
+                    + "'0000-00-00 00:00:00', NULL, NULL, NULL, NULL, NULL)");
+            h.execute(insert + "(4, NULL, '2024-06-30 12:34:56', NULL, NULL, NULL, '2024-01-01', NULL, NULL, NULL, NULL, NULL, NULL)");
         }
         try (CdcProcess produce = CdcProcess.start("produce-kinds", CliTest.line("produce", source(), bootstrap(),
                 List.of("--table", "shop.kinds", "--retain", "1h")));
              CdcProcess consume = CdcProcess.start("consume-kinds", CliTest.line("consume", servers.targetArgs(), bootstrap(),
                      List.of("--group", group())))) {
-            Await.until("the three rows on PostgreSQL", 60_000, () -> {
+            Await.until("the four rows on PostgreSQL", 60_000, () -> {
                 assertTrue(produce.alive() && consume.alive(), produce.output() + consume.output());
-                return TwoWayIT.count(servers.target, "true", "shop.kinds") == 3;
+                return TwoWayIT.count(servers.target, "true", "shop.kinds") == 4;
             });
             assertEquals(0, produce.terminate(), produce.output());
         }
         // --retain: the published rows kept (before: ignored on MySQL), then removed once older than asked
-        assertEquals(3, count("shop.kinds_cdc_retained"), "retained");
+        assertEquals(4, count("shop.kinds_cdc_retained"), "retained");
         assertEquals(0, count("shop.kinds_cdc"), "left in the changelog");
         try (CdcProcess produce = CdcProcess.start("produce-kinds-2", CliTest.line("produce", source(), bootstrap(),
                 List.of("--table", "shop.kinds", "--retain", "1s")))) {
@@ -221,7 +223,8 @@ class MySqlSourceIT extends ServerTest {
                     "1|2024-02-29 10:00:00.123+00|2024-01-01 00:00:00+00|t|1010000001|2024-02-29|2024-03-01|"
                             + "2024-02-29 23:59:59.999999|2024|b|x,y|{\"a\": [1, 2]}|18446744073709551615|2|v1",
                     "2|2024-02-29 05:00:00.123+00|1970-01-01 00:00:00+00|f|0000000011|null|1970-01-01||0|4|v2",
-                    "3|2024-06-30 07:34:56+00|null|1970-01-01|6|v3"), rows);
+                    "3|2024-06-30 07:34:56+00|null|1970-01-01|6|v3",
+                    "4|2024-06-30 07:34:56+00|null|2024-01-01|8|v4"), rows);
             assertEquals("timestamp with time zone|boolean|bit", h.createQuery("SELECT string_agg(data_type, '|' ORDER BY "
                     + "ordinal_position) FROM information_schema.columns WHERE table_schema = 'shop' AND table_name = 'kinds' "
                     + "AND column_name IN ('ts', 'flag', 'bits')").mapTo(String.class).one());

@@ -191,7 +191,7 @@ public final class Db {
         if ("3D000".equals(state)) {
             return Failure.unreachable("the " + where() + " does not exist", e);
         }
-        if (isMySql() && errorCode(e) == MYSQL_DATABASE_DENIED) {
+        if (isMySql() && errorCode(e) == MYSQL_DATABASE_DENIED && rootMessage(e).contains("to database '" + urlDatabase() + "'")) {
             return Failure.precondition("user '" + user + "' may not use the database named in the URL of the " + where()
                     + " (" + rootMessage(e) + "): name one it may use, or none (jdbc:mariadb://host:port/)");
         }
@@ -206,6 +206,13 @@ public final class Db {
         RuntimeException r = explain(e);
         return r instanceof Failure f ? f
                 : Failure.precondition(doing + " on the " + where() + " failed: " + rootMessage(e));
+    }
+
+    /** The database the URL names (its path), or "" when none. */
+    private String urlDatabase() {
+        String rest = url.replaceFirst("^jdbc:[a-z]+://[^/]*/?", "");
+        int q = rest.indexOf('?');
+        return q < 0 ? rest : rest.substring(0, q);
     }
 
     /** MySQL's ER_DBACCESS_DENIED_ERROR: the user may not use that database. */

@@ -186,9 +186,13 @@ final class MySqlCapture {
     static void uninstall(Handle h, Capture capture, java.util.function.Consumer<Runnable> step) {
         String schema = capture.table().schema();
         String table = capture.table().name();
+        List<String> triggers = h.createQuery(Sql.load("mysql/triggers.sql")).bind("schema", schema).bind("table", table)
+                .map((rs, ctx) -> rs.getString("name")).list();
         for (String suffix : List.of("_cdc_i", "_cdc_u", "_cdc_d")) {
-            step.accept(() -> h.execute(Sql.render("mysql/drop_trigger.sql",
-                    Map.of("trigger", ident(schema) + "." + ident(table + suffix)))));
+            if (triggers.contains(table + suffix)) { // (a binary log can refuse even DROP TRIGGER IF EXISTS)
+                step.accept(() -> h.execute(Sql.render("mysql/drop_trigger.sql",
+                        Map.of("trigger", ident(schema) + "." + ident(table + suffix)))));
+            }
         }
         step.accept(() -> h.execute(Sql.render("mysql/drop_changelog.sql", Map.of("changelog", changelog(schema, table)))));
         step.accept(() -> h.execute(Sql.render("mysql/drop_changelog.sql", Map.of("changelog", retained(schema, table)))));
@@ -248,7 +252,9 @@ final class MySqlCapture {
         if (type.endsWith("with time zone") && type.startsWith("timestamp")) {
             String utc = "DATE_FORMAT(TIMESTAMPADD(MICROSECOND, CAST(COALESCE(UNIX_TIMESTAMP(" + v + "), 0) * 1000000 AS SIGNED), "
                     + "'1970-01-01 00:00:00'), '%Y-%m-%dT%H:%i:%s.%f+00:00')"; // as PostgreSQL's JSON writes a timestamptz
-            return c.notNull() ? utc : "IF(" + v + " IS NULL OR " + v + " = 0, NULL, " + utc + ")";
+            // a zero TIMESTAMP: UNIX_TIMESTAMP gives NULL on MariaDB, 0 on MySQL (no date is compared: a zero
+            // date in a comparison is an error under the triggers' strict sql_mode on MySQL 8)
+            return c.notNull() ? utc : "IF(COALESCE(UNIX_TIMESTAMP(" + v + "), 0) = 0, NULL, " + utc + ")";
         }
         if (type.equals("date") || type.startsWith("timestamp")) {
             String epoch = !c.notNull() ? "NULL" : type.equals("date") ? "'1970-01-01'" : "'1970-01-01 00:00:00'";

@@ -21,16 +21,16 @@ final class MySqlCaptures implements Captures {
         if (capture.changelogName() != null && !capture.changelogName().equals(t.name() + "_cdc")) {
             throw Failure.usage("--changelog is not supported for MySQL sources: the changelog is " + t.name() + "_cdc");
         }
-        boolean had = find(h, t.schema(), t.name()).isPresent();
+        boolean had = find(h, t.schema(), t.name()).isPresent() || h.createQuery(Sql.load("mysql/changelog_exists.sql"))
+                .bind("schema", t.schema()).bind("name", t.name() + "_cdc").mapTo(Boolean.class).one();
         List<String> done;
         try {
             done = new java.util.ArrayList<>(h.inTransaction(tx -> MySqlCapture.install(tx, capture)));
         } catch (RuntimeException e) {
-            RuntimeException explained = MySqlRights.explain(h, e, t);
-            if (!had && explained != e) { // MySQL's DDL commits at once: what this setup made goes again
-                MySqlCapture.uninstall(h, capture, MySqlRights::quietly);
-            }
-            throw explained;
+            // MySQL's DDL commits at once: what this setup made (nothing was there before) goes again
+            boolean undone = !had && MySqlRights.untilOneFails(step -> MySqlCapture.uninstall(h, capture, step));
+            throw MySqlRights.explain(h, e, t, had ? "" : undone ? "; what setup had made was removed"
+                    : "; what setup had made could not all be removed: run cdc teardown --table " + t.display());
         }
         done.add(0, "capture of " + t.display() + ": changelog " + t.schema() + "." + t.name() + "_cdc, "
                 + "AFTER INSERT/UPDATE/DELETE triggers" + (capture.origin() == null ? ""

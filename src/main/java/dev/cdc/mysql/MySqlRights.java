@@ -19,13 +19,13 @@ final class MySqlRights {
     }
 
     /** The refusal as a {@link Failure} saying what to grant; any other error as it is. */
-    static RuntimeException explain(Handle h, RuntimeException e, Table t) {
+    static RuntimeException explain(Handle h, RuntimeException e, Table t, String after) {
         int code = code(e);
         if (code == BINLOG_NEEDS_SUPER) {
             return Failure.precondition("the MySQL server writes a binary log (log_bin is ON), and then only a user with "
                     + "SUPER may create triggers unless log_bin_trust_function_creators is ON: SET GLOBAL "
                     + "log_bin_trust_function_creators = 1 (and in the server's configuration, to outlive a restart), or "
-                    + "run setup as a user with SUPER; nothing was installed");
+                    + "run setup as a user with SUPER" + after);
         }
         if (DENIED.contains(code)) {
             String user = h.createQuery("SELECT CURRENT_USER()").mapTo(String.class).one();
@@ -37,7 +37,7 @@ final class MySqlRights {
                     + "keeps its cursor in database cdc, so it needs CREATE, DROP, TRIGGER, SELECT, INSERT, UPDATE and "
                     + "DELETE on database " + t.schema() + " and all privileges on database cdc (GRANT CREATE, DROP, "
                     + "TRIGGER, SELECT, INSERT, UPDATE, DELETE ON " + schema + ".* TO " + grantee + "; GRANT ALL "
-                    + "PRIVILEGES ON cdc.* TO " + grantee + "); nothing was installed");
+                    + "PRIVILEGES ON cdc.* TO " + grantee + ")" + after);
         }
         return e;
     }
@@ -52,13 +52,23 @@ final class MySqlRights {
                 + String.join("; ", grants));
     }
 
-    /** Runs a clean-up step, ignoring its failure (it undoes what a failed setup made, as far as it can). */
-    static void quietly(Runnable step) {
-        try {
-            step.run();
-        } catch (RuntimeException e) {
-            // left for cdc teardown
-        }
+    /**
+     * Runs the steps {@code steps} gives, in order, until one fails; the rest are skipped (a changelog
+     * is not dropped under triggers that could not be, which would then fail every write). Returns
+     * whether all ran.
+     */
+    static boolean untilOneFails(java.util.function.Consumer<java.util.function.Consumer<Runnable>> steps) {
+        boolean[] failed = {false};
+        steps.accept(step -> {
+            if (!failed[0]) {
+                try {
+                    step.run();
+                } catch (RuntimeException e) {
+                    failed[0] = true; // the rest is left for cdc teardown
+                }
+            }
+        });
+        return !failed[0];
     }
 
     private static int code(Throwable e) {

@@ -184,6 +184,7 @@ final class MySqlTargetTable {
             case "real", "float4" -> "FLOAT";
             case "double precision", "float8" -> "DOUBLE";
             case "boolean", "bool" -> "BOOLEAN";
+            case "bit" -> size != null && size <= 64 ? "BIT(" + size + ")" : unsupportedType(c);
             case "character", "char", "bpchar", "character varying", "varchar" -> varchar(size == null ? Integer.MAX_VALUE : size, sizes, key);
             case "text", "citext", "name" -> varchar(Integer.MAX_VALUE, sizes, key);
             case "uuid" -> "CHAR(36)";
@@ -223,6 +224,10 @@ final class MySqlTargetTable {
 
     private static int fraction(Integer size) {
         return size == null ? 6 : Math.min(size, 6);
+    }
+
+    private static String unsupportedType(Table.Column c) {
+        throw unsupported(c);
     }
 
     private static Failure unsupported(Table.Column c) {

@@ -62,6 +62,9 @@ final class MySqlValues {
         if (type.startsWith("timestamp")) {
             return timestamp(c, v.asText());
         }
+        if (type.startsWith("bit(") && v.isTextual() && v.asText().matches("[01]+")) {
+            return new java.math.BigInteger(v.asText(), 2); // bit(n)'s digits, as the number MySQL's BIT takes
+        }
         if (v.isBoolean()) {
             return v.booleanValue() ? 1 : 0;
         }

@@ -87,12 +87,14 @@ public final class Setup {
                 prepareTarget(h, captures);
                 return null;
             });
-            if (request.snapshot() && !fresh.isEmpty()) {
-                done.addAll(snapshot(source, fresh, 5000));
-            }
         } catch (RuntimeException e) {
-            undoFresh();
+            if (request.snapshot()) { // nothing of theirs copied or published yet
+                undoFresh(e);
+            }
             throw e;
+        }
+        if (request.snapshot() && !fresh.isEmpty()) {
+            done.addAll(snapshot(source, fresh, 5000));
         }
         if (request.topic() == null && fresh.size() >= MANY_TOPICS && fresh.size() == captures.size()) {
             done.add("note: " + fresh.size() + " tables were given a topic each; with hundreds of tables one topic for all "
@@ -103,11 +105,12 @@ public final class Setup {
     }
 
     /**
-     * After a failure: removes the captures this setup installed, whose existing rows were not
-     * copied yet (left, they would never be: setup copies only the rows of tables it captures anew).
-     * Run again, setup installs and copies them.
+     * After a failure before any row was copied: removes the captures this setup installed, whose
+     * existing rows were not copied yet (left, they would never be: setup copies only the rows of
+     * tables it captures anew). Run again, setup installs and copies them. A removal that fails is
+     * added to {@code failure}.
      */
-    private void undoFresh() {
+    private void undoFresh(RuntimeException failure) {
         if (fresh.isEmpty()) {
             return;
         }
@@ -119,7 +122,8 @@ public final class Setup {
                 return null;
             });
         } catch (RuntimeException e) {
-            done.add("WARNING: could not remove the captures this setup installed: " + e.getMessage());
+            failure.addSuppressed(Failure.precondition("the captures this setup installed could not be removed ("
+                    + e.getMessage() + "): run cdc teardown for " + fresh.stream().map(c -> c.table().display()).toList()));
         }
     }
 

@@ -48,6 +48,7 @@ class MySqlTypesTest {
         assertEquals("LONGBLOB", type("bytea", false));
         assertEquals("VARBINARY(3000)", type("bytea", true));
         assertEquals("JSON", type("jsonb", false));
+        assertEquals("BIT(10)", type("bit(10)", false), "a MySQL source's BIT(10)");
         assertEquals("JSON", type("integer[]", false));
     }
 
@@ -86,6 +87,8 @@ class MySqlTypesTest {
         assertEquals("1999-01-01 00:00:00.120000", MySqlValues.of(column("timestamp(2) without time zone"),
                 Json.MAPPER.readTree("\"1999-01-01 00:00:00.12\"")), "MySQL's own text");
         assertEquals(1, MySqlValues.of(column("smallint"), Json.MAPPER.readTree("true")));
+        assertEquals(new java.math.BigInteger("515"), MySqlValues.of(column("bit(10)"), Json.MAPPER.readTree("\"1000000011\"")),
+                "bit(n)'s digits, as the number MySQL's BIT takes");
         assertEquals(new BigDecimal("12345678901234567890.123456789"),
                 MySqlValues.of(column("numeric(65,30)"), Json.MAPPER.readTree("12345678901234567890.123456789")));
         assertEquals("{\"a\":[1,2.50]}", MySqlValues.of(column("text"), Json.MAPPER.readTree("{\"a\": [1, 2.50]}")));
