@@ -15,8 +15,11 @@ import org.jdbi.v3.core.Handle;
  * take them); an incoming row whose key has no row yet is inserted at once ("claimed"), so that a
  * local writer's insert of that key not yet committed is waited for and compared, instead of being
  * overwritten unseen; {@link ConflictRule} decides; a claimed row whose change lost (against a
- * local delete) is deleted again, and the conflicts are recorded. {@code T}: the engine's handle on
- * a target table.
+ * local delete) is deleted again, and the conflicts are recorded. A delete that wins for a key
+ * with no row here is not run, its version only recorded: on MySQL a DELETE waits for a local
+ * writer's insert of that key not yet committed, whose trigger waits for the version this batch
+ * holds, and one of the two would be killed as a deadlock (that writer's insert then comes after
+ * the delete and wins, as it should). {@code T}: the engine's handle on a target table.
  */
 public abstract class VersionedRows<T> implements ConflictResolver {
 
@@ -61,8 +64,10 @@ public abstract class VersionedRows<T> implements ConflictResolver {
                 }
             }
             Set<Integer> claimed = absent.isEmpty() ? Set.of() : claim(tx, target, list, absent);
+            Set<Integer> withRow = new java.util.HashSet<>(existing);
             if (claimed.size() < absent.size()) { // inserted here meanwhile, and committed: lock those too
                 Set<Integer> now = lockRows(tx, target, list);
+                withRow.addAll(now);
                 absent.stream().filter(i -> !claimed.contains(i) && !now.contains(i)).findFirst().ifPresent(i -> {
                     throw Failure.precondition("the row of key " + list.get(i).key() + " could not be inserted into "
                             + entry.getKey() + ": another unique index of the table has a row with the same values; "
@@ -71,7 +76,23 @@ public abstract class VersionedRows<T> implements ConflictResolver {
             }
             List<ConflictRule.Local> local = versions(tx, target, list);
             ConflictRule.Outcome outcome = ConflictRule.decide(list, local);
-            outcome.kept().forEach(i -> kept.add(list.get(i)));
+            Set<String> present = new java.util.HashSet<>();
+            withRow.forEach(i -> present.add(list.get(i).key()));
+            List<ChangeEvent> noRow = new ArrayList<>();
+            for (int i : outcome.kept()) {
+                ChangeEvent e = list.get(i);
+                if (e.after() != null) {
+                    present.add(e.key());
+                    kept.add(e);
+                } else if (present.remove(e.key())) {
+                    kept.add(e);
+                } else {
+                    noRow.add(e); // nothing to delete: only its version
+                }
+            }
+            if (!noRow.isEmpty()) {
+                recordVersions(tx, noRow);
+            }
             List<Integer> lost = outcome.lost();
             List<ChangeEvent> unclaim = lost.stream().filter(claimed::contains).map(list::get).toList();
             if (!unclaim.isEmpty()) { // inserted above, and lost against a local delete: gone again
