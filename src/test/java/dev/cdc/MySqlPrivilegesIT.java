@@ -7,6 +7,8 @@ import dev.cdc.base.Failure;
 import dev.cdc.db.Db;
 import dev.cdc.embedded.LocalMariaDb;
 import dev.cdc.embedded.Ports;
+import dev.cdc.kafka.Kafka;
+import dev.cdc.kafka.Topics;
 import java.nio.file.Path;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -149,6 +151,70 @@ class MySqlPrivilegesIT extends ServerTest {
             CliTest.Run status = CliTest.run(CliTest.line("status", servers.sourceArgs(), asConsumer, broker,
                     List.of("--group", group())));
             assertEquals(0, status.code(), status.out() + status.err());
+        }
+    }
+
+    /** Two-way sync with roles: produce and consume run on the MariaDB side as the roles setup granted. */
+    @Test
+    void two_way_sync_runs_on_the_mysql_side_as_the_roles_setup_granted() throws Exception {
+        server.createDatabase("tw");
+        try (Handle h = server.db("tw", "cdc-test").open("cdc-test")) {
+            h.execute("SET GLOBAL log_bin_trust_function_creators = 1");
+            h.execute("CREATE TABLE items (id INT AUTO_INCREMENT PRIMARY KEY, uid CHAR(36) NOT NULL UNIQUE, "
+                    + "note VARCHAR(50)) ENGINE = InnoDB");
+            h.execute("INSERT INTO items (uid, note) VALUES (UUID(), 'legacy 1'), (UUID(), 'legacy 2')");
+            h.execute("CREATE USER IF NOT EXISTS 'cdc_p2'@'%' IDENTIFIED BY 'pw'");
+            h.execute("CREATE USER IF NOT EXISTS 'cdc_c2'@'%' IDENTIFIED BY 'pw'");
+        }
+        try (Handle h = servers.target.open("cdc-test")) {
+            h.execute("DROP SCHEMA IF EXISTS tw CASCADE");
+            h.execute("CREATE SCHEMA tw");
+            h.execute("CREATE TABLE tw.items (id bigint GENERATED ALWAYS AS IDENTITY (START WITH 1000) PRIMARY KEY, "
+                    + "uid uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(), note text)");
+        }
+        OperationsIT.roles(servers.target, "cdc_p2", "cdc_c2");
+        List<String> legacyAdmin = List.of("--source", server.jdbcUrl("tw"), "--source-user", LocalMariaDb.ADMIN,
+                "--source-password", LocalMariaDb.ADMIN);
+        CliTest.Run setup = CliTest.run(CliTest.line("setup", legacyAdmin, servers.targetArgs(), List.of("--two-way",
+                "--table", "tw.items", "--key", "uid", "--side-names", "legacy,service", "--topic", kafka.topic(),
+                "--producer-role", "cdc_p2", "--consumer-role", "cdc_c2")));
+        assertEquals(0, setup.code(), setup.out() + setup.err());
+        for (String side : List.of("legacy", "service")) {
+            Topics.create(new Kafka(kafka.bootstrapServers(), kafka.topic() + ".from-" + side, java.util.Map.of()), 3, (short) 1);
+        }
+        List<String> broker = List.of("--bootstrap-servers", kafka.bootstrapServers());
+        List<String> service = servers.targetArgs();
+        try (CdcProcess produceLegacy = CdcProcess.start("produce-legacy-role", CliTest.line("produce", List.of("--source",
+                     server.jdbcUrl("tw"), "--source-user", "cdc_p2", "--source-password", "pw"), broker));
+             CdcProcess consumeLegacy = CdcProcess.start("consume-legacy-role", CliTest.line("consume", List.of("--target",
+                     server.jdbcUrl("tw"), "--target-user", "cdc_c2", "--target-password", "pw"), broker,
+                     List.of("--group", "g-legacy-" + kafka.topic())));
+             CdcProcess produceService = CdcProcess.start("produce-service", CliTest.line("produce",
+                     service.stream().map(a -> a.replace("--target", "--source")).toList(), broker));
+             CdcProcess consumeService = CdcProcess.start("consume-service", CliTest.line("consume", service, broker,
+                     List.of("--group", "g-service-" + kafka.topic())))) {
+            try (Handle h = servers.target.open("cdc-test")) {
+                h.execute("INSERT INTO tw.items (note) VALUES ('service 1')");
+            }
+            try (Handle h = server.db("tw", "cdc-test").open("cdc-test")) {
+                h.execute("INSERT INTO items (uid, note) VALUES (UUID(), 'legacy 3')");
+            }
+            Await.until("four rows on both sides", 60_000, () -> {
+                for (CdcProcess p : List.of(produceLegacy, consumeLegacy, produceService, consumeService)) {
+                    assertTrue(p.alive(), p.output());
+                }
+                try (Handle h = server.db("tw", "cdc-test").open("cdc-test")) {
+                    return h.createQuery("SELECT COUNT(*) FROM items").mapTo(Integer.class).one() == 4
+                            && TwoWayIT.count(servers.target, "true", "tw.items") == 4;
+                }
+            });
+        } finally { // the server is shared by this class's tests: what this one set goes
+            try (Handle h = admin.open("cdc-test")) {
+                h.execute("SET GLOBAL log_bin_trust_function_creators = 0");
+                h.execute("DELETE FROM cdc.subscriptions WHERE table_schema = 'tw'");
+                h.execute("DELETE FROM cdc.capture WHERE table_schema = 'tw'");
+                h.execute("DROP DATABASE tw");
+            }
         }
     }
 

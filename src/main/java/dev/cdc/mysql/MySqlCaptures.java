@@ -99,7 +99,9 @@ final class MySqlCaptures implements Captures {
                     String s = (String) r.get("table_schema");
                     String t = (String) r.get("table_name");
                     Table table = MySqlCatalog.INSTANCE.find(h, s, t).orElseThrow(() -> Failure.precondition(
-                            "table " + s + "." + t + " is captured but no longer exists (run cdc teardown --table " + s + "." + t + ")"));
+                            "table " + s + "." + t + " is captured but no longer exists, or this user may not see it (MySQL shows a "
+                                    + "user only the tables it has a right on): run cdc teardown --table " + s + "." + t
+                                    + ", or name the tables to publish with --table"));
                     String key = (String) r.get("key_columns");
                     return Capture.of(key == null ? table : table.keyedBy(Json.stringList(key)),
                             (String) r.get("changelog_name"), (String) r.get("topic"), (String) r.get("origin"));

@@ -53,10 +53,6 @@ public final class TwoWaySync {
 
     /** Sets up two-way sync of the tables between {@code a} and {@code b}; returns what it did, a line per step. */
     public static List<String> setup(Db a, Db b, Request r) {
-        if ((a.isMySql() || b.isMySql()) && (!r.roles().consumers().isEmpty() || !r.roles().producers().isEmpty())) {
-            throw Failure.usage("--producer-role and --consumer-role are not supported with a MySQL or MariaDB side of a "
-                    + "two-way sync yet; give the users their rights on that side yourself (see the README's two-way section)");
-        }
         if (r.tables().isEmpty()) {
             throw Failure.usage("--two-way needs --table: the tables to keep in sync (the employees demo has no "
                     + "column both sides could relate rows by)");
