@@ -150,7 +150,7 @@ final class MySqlRowWriter implements RowWriter {
             insert.execute();
             return true;
         } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException ex) {
-            if (ex.getCause() instanceof java.sql.SQLException sql && sql.getErrorCode() == DUPLICATE_KEY) {
+            if (dev.cdc.db.Db.errorCode(ex) == DUPLICATE_KEY) {
                 return false; // only this statement is undone: the transaction goes on
             }
             throw ex;

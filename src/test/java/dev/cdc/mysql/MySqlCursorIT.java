@@ -145,19 +145,7 @@ class MySqlCursorIT {
         copy.join();
         Map<Long, Long> replayed = new TreeMap<>();
         try (Handle h = db.open("reader")) {
-            MySqlCursor cursor = new MySqlCursor(h, "cdc_it", "snap", MySqlCapture.changelog("cdc_it", "snap"));
-            while (true) {
-                h.begin();
-                boolean open = cursor.open();
-                if (!open) {
-                    h.commit();
-                    break;
-                }
-                Page page = cursor.readPage(100);
-                page.rows().forEach(r -> replayed.put(change(r).id(), change(r).v()));
-                cursor.finishPage(page);
-                h.commit();
-            }
+            publish(h, new MySqlCursor(h, "cdc_it", "snap", MySqlCapture.changelog("cdc_it", "snap")), replayed);
         }
         assertEquals(Map.of(1L, 2L, 2L, 1L), replayed);
     }
