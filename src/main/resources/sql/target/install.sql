@@ -65,12 +65,15 @@ CREATE TABLE IF NOT EXISTS cdc.subscriptions (
     table_name   text NOT NULL,
     consolidated boolean NOT NULL DEFAULT false,
     versions     text, -- two-way sync: the table of this side's row versions (see source/two_way.sql)
-    key_columns  json  -- two-way sync: the columns that relate rows across sides (JSON array; null: the
+    key_columns  json, -- two-way sync: the columns that relate rows across sides (JSON array; null: the
                        -- primary key); the other primary key columns are this side's own
+    other_table  text  -- two-way sync: the name ("schema.table") the other side's events give the table,
+                       -- when it has another name there (a legacy film, a service's catalogue); null: the same
 );
 ALTER TABLE cdc.subscriptions ADD COLUMN IF NOT EXISTS consolidated boolean NOT NULL DEFAULT false;
 ALTER TABLE cdc.subscriptions ADD COLUMN IF NOT EXISTS versions text;
 ALTER TABLE cdc.subscriptions ADD COLUMN IF NOT EXISTS key_columns json;
+ALTER TABLE cdc.subscriptions ADD COLUMN IF NOT EXISTS other_table text;
 -- Installs made when a topic fed one table had the topic alone as the key.
 DO $$
 DECLARE

@@ -69,6 +69,15 @@ class MySqlTargetIT extends ServerTest {
         CliTest.Run setup = cdc("setup", servers.sourceArgs(), target(), List.of("--table", TABLE, "--table", "mt.tags", "--topic", kafka.topic()));
         assertEquals(0, setup.code(), setup.out() + setup.err());
         assertTrue(setup.out().contains("table mt.items created from the source's definition"), setup.out());
+        // bookkeeping an older cdc installed (cdc.subscriptions without other_table): consume asks for setup, which upgrades it
+        try (Handle h = warehouse.open("cdc-test")) {
+            h.execute("ALTER TABLE cdc.subscriptions DROP COLUMN other_table");
+        }
+        CliTest.Run older = cdc("consume", target(), bootstrap(), List.of("--group", group()));
+        assertEquals(3, older.code(), older.out() + older.err());
+        assertTrue(older.err().contains("has the bookkeeping of an older cdc (run: cdc setup)"), older.err());
+        setup = cdc("setup", servers.sourceArgs(), target(), List.of("--table", TABLE, "--table", "mt.tags", "--topic", kafka.topic()));
+        assertEquals(0, setup.code(), setup.out() + setup.err());
         CliTest.Run topic = cdc("topic", servers.sourceArgs(), bootstrap(), List.of("--table", TABLE, "--partitions", "3"));
         assertEquals(0, topic.code(), topic.out() + topic.err());
 

@@ -18,12 +18,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two-way sync between MariaDB and PostgreSQL, the legacy-monolith case: a legacy {@code film}
- * table numbered by AUTO_INCREMENT, with a UUID column, kept in sync with a service's table on
- * PostgreSQL numbered by its own identity, rows related by the UUID. Writers on both sides, every
- * process killed -9 once, no echo, and conflicts resolved the same way on both engines.
+ * table numbered by AUTO_INCREMENT, with a UUID column, kept in sync with a service's
+ * {@code catalogue} table on PostgreSQL numbered by its own identity, rows related by the UUID.
+ * Writers on both sides, every process killed -9 once, no echo, and conflicts resolved the same
+ * way on both engines.
  */
 class MySqlTwoWayIT extends ServerTest {
     private static final String T = "films.film";
+    /** The service's table, on PostgreSQL: the same rows under another name (cdc setup --target-table). */
+    private static final String S = "catalog.catalogue";
     private Db legacy;
 
     @Test
@@ -31,15 +34,15 @@ class MySqlTwoWayIT extends ServerTest {
         setUpBothSides();
         Procs p = new Procs();
         MariaDbWriter onLegacy = new MariaDbWriter(legacy);
-        TwoWayIT.Writer onService = new TwoWayIT.Writer(servers.target, "service", T, "uuid");
+        TwoWayIT.Writer onService = new TwoWayIT.Writer(servers.target, "service", S, "uuid");
         try {
             Await.until("legacy's existing rows copied to the service", 60_000, () -> {
                 p.check();
-                return TwoWayIT.count(servers.target, "home = 'legacy'", T) == 100;
+                return TwoWayIT.count(servers.target, "home = 'legacy'", S) == 100;
             });
             onLegacy.start();
             onService.start();
-            Await.until("both sides applying", 60_000, () -> TwoWayIT.count(servers.target, "home = 'legacy'", T) > 200
+            Await.until("both sides applying", 60_000, () -> TwoWayIT.count(servers.target, "home = 'legacy'", S) > 200
                     && legacyCount("home = 'service'") > 200);
             p.killAll(); // every process, mid-stream
             p.startAll();
@@ -51,8 +54,8 @@ class MySqlTwoWayIT extends ServerTest {
             // no echo: with legacy's producer stopped, the service's burst reaches legacy and leaves nothing to send back
             assertEquals(0, p.produceLegacy.terminate(), p.produceLegacy.output());
             try (Handle h = servers.target.open("cdc-test")) {
-                h.execute("INSERT INTO " + T + " (home, note) SELECT 'service', 'burst' FROM generate_series(1, 500)");
-                h.execute("UPDATE " + T + " SET n = n + 1 WHERE note = 'burst'");
+                h.execute("INSERT INTO " + S + " (home, note) SELECT 'service', 'burst' FROM generate_series(1, 500)");
+                h.execute("UPDATE " + S + " SET n = n + 1 WHERE note = 'burst'");
             }
             Await.until("the burst on legacy", 60_000, () -> legacyCount("note = 'burst' AND n = 1") == 500);
             assertEquals(0, legacyCount("TRUE", "films.film_cdc"), "legacy captured what it applied");
@@ -60,7 +63,7 @@ class MySqlTwoWayIT extends ServerTest {
 
             conflicts(p);
             assertEquals(0, legacyCount("id >= 1000000"), "legacy numbers every row itself");
-            assertEquals(0, TwoWayIT.count(servers.target, "id < 1000000", T), "the service numbers every row itself");
+            assertEquals(0, TwoWayIT.count(servers.target, "id < 1000000", S), "the service numbers every row itself");
         } finally {
             onLegacy.stop();
             onService.stop();
@@ -82,7 +85,7 @@ class MySqlTwoWayIT extends ServerTest {
             converge(p);
             assertEquals(0, p.consumeLegacy.terminate(), p.consumeLegacy.output());
             try (Handle h = servers.target.open("cdc-test")) {
-                h.execute("INSERT INTO " + T + " (uuid, home, note) VALUES (CAST(? AS uuid), 'service', 'from service')", key);
+                h.execute("INSERT INTO " + S + " (uuid, home, note) VALUES (CAST(? AS uuid), 'service', 'from service')", key);
             }
             try (var writer = legacy.connect("cdc-test-writer")) {
                 writer.setAutoCommit(false);
@@ -120,17 +123,17 @@ class MySqlTwoWayIT extends ServerTest {
             CliTest.Run snapshot = CliTest.run(CliTest.line("snapshot", mariadbArgs("source", "films"), List.of("--table", T)));
             assertEquals(0, snapshot.code(), snapshot.out() + snapshot.err());
             Await.until("the service knowing the copied row's version", 60_000, () -> TwoWayIT.count(servers.target,
-                    "cdc_version = " + ahead, "films.film_cdc_versions") == 1);
+                    "cdc_version = " + ahead, "catalog.catalogue_cdc_versions") == 1);
             try (Handle h = servers.target.open("cdc-test")) {
-                h.execute("UPDATE " + T + " SET note = 'changed on the service after the copy' WHERE note = 'ahead'");
+                h.execute("UPDATE " + S + " SET note = 'changed on the service after the copy' WHERE note = 'ahead'");
             }
             converge(p);
             assertEquals(1, legacyCount("note = 'changed on the service after the copy'"), "the later change wins");
 
             // a column added on the service reaches legacy, and legacy's changes of it come back
             try (Handle h = servers.target.open("cdc-test")) {
-                h.execute("ALTER TABLE " + T + " ADD COLUMN rating text");
-                h.execute("UPDATE " + T + " SET rating = 'PG' WHERE note = 'from legacy'");
+                h.execute("ALTER TABLE " + S + " ADD COLUMN rating text");
+                h.execute("UPDATE " + S + " SET rating = 'PG' WHERE note = 'from legacy'");
             }
             Await.until("the new column on legacy", 60_000, () -> {
                 p.check();
@@ -142,7 +145,7 @@ class MySqlTwoWayIT extends ServerTest {
             }
             Await.until("legacy's change of the new column on the service", 60_000, () -> {
                 p.check();
-                return TwoWayIT.count(servers.target, "rating = 'R'", T) == 5;
+                return TwoWayIT.count(servers.target, "rating = 'R'", S) == 5;
             });
 
             // An application transaction on REPEATABLE READ (MySQL's default) whose snapshot is older than
@@ -239,14 +242,14 @@ class MySqlTwoWayIT extends ServerTest {
             }
         }
         try (Handle h = servers.target.open("cdc-test")) {
-            h.execute("DROP SCHEMA IF EXISTS films CASCADE");
-            h.execute("CREATE SCHEMA films");
-            h.execute("CREATE TABLE " + T + " (id bigint GENERATED ALWAYS AS IDENTITY (START WITH 1000000) PRIMARY KEY, "
+            h.execute("DROP SCHEMA IF EXISTS catalog CASCADE");
+            h.execute("CREATE SCHEMA catalog");
+            h.execute("CREATE TABLE " + S + " (id bigint GENERATED ALWAYS AS IDENTITY (START WITH 1000000) PRIMARY KEY, "
                     + "uuid uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(), title text NOT NULL DEFAULT 'untitled', "
                     + "rate numeric(4,2), home text NOT NULL, n integer NOT NULL DEFAULT 0, note text)");
         }
-        List<String> args = List.of("--two-way", "--table", T, "--key", "uuid", "--side-names", "legacy,service",
-                "--topic", kafka.topic());
+        List<String> args = List.of("--two-way", "--table", T, "--target-table", S, "--key", "uuid", "--side-names",
+                "legacy,service", "--topic", kafka.topic());
         CliTest.Run refused = CliTest.run(CliTest.line("setup", mariadbArgs("source", "films"), servers.targetArgs(), args));
         assertEquals(dev.cdc.base.Failure.PRECONDITION, refused.code(), refused.out() + refused.err());
         assertTrue(refused.err().contains("no unique index on (uuid)"), refused.err());
@@ -258,7 +261,8 @@ class MySqlTwoWayIT extends ServerTest {
         assertTrue(setup.out().contains("rows are related by (uuid), id is this side's own"), setup.out());
         // set up again with another topic: the new topic
         CliTest.Run again = CliTest.run(CliTest.line("setup", mariadbArgs("source", "films"), servers.targetArgs(),
-                List.of("--two-way", "--table", T, "--key", "uuid", "--side-names", "legacy,service", "--topic", "other")));
+                List.of("--two-way", "--table", T, "--target-table", S, "--key", "uuid", "--side-names", "legacy,service",
+                        "--topic", "other")));
         assertEquals(0, again.code(), again.out() + again.err());
         setup = CliTest.run(CliTest.line("setup", mariadbArgs("source", "films"), servers.targetArgs(), args));
         assertEquals(0, setup.code(), setup.out() + setup.err());
@@ -300,7 +304,7 @@ class MySqlTwoWayIT extends ServerTest {
 
     private List<String> serviceRows() {
         try (Handle h = servers.target.open("cdc-test")) {
-            return h.createQuery("SELECT concat_ws('|', uuid, title, rate, home, n, note) FROM " + T)
+            return h.createQuery("SELECT concat_ws('|', uuid, title, rate, home, n, note) FROM " + S)
                     .mapTo(String.class).list().stream().sorted().toList();
         }
     }
@@ -325,7 +329,7 @@ class MySqlTwoWayIT extends ServerTest {
 
     private void updateService(List<String> uuids, String note) {
         try (Handle h = servers.target.open("cdc-test")) {
-            h.execute("UPDATE " + T + " SET note = ?, n = n + 1 WHERE uuid = ANY(CAST(? AS uuid[]))", note,
+            h.execute("UPDATE " + S + " SET note = ?, n = n + 1 WHERE uuid = ANY(CAST(? AS uuid[]))", note,
                     TwoWayIT.array(uuids));
         }
     }

@@ -70,6 +70,12 @@ public final class SetupCommand implements Callable<Integer> {
                     + "are copied to it.")
     boolean twoWay;
 
+    @Option(names = "--target-table", paramLabel = "SCHEMA.TABLE",
+            description = "With --two-way and one --table: the table's name on the target when it has another name there "
+                    + "(a legacy film kept in sync with a service's catalogue, say); the events of each side name the "
+                    + "table as that side does, and each side applies the other's to its own.")
+    String targetTable;
+
     @Option(names = "--side-names", split = ",", paramLabel = "SOURCE_NAME,TARGET_NAME", defaultValue = "source,target",
             description = "With --two-way: the names of the two sides, in events, versions and conflicts (default "
                     + "${DEFAULT-VALUE}); on equal versions the side whose name sorts first wins.")
@@ -95,13 +101,17 @@ public final class SetupCommand implements Callable<Integer> {
             if (!selection.selector().exact()) {
                 throw dev.cdc.base.Failure.usage("--two-way takes tables named one by one with --table, not patterns or --schema");
             }
-            TwoWaySync.setup(source.db(), target.db(), new TwoWaySync.Request(selection.tables, topic, sideNames.get(0),
+            TwoWaySync.setup(source.db(), target.db(), new TwoWaySync.Request(selection.tables, targetTable, topic, sideNames.get(0),
                     sideNames.get(1), key, !noSnapshot, new Setup.Roles(producerRoles, consumerRoles)))
                     .forEach(spec.commandLine().getOut()::println);
             return 0;
         }
         if (key != null) {
             throw dev.cdc.base.Failure.usage("--key goes with --two-way (one-way sync relates rows by the primary key)");
+        }
+        if (targetTable != null) {
+            throw dev.cdc.base.Failure.usage("--target-table goes with --two-way (one-way sync creates the target table "
+                    + "with the source's name, or --consolidate-into puts the rows of several sources into one)");
         }
         for (String line : Setup.run(source.db(), target.db(), new Setup.Request(selection.selector(), changelog, topic,
                 !noSnapshot, new Setup.Roles(producerRoles, consumerRoles), consolidateInto))) {

@@ -135,6 +135,11 @@ public record ChangeEvent(char op, String table, String key, String after, List<
                 partitions, definition, sourceName, version);
     }
 
+    /** This event as it applies to the table {@code table} ("schema.table"): two-way sync of tables named differently on the two sides. */
+    public ChangeEvent inTable(String table) {
+        return new ChangeEvent(op, table, key, after, columns, position, partitions, definition, sourceName, version);
+    }
+
     /** A JSON object's text with the source's name as its first field ({@link Table#SOURCE_COLUMN}). */
     public static String withSource(String sourceName, String object) {
         return object == null ? null : Json.withFields(object, "\"" + Table.SOURCE_COLUMN + "\":" + Json.quoted(sourceName));

@@ -24,14 +24,20 @@ public final class MySqlTarget implements TargetEngine {
 
     @Override
     public boolean install(Handle h) {
-        boolean had = installed(h) == 3;
+        boolean had = installed(h) >= TABLES;
         for (String statement : Sql.load("mysql/target/install.sql").split(";\\s*\\n")) {
             if (!statement.isBlank()) {
                 h.execute(statement);
             }
         }
+        if (installed(h) == TABLES) {
+            h.execute(Sql.load("mysql/target/upgrade.sql"));
+        }
         return had;
     }
+
+    /** What installed.sql counts when the bookkeeping's tables exist, and when they are also current. */
+    private static final int TABLES = 3, CURRENT = 4;
 
     private static int installed(Handle h) {
         return h.createQuery(Sql.load("mysql/target/installed.sql")).mapTo(Integer.class).one();
@@ -70,15 +76,16 @@ public final class MySqlTarget implements TargetEngine {
     }
 
     @Override
-    public void subscribe(Handle h, String topic, Table table, boolean consolidated, String versions) {
+    public void subscribe(Handle h, String topic, Table table, boolean consolidated, Subscription.TwoWay twoWay) {
         h.createUpdate(Sql.load("mysql/target/subscribe.sql")).bind("topic", topic).bind("schema", table.schema())
-                .bind("table", table.name()).bind("consolidated", consolidated).bind("versions", versions)
-                .bind("key_columns", versions == null ? null : Json.write(table.key())).execute();
+                .bind("table", table.name()).bind("consolidated", consolidated).bind("versions", twoWay == null ? null : twoWay.versions())
+                .bind("key_columns", twoWay == null || twoWay.key() == null ? null : Json.write(twoWay.key()))
+                .bind("other_table", twoWay == null ? null : twoWay.otherTable()).execute();
     }
 
     @Override
     public List<Feed> feeds(Handle h, String topic) {
-        if (installed(h) < 3) {
+        if (installed(h) < TABLES) {
             return List.of();
         }
         return h.createQuery(Sql.load("mysql/target/feeds.sql")).bind("topic", topic)
@@ -95,8 +102,10 @@ public final class MySqlTarget implements TargetEngine {
 
     @Override
     public void requireSetup(Handle h, Db target) {
-        if (installed(h) < 3) {
-            throw Failure.precondition("the " + target.where() + " has no cdc bookkeeping tables (run: cdc setup)");
+        int installed = installed(h);
+        if (installed < CURRENT) {
+            throw Failure.precondition("the " + target.where() + " has " + (installed < TABLES ? "no cdc bookkeeping tables"
+                    : "the bookkeeping of an older cdc") + " (run: cdc setup)");
         }
     }
 
@@ -115,7 +124,8 @@ public final class MySqlTarget implements TargetEngine {
                 .map(f -> List.of(f.table().schema(), f.table().name())).collect(java.util.stream.Collectors.toSet());
         var twoWay = h.createQuery(Sql.load("mysql/target/two_way_subscription.sql")).bind("topic", topic)
                 .map((rs, ctx) -> new Subscription.TwoWay(rs.getString("versions"),
-                        rs.getString("key_columns") == null ? null : Json.stringList(rs.getString("key_columns"))))
+                        rs.getString("key_columns") == null ? null : Json.stringList(rs.getString("key_columns")),
+                        rs.getString("other_table")))
                 .findOne();
         return new Subscription(tables, twoWay);
     }

@@ -75,10 +75,11 @@ public final class PostgresTarget implements TargetEngine {
     }
 
     @Override
-    public void subscribe(Handle h, String topic, Table table, boolean consolidated, String versions) {
+    public void subscribe(Handle h, String topic, Table table, boolean consolidated, Subscription.TwoWay twoWay) {
         h.createUpdate(Sql.load("target/subscribe.sql")).bind("topic", topic).bind("schema", table.schema())
-                .bind("table", table.name()).bind("consolidated", consolidated).bind("versions", versions)
-                .bind("key_columns", versions == null ? null : Json.write(table.key())).execute();
+                .bind("table", table.name()).bind("consolidated", consolidated).bind("versions", twoWay == null ? null : twoWay.versions())
+                .bind("key_columns", twoWay == null || twoWay.key() == null ? null : Json.write(twoWay.key()))
+                .bind("other_table", twoWay == null ? null : twoWay.otherTable()).execute();
     }
 
     @Override
@@ -124,7 +125,7 @@ public final class PostgresTarget implements TargetEngine {
     public Subscription subscription(Handle h, String topic) {
         var twoWay = h.createQuery(Sql.load("target/two_way_subscription.sql")).bind("topic", topic)
                 .map((rs, ctx) -> new Subscription.TwoWay(rs.getString("versions"), rs.getString("key_columns") == null ? null
-                        : Json.stringList(rs.getString("key_columns")))).findFirst();
+                        : Json.stringList(rs.getString("key_columns")), rs.getString("other_table"))).findFirst();
         var tables = h.createQuery(Sql.load("target/subscribed_tables.sql")).bind("topic", topic)
                 .map((rs, ctx) -> List.of(rs.getString("table_schema"), rs.getString("table_name"))).set();
         return new Subscription(tables, twoWay);

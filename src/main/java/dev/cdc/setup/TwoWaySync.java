@@ -10,6 +10,7 @@ import dev.cdc.postgres.TargetTable;
 import dev.cdc.source.Capture;
 import dev.cdc.source.Captures;
 import dev.cdc.target.Applier;
+import dev.cdc.target.Subscription;
 import dev.cdc.target.TargetEngine;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,11 +44,12 @@ public final class TwoWaySync {
     }
 
     /**
-     * What was asked: the tables ("schema.table"), the base name of the topics (null: the
-     * table's default topic), the sides' names, the columns rows are related by (null: the primary
-     * key), whether a's existing rows are copied to b, and the roles to grant on both sides.
+     * What was asked: the tables ("schema.table"), the table's name on side b when it differs (one
+     * table; null: the same), the base name of the topics (null: the table's default topic), the
+     * sides' names, the columns rows are related by (null: the primary key), whether a's existing
+     * rows are copied to b, and the roles to grant on both sides.
      */
-    public record Request(List<String> tables, String topic, String nameA, String nameB, List<String> key,
+    public record Request(List<String> tables, String tableOnB, String topic, String nameA, String nameB, List<String> key,
                           boolean snapshot, Setup.Roles roles) {
     }
 
@@ -59,6 +61,9 @@ public final class TwoWaySync {
         }
         if (r.tables().size() > 1 && r.topic() != null) {
             throw Failure.usage("--topic names one table's topics; give one --table with it");
+        }
+        if (r.tables().size() > 1 && r.tableOnB() != null) {
+            throw Failure.usage("--target-table names one table on the target; give one --table with it");
         }
         for (String name : List.of(r.nameA(), r.nameB())) {
             SourceName.require(name, "a side's name");
@@ -79,7 +84,7 @@ public final class TwoWaySync {
             return tables;
         });
         b.run("setup", h -> {
-            found.forEach(t -> checkOther(h, t, r.key(), b, a.isMySql() == b.isMySql()));
+            found.forEach(t -> checkOther(h, t, onB(r, t), r.key(), b, a.isMySql() == b.isMySql()));
             return null;
         });
         return new TwoWaySync(r).install(a, b, found);
@@ -91,12 +96,14 @@ public final class TwoWaySync {
         for (Table t : found) {
             List<String> key = r.key() != null ? r.key() : t.key();
             String base = r.topic() != null ? r.topic() : Capture.defaultTopic(t.schema(), t.name());
+            Table named = onB(r, t);
             Table onB = b.run("setup", h -> {
-                done.add("target: " + (r.key() == null ? Engines.target(b).ensureTable(h, t) : addShared(h, b, t, key)));
-                return find(h, b, t);
+                done.add("target: " + (r.key() == null ? Engines.target(b).ensureTable(h, named)
+                        : addShared(h, b, find(h, b, named), t, key)));
+                return find(h, b, named);
             });
             Table onA = a.run("setup", h -> {
-                String added = addShared(h, a, onB, key);
+                String added = addShared(h, a, find(h, a, t), onB, key);
                 if (!added.endsWith("kept as is")) {
                     done.add("source: " + added);
                 }
@@ -113,6 +120,15 @@ public final class TwoWaySync {
             done.addAll(Setup.snapshot(a, fresh, 5000));
         }
         return done;
+    }
+
+    /** Side a's table as side b names it (--target-table), with a's definition. */
+    private static Table onB(Request r, Table t) {
+        if (r.tableOnB() == null) {
+            return t;
+        }
+        String[] n = Table.parseName(r.tableOnB());
+        return new Table(n[0], n[1], t.definition(), t.key());
     }
 
     /**
@@ -155,13 +171,13 @@ public final class TwoWaySync {
      * primary key, and the columns both share must have the same types when both sides are of one
      * engine; between engines, values are converted by the target's type mapping).
      */
-    private static void checkOther(Handle h, Table a, List<String> key, Db b, boolean sameEngine) {
+    private static void checkOther(Handle h, Table a, Table named, List<String> key, Db b, boolean sameEngine) {
         if (key == null) {
-            Engines.target(b).checkTable(h, a);
+            Engines.target(b).checkTable(h, named);
             return;
         }
-        Table there = Engines.catalog(b).find(h, a.schema(), a.name()).orElseThrow(() -> Failure.precondition("--key: table "
-                + a.display() + " does not exist on the " + b.where() + "; with --key each side has its own primary "
+        Table there = Engines.catalog(b).find(h, named.schema(), named.name()).orElseThrow(() -> Failure.precondition("--key: table "
+                + named.display() + " does not exist on the " + b.where() + "; with --key each side has its own primary "
                 + "key, so create it there first (with a unique, NOT NULL " + String.join(", ", key) + ")"));
         checkKey(h, there, key, b);
         List<String> problems = new ArrayList<>(sameEngine ? TargetTable.differences(shared(a, key), shared(there, key))
@@ -177,7 +193,7 @@ public final class TwoWaySync {
             }
         }
         if (!problems.isEmpty()) {
-            throw Failure.precondition("table " + a.display() + " on the " + b.where() + " cannot take the rows of the other "
+            throw Failure.precondition("table " + there.display() + " on the " + b.where() + " cannot take the rows of the other "
                     + "side: " + String.join("; ", problems));
         }
     }
@@ -193,9 +209,8 @@ public final class TwoWaySync {
         return new Table(t.schema(), t.name(), t.definition().stream().filter(c -> !local.contains(c.name())).toList(), key);
     }
 
-    /** Adds to this side's table the shared columns of the other side's that it lacks. */
-    private static String addShared(Handle h, Db db, Table other, List<String> key) {
-        Table here = find(h, db, other);
+    /** Adds to this side's table ({@code here}) the shared columns of the other side's that it lacks. */
+    private static String addShared(Handle h, Db db, Table here, Table other, List<String> key) {
         List<String> added = Engines.target(db).addColumns(h, here, shared(other, key).definition());
         return "table " + here.display() + (added.isEmpty() ? " already exists with a compatible shape, kept as is"
                 : ": added the other side's column(s) " + String.join(", ", added));
@@ -246,9 +261,11 @@ public final class TwoWaySync {
         engine.install(h);
         Table t = here.table();
         String versions = Engines.source(s.db()).captures().versions(here);
-        engine.subscribe(h, other.topic(), t, false, versions);
-        done.add(side + ": topic " + other.topic() + " (the changes of '" + other.origin() + "') feeds "
-                + t.display() + "; conflicts are recorded in cdc.conflicts");
+        String otherName = other.table().display();
+        engine.subscribe(h, other.topic(), t, false, new Subscription.TwoWay(versions, t.key(),
+                otherName.equals(t.display()) ? null : otherName));
+        done.add(side + ": topic " + other.topic() + " (the changes of '" + other.origin() + "'" + (otherName.equals(t.display())
+                ? "" : " to " + otherName) + ") feeds " + t.display() + "; conflicts are recorded in cdc.conflicts");
         for (String role : r.roles().consumers()) {
             engine.grantConsumer(h, t, role);
             String warning = engine.grantTwoWay(h, t, versions, role);

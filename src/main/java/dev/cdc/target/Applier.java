@@ -68,13 +68,14 @@ public final class Applier {
     }
 
     /** Applies the batch: the decoded records of each partition, in offset order. */
-    public Delivered apply(Handle h, Map<TopicPartition, List<Decoded>> batch) {
-        List<Integer> partitions = batch.keySet().stream().map(TopicPartition::partition).sorted().toList();
+    public Delivered apply(Handle h, Map<TopicPartition, List<Decoded>> received) {
+        List<Integer> partitions = received.keySet().stream().map(TopicPartition::partition).sorted().toList();
         if (subscription == null) {
             subscription = engine.subscription(h, topic);
             rows = engine.rows(subscription, generatedExpressions);
             conflicts = subscription.twoWay().map(t -> engine.conflicts(t, rows, group, topic)).orElse(null);
         }
+        Map<TopicPartition, List<Decoded>> batch = renamed(received);
         requireSubscribedTables(batch);
         addColumns(h, batch);
         return h.inTransaction(tx -> {
@@ -90,6 +91,23 @@ public final class Applier {
             offsets.save(tx, stored);
             return new Delivered(plan.events(), plan.skipped(), written, plan.seeks());
         });
+    }
+
+    /**
+     * Two-way sync of a table named differently on the other side: that side's events, which name
+     * the table as it is there, as they apply here. Events naming any other table are left as
+     * they are (and refused by {@link #requireSubscribedTables}).
+     */
+    private Map<TopicPartition, List<Decoded>> renamed(Map<TopicPartition, List<Decoded>> batch) {
+        String other = subscription.twoWay().map(Subscription.TwoWay::otherTable).orElse(null);
+        if (other == null || subscription.tables().size() != 1) {
+            return batch;
+        }
+        String here = String.join(".", subscription.tables().iterator().next());
+        Map<TopicPartition, List<Decoded>> renamed = new LinkedHashMap<>();
+        batch.forEach((tp, list) -> renamed.put(tp, list.stream().map(d -> d.event() == null || !d.event().table().equals(other)
+                ? d : new Decoded(d.record(), d.event().inTable(here))).toList()));
+        return renamed;
     }
 
     /**

@@ -10,7 +10,11 @@ import java.util.Set;
  * columns rows are related by (empty: one-way).
  */
 public record Subscription(Set<List<String>> tables, Optional<TwoWay> twoWay) {
-    /** Two-way sync: the table of this side's row versions, and the columns rows are related by (null: the key). */
-    public record TwoWay(String versions, List<String> key) {
+    /**
+     * Two-way sync: the table of this side's row versions, the columns rows are related by (null:
+     * the key), and the table's name ("schema.table") in the other side's events when it has
+     * another name there (null: the same).
+     */
+    public record TwoWay(String versions, List<String> key, String otherTable) {
     }
 }

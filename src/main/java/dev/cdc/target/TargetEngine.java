@@ -45,10 +45,10 @@ public interface TargetEngine {
     String grantTwoWay(Handle h, Table table, String versions, String role);
 
     /**
-     * Records that {@code topic} feeds {@code table}; {@code versions}: the other side of a two-way
-     * sync, with this side's table of row versions (null: one-way).
+     * Records that {@code topic} feeds {@code table}; {@code twoWay}: the topic is the other side of
+     * a two-way sync (null: one-way).
      */
-    void subscribe(Handle h, String topic, Table table, boolean consolidated, String versions);
+    void subscribe(Handle h, String topic, Table table, boolean consolidated, Subscription.TwoWay twoWay);
 
     /** What the bookkeeping records as fed, every topic ({@code topic} null) or one, in order. */
     List<Feed> feeds(Handle h, String topic);

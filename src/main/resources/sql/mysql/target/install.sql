@@ -11,6 +11,8 @@ CREATE TABLE IF NOT EXISTS cdc.subscriptions (
     consolidated BOOLEAN      NOT NULL DEFAULT FALSE,
     versions     VARCHAR(200) NULL,           -- two-way sync: this side's table of row versions
     key_columns  LONGTEXT     NULL,           -- two-way sync: the columns rows are related by (JSON)
+    other_table  VARCHAR(130) NULL,           -- two-way sync: the table's name ("schema.table") in the
+                                              -- other side's events, when it differs; null: the same
     PRIMARY KEY (topic, table_schema, table_name)
 ) ENGINE = InnoDB;
 CREATE TABLE IF NOT EXISTS cdc.applied_offsets (

@@ -67,7 +67,7 @@ class MySqlConflictsIT {
         ChangeEvent delete = new ChangeEvent('d', "cdc_tw.t", "{\"k\":1}", null, List.of(), Position.NONE, 3, List.of(),
                 "service", incoming);
         MySqlRowWriter rows = new MySqlRowWriter(List.of("k"));
-        MySqlConflicts conflicts = new MySqlConflicts(new Subscription.TwoWay(MySqlCapture.versions(capture), List.of("k")),
+        MySqlConflicts conflicts = new MySqlConflicts(new Subscription.TwoWay(MySqlCapture.versions(capture), List.of("k"), null),
                 rows, "g", "t.from-service");
         AtomicReference<Exception> writerFailed = new AtomicReference<>();
         Thread writer;
