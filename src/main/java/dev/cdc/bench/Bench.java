@@ -3,6 +3,7 @@ package dev.cdc.bench;
 import dev.cdc.db.Db;
 import dev.cdc.kafka.Kafka;
 import dev.cdc.kafka.Topics;
+import dev.cdc.db.TableSelector;
 import dev.cdc.setup.Setup;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jdbi.v3.core.Handle;
 
 /**
  * {@code cdc bench}: the project's benchmark. Runs produce and consume as separate JVMs (as users
@@ -80,7 +82,11 @@ public final class Bench {
         return this;
     }
 
-    /** Runs every workload; returns the results (also written to bench.json and lag.html). */
+    /**
+     * Runs every workload; returns the results (also written to bench.json and lag.html). With a
+     * MySQL or MariaDB source (and target), the table of sql/bench/mysql/employees.sql instead of
+     * the demo's, and no backlog workload.
+     */
     public Map<String, Object> run() throws Exception {
         Path outDir = options.outDir();
         Files.createDirectories(outDir);
@@ -92,7 +98,8 @@ public final class Bench {
         if (tables > 0) {
             return runManyTables(results);
         }
-        say("setup: " + String.join("; ", Setup.demo(options.source(), options.target())));
+        boolean mysql = options.source().isMySql();
+        say("setup: " + String.join("; ", mysql ? setUpMySql() : Setup.demo(options.source(), options.target())));
         say(Topics.create(options.kafka(), 3, (short) 1));
         CatchUp catchUp;
         try (BenchPipeline pipeline = new BenchPipeline(options, profile)) {
@@ -102,7 +109,9 @@ public final class Bench {
             results.put("burst", new Burst(run).measure());
             results.put("paced_200", new Paced(run, 200).measure());
             results.put("paced_1000", new Paced(run, 1000).measure());
-            results.put("backlog", new Backlog(run).measure());
+            if (!mysql) {
+                results.put("backlog", new Backlog(run).measure());
+            }
             pipeline.stop();
             results.put("write_cost", new WriteCost(run).measure());
             results.put("resources", pipeline.resources());
@@ -113,6 +122,20 @@ public final class Bench {
         new BenchReport(results, options).write(catchUp.series(), out);
         return results;
     }
+
+    /** MySQL: the benchmark's table, new, captured into the benchmark's topic (setup's lines). */
+    private List<String> setUpMySql() {
+        try (Handle h = options.source().open("cdc-bench")) {
+            for (String statement : BenchRun.sql(options.source(), "employees").split(";\\s*\\n")) {
+                h.execute(statement);
+            }
+        }
+        return Setup.run(options.source(), options.target(), new Setup.Request(TableSelector.of(List.of(TABLE_MYSQL)),
+                null, options.kafka().topic(), false, Setup.Roles.NONE, null));
+    }
+
+    /** The benchmark's table on MySQL (sql/bench/mysql/employees.sql), in database cdc_bench on both sides. */
+    public static final String TABLE_MYSQL = "cdc_bench.employees";
 
     /**
      * The write cost alone ({@link WriteCost}), on the source: what capture costs the application's

@@ -1,7 +1,6 @@
 package dev.cdc.bench;
 
 import dev.cdc.db.Db;
-import dev.cdc.db.Sql;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -132,16 +131,18 @@ final class BenchPipeline implements AutoCloseable {
     /** How far the pipeline is now: changes published and applied so far. */
     Mark mark() {
         try (Handle s = options.source().open("cdc-bench"); Handle t = options.target().open("cdc-bench")) {
-            return new Mark(published(s), applied(t));
+            return new Mark(published(options.source(), s), applied(options.target(), t));
         }
     }
 
-    static long published(Handle source) {
-        return source.createQuery(Sql.load("bench/published.sql")).mapTo(Long.class).one();
+    /** Changes published so far, read through {@code h}, a handle on {@code source}. */
+    static long published(Db source, Handle h) {
+        return h.createQuery(BenchRun.sql(source, "published")).mapTo(Long.class).one();
     }
 
-    static long applied(Handle target) {
-        return target.createQuery(Sql.load("bench/applied.sql")).bind("g", GROUP).mapTo(Long.class).one();
+    /** Changes applied so far, read through {@code h}, a handle on {@code target}. */
+    static long applied(Db target, Handle h) {
+        return h.createQuery(BenchRun.sql(target, "applied")).bind("g", GROUP).mapTo(Long.class).one();
     }
 
     /** The counters at the start of a workload. */

@@ -56,8 +56,10 @@ final class BenchReport {
             b.append(String.format("%-44s p50 %s  p95 %s  p99 %s  max %s ms%n", "paced " + p.get("rate") + "/s latency",
                     p.get("p50_ms"), p.get("p95_ms"), p.get("p99_ms"), p.get("max_ms")));
         }
-        b.append(String.format("%-44s %,d changes/s (%s s)%n", "backlog drain (" + backlog.get("changes") + " changes)",
-                backlog.get("changes_per_s"), backlog.get("drain_s")));
+        if (backlog != null) {
+            b.append(String.format("%-44s %,d changes/s (%s s)%n", "backlog drain (" + backlog.get("changes") + " changes)",
+                    backlog.get("changes_per_s"), backlog.get("drain_s")));
+        }
         writeCost(b);
         resources(b);
         return b.toString();
@@ -98,9 +100,13 @@ final class BenchReport {
                     m.get("ratio"), m.get("captured_s"), m.get("plain_s")));
         }
         Map<String, Object> tps = (Map<String, Object>) cost.get("single_row_insert_4_clients");
-        b.append(String.format("%-44s %s of %s tps (%.0f%%); %s (%.0f%%) with NOTIFY%n", "write cost, 1-row insert txns, 4 clients",
-                tps.get("captured_tps"), tps.get("plain_tps"), 100 * ((Number) tps.get("ratio")).doubleValue(),
-                tps.get("captured_with_notify_tps"), 100 * ((Number) tps.get("ratio_with_notify")).doubleValue()));
+        b.append(String.format("%-44s %s of %s tps (%.0f%%)", "write cost, 1-row insert txns, 4 clients",
+                tps.get("captured_tps"), tps.get("plain_tps"), 100 * ((Number) tps.get("ratio")).doubleValue()));
+        if (tps.containsKey("captured_with_notify_tps")) { // PostgreSQL's wake-up
+            b.append(String.format("; %s (%.0f%%) with NOTIFY", tps.get("captured_with_notify_tps"),
+                    100 * ((Number) tps.get("ratio_with_notify")).doubleValue()));
+        }
+        b.append(String.format("%n"));
     }
 
     /** The machine the figures come from. */

@@ -1,10 +1,12 @@
 package dev.cdc.bench;
 
 import dev.cdc.db.Sql;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -79,35 +81,144 @@ final class Burst {
         c.setAutoCommit(false);
         List<Integer> ids = new ArrayList<>();
         int n = sizes.txnRows();
-        try (PreparedStatement ins = c.prepareStatement(Sql.load("bench/burst_insert.sql"));
-             PreparedStatement upd = c.prepareStatement(Sql.load("bench/burst_update.sql"));
-             PreparedStatement del = c.prepareStatement(Sql.load("bench/burst_delete.sql"))) {
-            ins.setArray(1, c.createArrayOf("text", CITIES));
+        try (Statements st = run.source().isMySql() ? new MySqlStatements(c) : new PgStatements(c)) {
             for (int i = 0; i < sizes.inserts(); i += n) {
-                ins.setInt(2, i);
-                ins.setInt(3, i + Math.min(n, sizes.inserts() - i) - 1);
-                try (ResultSet rs = ins.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getInt(1));
-                    }
-                }
+                int k = Math.min(n, sizes.inserts() - i);
+                ids.addAll(st.insert(i, k));
                 c.commit();
-                written.addAndGet(Math.min(n, sizes.inserts() - i));
+                written.addAndGet(k);
             }
             for (int i = 0; i < sizes.updates(); i += n) {
                 int k = Math.min(n, sizes.updates() - i);
-                upd.setString(1, CITIES[rnd.nextInt(CITIES.length)]);
-                upd.setArray(2, c.createArrayOf("integer", sample(ids, k, rnd).toArray()));
-                written.addAndGet(upd.executeUpdate());
+                written.addAndGet(st.update(CITIES[rnd.nextInt(CITIES.length)], sample(ids, k, rnd)));
                 c.commit();
             }
             List<Integer> doomed = sample(ids, Math.min(sizes.deletes(), ids.size()), rnd);
             for (int i = 0; i < doomed.size(); i += n) {
-                del.setArray(1, c.createArrayOf("integer", doomed.subList(i, Math.min(doomed.size(), i + n)).toArray()));
-                written.addAndGet(del.executeUpdate());
+                written.addAndGet(st.delete(doomed.subList(i, Math.min(doomed.size(), i + n))));
                 c.commit();
             }
         }
+    }
+
+    /** The burst's statements in one engine's words; each returns the rows it wrote, or their ids. */
+    private interface Statements extends AutoCloseable {
+        /** Inserts rows number {@code from} to {@code from + count - 1}; returns their ids. */
+        List<Integer> insert(int from, int count) throws SQLException;
+
+        int update(String city, List<Integer> ids) throws SQLException;
+
+        int delete(List<Integer> ids) throws SQLException;
+
+        @Override
+        void close() throws SQLException;
+    }
+
+    /** PostgreSQL: the rows made by generate_series, ids from the table's serial, chosen rows as arrays. */
+    private static final class PgStatements implements Statements {
+        private final Connection c;
+        private final PreparedStatement ins;
+        private final PreparedStatement upd;
+        private final PreparedStatement del;
+
+        PgStatements(Connection c) throws SQLException {
+            this.c = c;
+            this.ins = c.prepareStatement(Sql.load("bench/burst_insert.sql"));
+            this.upd = c.prepareStatement(Sql.load("bench/burst_update.sql"));
+            this.del = c.prepareStatement(Sql.load("bench/burst_delete.sql"));
+            ins.setArray(1, c.createArrayOf("text", CITIES));
+        }
+
+        @Override
+        public List<Integer> insert(int from, int count) throws SQLException {
+            List<Integer> ids = new ArrayList<>(count);
+            ins.setInt(2, from);
+            ins.setInt(3, from + count - 1);
+            try (ResultSet rs = ins.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getInt(1));
+                }
+            }
+            return ids;
+        }
+
+        @Override
+        public int update(String city, List<Integer> ids) throws SQLException {
+            upd.setString(1, city);
+            upd.setArray(2, c.createArrayOf("integer", ids.toArray()));
+            return upd.executeUpdate();
+        }
+
+        @Override
+        public int delete(List<Integer> ids) throws SQLException {
+            del.setArray(1, c.createArrayOf("integer", ids.toArray()));
+            return del.executeUpdate();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            ins.close();
+            upd.close();
+            del.close();
+        }
+    }
+
+    /**
+     * MySQL and MariaDB: no arrays and no INSERT ... RETURNING, so the rows are a multi-row VALUES
+     * list with the ids given (row number + 1, as the serial gives them on PostgreSQL), and the
+     * chosen rows an IN list of those ids, numbers written into the statement.
+     */
+    private static final class MySqlStatements implements Statements {
+        private static final LocalDate DOB_FROM = LocalDate.of(1950, 1, 1);
+        private final Connection c;
+
+        MySqlStatements(Connection c) {
+            this.c = c;
+        }
+
+        @Override
+        public List<Integer> insert(int from, int count) throws SQLException {
+            List<Integer> ids = new ArrayList<>(count);
+            String rows = String.join(", ", Collections.nCopies(count, "(?, ?, ?, ?, ?, ?)"));
+            try (PreparedStatement ins = c.prepareStatement(Sql.render("bench/mysql/burst_insert.sql", Map.of("rows", rows)))) {
+                int p = 1;
+                for (int g = from; g < from + count; g++) {
+                    ins.setInt(p++, g + 1);
+                    ins.setString(p++, "First" + g);
+                    ins.setString(p++, "Last" + g);
+                    ins.setObject(p++, DOB_FROM.plusDays(g * 7L % 18000));
+                    ins.setString(p++, CITIES[g % CITIES.length]);
+                    ins.setBigDecimal(p++, BigDecimal.valueOf(30000 + g % 170000));
+                    ids.add(g + 1);
+                }
+                ins.executeUpdate();
+            }
+            return ids;
+        }
+
+        @Override
+        public int update(String city, List<Integer> ids) throws SQLException {
+            try (PreparedStatement upd = c.prepareStatement(Sql.render("bench/mysql/burst_update.sql", Map.of("ids", list(ids))))) {
+                upd.setString(1, city);
+                return upd.executeUpdate();
+            }
+        }
+
+        @Override
+        public int delete(List<Integer> ids) throws SQLException {
+            try (PreparedStatement del = c.prepareStatement(Sql.render("bench/mysql/burst_delete.sql", Map.of("ids", list(ids))))) {
+                return del.executeUpdate();
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Ids as an SQL list: "1, 2, 3". */
+    static String list(List<? extends Number> ids) {
+        return ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static List<Integer> sample(List<Integer> ids, int k, Random rnd) {

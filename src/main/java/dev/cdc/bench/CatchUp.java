@@ -2,7 +2,6 @@ package dev.cdc.bench;
 
 import dev.cdc.base.Failure;
 import dev.cdc.db.Db;
-import dev.cdc.db.Sql;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,9 +57,9 @@ final class CatchUp {
             long deadline = System.nanoTime() + 600_000_000_000L;
             int i = 0;
             while (true) {
-                long applied = BenchPipeline.applied(dst) - from.applied();
+                long applied = BenchPipeline.applied(target, dst) - from.applied();
                 double t = (System.nanoTime() - t0) / 1e9;
-                long pub = BenchPipeline.published(src) - from.published();
+                long pub = BenchPipeline.published(source, src) - from.published();
                 long w = written.get();
                 s.add(new double[] {t, Math.max(0, w - pub), Math.max(0, w - applied)});
                 writtenAt = writtenAt < 0 && w >= expected ? t : writtenAt;
@@ -90,9 +89,8 @@ final class CatchUp {
     /** Whole-table comparison: count and md5 of every row, both sides. */
     void verify(String workload) {
         try (Handle s = source.open("cdc-bench"); Handle t = target.open("cdc-bench")) {
-            String sql = Sql.load("bench/digest.sql");
-            String a = s.createQuery(sql).mapTo(String.class).one();
-            String b = t.createQuery(sql).mapTo(String.class).one();
+            String a = s.createQuery(BenchRun.sql(source, "digest")).mapTo(String.class).one();
+            String b = t.createQuery(BenchRun.sql(target, "digest")).mapTo(String.class).one();
             if (!a.equals(b)) {
                 throw Failure.difference(workload + ": the target differs from the source after catching up");
             }

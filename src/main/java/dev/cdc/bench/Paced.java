@@ -75,8 +75,10 @@ final class Paced {
 
     /** Writes the rows at the rate (autocommit: each committed when its insert returns); returns how many. */
     private long write() throws SQLException, InterruptedException {
+        boolean mysql = run.source().isMySql();
         try (Connection c = run.source().connect("cdc-bench-paced");
-             PreparedStatement ins = c.prepareStatement(Sql.load("bench/paced_insert.sql"))) {
+             PreparedStatement ins = c.prepareStatement(BenchRun.sql(run.source(), "paced_insert"))) {
+            AtomicLong given = mysql ? new AtomicLong(maxId(c)) : null; // MySQL: ids given, no RETURNING
             long n = (long) rate * run.sizes().pacedSeconds();
             long t0 = System.nanoTime();
             for (long k = 0; k < n; k++) {
@@ -89,6 +91,14 @@ final class Paced {
                     insertInto(c, tables.get(ThreadLocalRandom.current().nextInt(tables.size())));
                     continue;
                 }
+                if (mysql) {
+                    long id = given.incrementAndGet();
+                    ins.setLong(1, id);
+                    ins.setString(2, "P" + k);
+                    ins.executeUpdate();
+                    pending.put(new Row(null, id), System.nanoTime());
+                    continue;
+                }
                 ins.setString(1, "P" + k);
                 try (ResultSet rs = ins.executeQuery()) {
                     rs.next();
@@ -96,6 +106,13 @@ final class Paced {
                 }
             }
             return n;
+        }
+    }
+
+    private long maxId(Connection c) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement(BenchRun.sql(run.source(), "max_id")); ResultSet rs = q.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
@@ -125,6 +142,13 @@ final class Paced {
                 }
                 for (var e : awaited.entrySet()) {
                     String table = e.getKey().isEmpty() ? null : e.getKey();
+                    if (table == null && run.target().isMySql()) { // no arrays: the ids written into the statement
+                        try (var q = c.createStatement(); ResultSet rs = q.executeQuery(BenchRun.sql(run.target(), "paced_seen",
+                                Map.of("ids", Burst.list(e.getValue()))))) {
+                            seen(rs, null);
+                        }
+                        continue;
+                    }
                     PreparedStatement q = queries.get(e.getKey());
                     if (q == null) {
                         q = c.prepareStatement(table == null ? Sql.load("bench/paced_seen.sql")
@@ -145,12 +169,16 @@ final class Paced {
         q.setArray(1, c.createArrayOf(table == null ? "integer" : "bigint",
                 table == null ? ids.stream().map(Long::intValue).toArray() : ids.toArray()));
         try (ResultSet rs = q.executeQuery()) {
-            long now = System.nanoTime();
-            while (rs.next()) {
-                Long at = pending.remove(new Row(table, rs.getLong(1)));
-                if (at != null) {
-                    latencies.add((now - at) / 1e6);
-                }
+            seen(rs, table);
+        }
+    }
+
+    private void seen(ResultSet rs, String table) throws SQLException {
+        long now = System.nanoTime();
+        while (rs.next()) {
+            Long at = pending.remove(new Row(table, rs.getLong(1)));
+            if (at != null) {
+                latencies.add((now - at) / 1e6);
             }
         }
     }

@@ -45,7 +45,7 @@ final class WriteCost {
 
     /** One of the benchmark's statements, in this engine's words. */
     private String sql(String file, Map<String, String> values) {
-        return Sql.render((mysql ? "bench/mysql/" : "bench/") + file + ".sql", values);
+        return BenchRun.sql(run.source(), file, values);
     }
 
     Map<String, Object> measure() throws Exception {

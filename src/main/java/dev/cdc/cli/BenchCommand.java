@@ -3,7 +3,9 @@ package dev.cdc.cli;
 import dev.cdc.base.Failure;
 import dev.cdc.bench.Bench;
 import dev.cdc.db.Db;
+import dev.cdc.embedded.LocalKafka;
 import dev.cdc.embedded.LocalMariaDb;
+import dev.cdc.kafka.Kafka;
 import dev.cdc.embedded.Ports;
 import dev.cdc.embedded.Sandbox;
 import java.io.PrintWriter;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,11 +67,12 @@ public final class BenchCommand implements Callable<Integer> {
     String kafkaLog;
 
     @Option(names = "--mysql",
-            description = "Instead of the standard workloads, measure what capture costs writes on MySQL/MariaDB (the write "
-                    + "cost: 200,000-row INSERT, UPDATE, DELETE and 1-row insert transactions from 4 clients, with and without "
-                    + "capture) on a MariaDB started here (durable: InnoDB's log flushed at every commit), or with "
-                    + "--no-embedded on --source (a jdbc:mariadb: or jdbc:mysql: URL; it creates and drops database cdc_bench's "
-                    + "tables there).")
+            description = "With MySQL/MariaDB on both sides: a source and a target MariaDB started here (durable: InnoDB's "
+                    + "log flushed at every commit) and a Kafka broker; the burst and the paced latency on a table shaped "
+                    + "like employees (cdc_bench.employees), then the write cost (200,000-row INSERT, UPDATE, DELETE and 1-row "
+                    + "insert transactions from 4 clients, with and without capture); no backlog workload. With "
+                    + "--no-embedded: the configured --source (jdbc:mariadb: or jdbc:mysql:; database cdc_bench's tables are "
+                    + "created and dropped there), --target and broker; the write cost alone when --target is not a MySQL too.")
     boolean mysql;
 
     @Option(names = "--profile", description = "Record produce and consume with Java Flight Recorder and print where their CPU went.")
@@ -96,7 +100,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> jvm = Arrays.stream(jvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         Bench.Sizes sizes = Bench.Sizes.standard().scaled(scale);
         if (mysql) {
-            return writeCostOnMySql(w, sizes, jvm);
+            return onMySql(w, sizes, jvm);
         }
         if (!embedded) {
             new Bench(new Bench.Options(source.db(), target.db(), broker.kafka(), sizes, jvm, out), w).withProfile(profile).withTables(tables, oneTopic).run();
@@ -116,23 +120,37 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int writeCostOnMySql(PrintWriter w, Bench.Sizes sizes, List<String> jvm) throws Exception {
+    private int onMySql(PrintWriter w, Bench.Sizes sizes, List<String> jvm) throws Exception {
         if (tables > 0) {
-            throw Failure.usage("--mysql measures the write cost; it does not go with --tables");
+            throw Failure.usage("--mysql does not go with --tables (the many-tables workloads run on PostgreSQL)");
         }
         if (!embedded) {
             Db db = source.db();
             if (!db.isMySql()) {
                 throw Failure.usage("--mysql --no-embedded needs a MySQL or MariaDB --source (jdbc:mariadb: or jdbc:mysql:)");
             }
-            new Bench(new Bench.Options(db, null, null, sizes, jvm, out), w).runWriteCost();
+            Bench bench = new Bench(new Bench.Options(db, target.db(), broker.kafka(), sizes, jvm, out), w).withProfile(profile);
+            if (target.db().isMySql()) {
+                bench.run();
+            } else {
+                bench.runWriteCost();
+            }
             return 0;
         }
-        w.println("starting a MariaDB ...");
+        w.println("starting a source and a target MariaDB and a Kafka broker" + (kafkaLog.equals("memory")
+                ? " (its log in memory)" : "") + " ...");
         w.flush();
-        try (LocalMariaDb m = LocalMariaDb.start("cdc_bench", Sandbox.home().resolve("bench-mysql"), Ports.free(), true)) {
-            new Bench(new Bench.Options(m.db("cdc-bench"), null, null, sizes, jvm, out), w)
-                    .withNote("source", "MariaDB, embedded, durable").runWriteCost();
+        Path home = Sandbox.home().resolve("bench-mysql");
+        Path kafkaLogs = kafkaLog.equals("memory") ? Path.of("/dev/shm", "cdc-bench-mysql-kafka-" + System.getProperty("user.name")) : null;
+        try (LocalMariaDb src = LocalMariaDb.start("cdc_bench", home.resolve("source"), Ports.free(), true);
+             LocalMariaDb dst = LocalMariaDb.start("cdc_bench", home.resolve("target"), Ports.free(), true);
+             LocalKafka kafka = LocalKafka.start(home.resolve("kafka"), Ports.free(), kafkaLogs)) {
+            new Bench(new Bench.Options(src.db("cdc-bench"), dst.db("cdc-bench"), new Kafka(kafka.bootstrapServers(),
+                    broker.kafka(Bench.TABLE_MYSQL).topic(), Map.of()), sizes, jvm, out), w)
+                    .withServerPids(Map.of("source MariaDB", src.pid(), "target MariaDB", dst.pid(), "Kafka broker", kafka.pid()))
+                    .withNote("servers", "MariaDB " + LocalMariaDb.VERSION + ", embedded, durable")
+                    .withNote("kafka_log", kafkaLog.equals("memory") ? "memory (" + kafkaLogs + ")" : "disk")
+                    .withProfile(profile).run();
         }
         return 0;
     }

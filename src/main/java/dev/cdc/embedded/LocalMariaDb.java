@@ -129,6 +129,17 @@ public final class LocalMariaDb implements AutoCloseable {
         }
     }
 
+    /** The server's process id, from the file it wrote it in (for the benchmark's CPU figures). */
+    public long pid() {
+        try (Connection c = DriverManager.getConnection(jdbcUrl(), user(), password());
+             Statement s = c.createStatement(); var rs = s.executeQuery(Sql.load("embedded/mariadb_pid_file.sql"))) {
+            rs.next();
+            return Long.parseLong(Files.readString(dir.resolve("data").resolve(rs.getString(1))).trim());
+        } catch (SQLException | IOException | NumberFormatException e) {
+            throw new IllegalStateException("the local MariaDB's process id: " + e.getMessage(), e);
+        }
+    }
+
     /** Stops the server, keeping its data, so that a test can start it again. */
     public synchronized void stop() {
         if (server != null) {

@@ -1,0 +1,2 @@
+-- Where the server wrote its process id (absolute, or relative to its data directory).
+SELECT @@pid_file
