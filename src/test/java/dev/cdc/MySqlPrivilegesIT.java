@@ -70,8 +70,23 @@ class MySqlPrivilegesIT extends ServerTest {
                 && binlog.err().contains("what setup had made was removed"), binlog.err());
         nothingInstalled();
 
+        // a binary log in STATEMENT format, in which InnoDB refuses the READ COMMITTED writes of cdc's sessions
         try (Handle h = admin.open("cdc-test")) {
             h.execute("SET GLOBAL log_bin_trust_function_creators = 1");
+            h.execute("SET GLOBAL binlog_format = 'STATEMENT'");
+        }
+        try {
+            CliTest.Run statement = CliTest.run(CliTest.line("setup", as("app"), servers.targetArgs(), table));
+            assertEquals(Failure.PRECONDITION, statement.code(), statement.out() + statement.err());
+            assertTrue(statement.err().contains("binlog_format = 'MIXED'"), statement.err());
+            nothingInstalled();
+            try (Handle h = admin.open("cdc-test")) { // a user who may: cdc's sessions log MIXED
+                assertEquals("MIXED", h.createQuery("SELECT @@session.binlog_format").mapTo(String.class).one());
+            }
+        } finally {
+            try (Handle h = admin.open("cdc-test")) {
+                h.execute("SET GLOBAL binlog_format = 'MIXED'");
+            }
         }
         List<String> role = List.of("--producer-role", "cdc_producer");
         CliTest.Run noGrant = CliTest.run(CliTest.line("setup", as("app"), servers.targetArgs(), table, role));

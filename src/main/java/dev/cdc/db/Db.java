@@ -99,13 +99,37 @@ public final class Db {
                         s.execute(statement);
                     }
                 }
-            } catch (SQLException e) {
+                if (mysql) {
+                    logRowsWhereNeeded(s);
+                }
+            } catch (SQLException | RuntimeException e) {
                 c.close();
                 throw e;
             }
             return c;
         } catch (SQLException e) {
             throw explain(e);
+        }
+    }
+
+    /**
+     * MySQL/MariaDB: a binary log in STATEMENT format would make InnoDB refuse every write of this
+     * session (it reads at READ COMMITTED): the session logs MIXED instead, or, without the right
+     * to, a {@link Failure} says what to set on the server.
+     */
+    private void logRowsWhereNeeded(java.sql.Statement s) throws SQLException {
+        try (var rs = s.executeQuery(Sql.load("mysql/binlog_statement.sql"))) {
+            if (!rs.next() || !rs.getBoolean(1)) {
+                return;
+            }
+        }
+        try {
+            s.execute(Sql.load("mysql/binlog_mixed.sql"));
+        } catch (SQLException e) {
+            throw Failure.precondition("the " + where() + " writes its binary log in STATEMENT format, in which InnoDB "
+                    + "refuses the writes cdc makes (at READ COMMITTED), and user " + user + " may not log its own "
+                    + "sessions otherwise (" + e.getMessage() + "); on the server: SET GLOBAL binlog_format = 'MIXED' "
+                    + "(or 'ROW'), and binlog_format=MIXED in its configuration");
         }
     }
 
