@@ -29,6 +29,11 @@ class MySqlTwoWayIT extends ServerTest {
     private static final String S = "catalog.catalogue";
     private Db legacy;
 
+    /** The tables each batch's --on-flush command was told of (CDC_FLUSH_TABLES) on one side, a line per batch. */
+    private static java.nio.file.Path flushed(boolean onLegacy) {
+        return java.nio.file.Path.of("target", "mysql-two-way-flushed-" + (onLegacy ? "legacy" : "service") + ".txt");
+    }
+
     @Test
     void a_mariadb_table_and_a_postgresql_table_stay_in_sync_both_ways() throws Exception {
         setUpBothSides();
@@ -64,6 +69,11 @@ class MySqlTwoWayIT extends ServerTest {
             conflicts(p);
             assertEquals(0, legacyCount("id >= 1000000"), "legacy numbers every row itself");
             assertEquals(0, TwoWayIT.count(servers.target, "id < 1000000", S), "the service numbers every row itself");
+            p.terminateAll();
+            assertEquals(java.util.Set.of(T), java.util.Set.copyOf(java.nio.file.Files.readAllLines(flushed(true))),
+                    "legacy's --on-flush names legacy's table");
+            assertEquals(java.util.Set.of(S), java.util.Set.copyOf(java.nio.file.Files.readAllLines(flushed(false))),
+                    "the service's --on-flush names the service's table");
         } finally {
             onLegacy.stop();
             onService.stop();
@@ -223,6 +233,8 @@ class MySqlTwoWayIT extends ServerTest {
 
     /** The film table on both sides, 100 rows on legacy, two-way sync set up by the command, the topics, the processes. */
     private void setUpBothSides() throws Exception {
+        java.nio.file.Files.deleteIfExists(flushed(true));
+        java.nio.file.Files.deleteIfExists(flushed(false));
         legacy = mariadb("films", "cdc-test");
         try (Handle h = legacy.open("cdc-test")) {
             h.execute("DROP TABLE IF EXISTS films.film, films.film_cdc, films.film_cdc_versions");
@@ -354,7 +366,9 @@ class MySqlTwoWayIT extends ServerTest {
         CdcProcess consume(boolean intoLegacy) throws Exception {
             return CdcProcess.start("consume-into-" + (intoLegacy ? "legacy" : "service"), CliTest.line("consume",
                     intoLegacy ? mariadbArgs("target", "films") : servers.targetArgs(), broker(),
-                    List.of("--group", "g-" + (intoLegacy ? "legacy" : "service") + "-" + kafka.topic())));
+                    List.of("--table", intoLegacy ? T : S, "--group", "g-" + (intoLegacy ? "legacy" : "service") + "-"
+                            + kafka.topic(), "--on-flush",
+                            "echo \"$CDC_FLUSH_TABLES\" >> " + flushed(intoLegacy).toAbsolutePath())));
         }
 
         List<String> broker() {

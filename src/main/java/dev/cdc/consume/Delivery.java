@@ -108,6 +108,7 @@ final class Delivery {
         int skipped = 0;
         int rows = 0;
         Map<TopicPartition, Long> seeks = new HashMap<>();
+        java.util.Set<String> tables = null;
         for (var e : batch.entrySet()) {
             for (Decoded d : e.getValue()) {
                 Delivered r;
@@ -126,13 +127,17 @@ final class Delivery {
                 events += r.events();
                 skipped += r.skipped();
                 rows += r.rows();
+                if (r.tables() != null) {
+                    tables = tables == null ? new java.util.TreeSet<>() : tables;
+                    tables.addAll(r.tables());
+                }
                 if (!r.seeks().isEmpty()) {
                     seeks.putAll(r.seeks());
                     break;
                 }
             }
         }
-        return new Delivered(events, skipped, rows, seeks);
+        return new Delivered(events, skipped, rows, seeks, tables);
     }
 
     /**

@@ -27,6 +27,10 @@ record FlushCommand(String command, String topic) {
                     .append(list.get(0).record().offset()).append('-').append(list.get(list.size() - 1).record().offset());
             list.stream().filter(d -> d.event() != null).forEach(d -> tables.add(d.event().table()));
         });
+        if (result.tables() != null) { // written under other names than the events give (two-way, --target-table)
+            tables.clear();
+            tables.addAll(result.tables());
+        }
         try {
             ProcessBuilder pb = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true);
             pb.environment().put("CDC_FLUSH_TOPIC", topic);

@@ -202,25 +202,9 @@ final class MySqlCapture {
         step.accept(() -> h.createUpdate(Sql.load("mysql/unregister.sql")).bind("schema", schema).bind("table", table).execute());
     }
 
-    /** Copies the rows the table has into its changelog, as inserts; returns how many. */
+    /** Copies the rows the table has into its changelog, as inserts; returns how many (see {@link MySqlSnapshot}). */
     static long snapshot(Handle h, Table t) {
-        return snapshot(h, Capture.of(t, t.name() + "_cdc", null));
-    }
-
-    /**
-     * The same for a capture; in a two-way sync each row goes with the version it has on this side
-     * when this side made it (see sql/source/snapshot_chunk_two_way.sql, the same on PostgreSQL).
-     */
-    static long snapshot(Handle h, Capture capture) {
-        Table t = capture.table();
-        Map<String, String> v = new HashMap<>(Map.of("changelog", changelog(t.schema(), t.name()),
-                "table", ident(t.schema()) + "." + ident(t.name()), "row", row(t, "r"), "versions", "", "version", "NULL"));
-        if (capture.origin() != null) {
-            v.put("versions", "LEFT JOIN " + versions(capture) + " v ON " + t.key().stream()
-                    .map(k -> "v." + ident(k) + " = r." + ident(k)).collect(Collectors.joining(" AND ")));
-            v.put("version", "CASE WHEN v.cdc_origin = " + literal(capture.origin()) + " THEN v.cdc_version END");
-        }
-        return h.createUpdate(Sql.render("mysql/snapshot.sql", v)).execute();
+        return MySqlSnapshot.run(h, Capture.of(t, t.name() + "_cdc", null), 0, MySqlSnapshot.STRETCH_ROWS);
     }
 
     /** JSON_OBJECT's arguments for a row: {@code 'a', NEW.`a`, ...}. */

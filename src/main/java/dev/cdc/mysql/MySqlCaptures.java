@@ -147,6 +147,6 @@ final class MySqlCaptures implements Captures {
 
     @Override
     public long snapshot(Handle h, Capture capture, long progressMillis) {
-        return MySqlCapture.snapshot(h, capture);
+        return MySqlSnapshot.run(h, capture, progressMillis, MySqlSnapshot.STRETCH_ROWS);
     }
 }

@@ -24,23 +24,34 @@ public final class MySqlTarget implements TargetEngine {
 
     @Override
     public boolean install(Handle h) {
-        boolean had = installed(h) >= TABLES;
+        boolean had = installed(h).present();
         for (String statement : Sql.load("mysql/target/install.sql").split(";\\s*\\n")) {
             if (!statement.isBlank()) {
                 h.execute(statement);
             }
         }
-        if (installed(h) == TABLES) {
-            h.execute(Sql.load("mysql/target/upgrade.sql"));
+        if (!installed(h).current()) {
+            try {
+                h.execute(Sql.load("mysql/target/upgrade.sql"));
+            } catch (RuntimeException e) {
+                if (Db.errorCode(e) != DUPLICATE_COLUMN) { // else another setup added it meanwhile
+                    throw e;
+                }
+            }
         }
         return had;
     }
 
-    /** What installed.sql counts when the bookkeeping's tables exist, and when they are also current. */
-    private static final int TABLES = 3, CURRENT = 4;
+    /** ER_DUP_FIELDNAME. */
+    private static final int DUPLICATE_COLUMN = 1060;
 
-    private static int installed(Handle h) {
-        return h.createQuery(Sql.load("mysql/target/installed.sql")).mapTo(Integer.class).one();
+    /** How far the bookkeeping is installed: all its tables present, and current (their newest column there too). */
+    private record Installed(boolean present, boolean current) {
+    }
+
+    private static Installed installed(Handle h) {
+        return h.createQuery(Sql.load("mysql/target/installed.sql"))
+                .map((rs, ctx) -> new Installed(rs.getInt("tables") == 3, rs.getInt("current") == 1)).one();
     }
 
     @Override
@@ -85,7 +96,7 @@ public final class MySqlTarget implements TargetEngine {
 
     @Override
     public List<Feed> feeds(Handle h, String topic) {
-        if (installed(h) < TABLES) {
+        if (!installed(h).present()) {
             return List.of();
         }
         return h.createQuery(Sql.load("mysql/target/feeds.sql")).bind("topic", topic)
@@ -102,9 +113,9 @@ public final class MySqlTarget implements TargetEngine {
 
     @Override
     public void requireSetup(Handle h, Db target) {
-        int installed = installed(h);
-        if (installed < CURRENT) {
-            throw Failure.precondition("the " + target.where() + " has " + (installed < TABLES ? "no cdc bookkeeping tables"
+        Installed installed = installed(h);
+        if (!installed.present() || !installed.current()) {
+            throw Failure.precondition("the " + target.where() + " has " + (!installed.present() ? "no cdc bookkeeping tables"
                     : "the bookkeeping of an older cdc") + " (run: cdc setup)");
         }
     }

@@ -232,7 +232,8 @@ public final class TwoWaySync {
         if (installed.isPresent() && installed.get().origin() != null && !installed.get().table().key().equals(key)) {
             throw Failure.usage(t.display() + " on the " + side + " is in two-way sync already, its rows related by ("
                     + String.join(", ", installed.get().table().key()) + "); to relate them otherwise, remove capture "
-                    + "first (cdc teardown --table " + t.display() + ", on both sides)");
+                    + "first on both sides (cdc teardown --table " + t.display() + " here, and on the other side with its table's "
+                    + "name there)");
         }
         Capture c = Capture.of(t.keyedBy(key), installed.map(Capture::changelogName).orElse(null),
                 baseTopic + ".from-" + name, name);

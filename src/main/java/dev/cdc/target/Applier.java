@@ -89,7 +89,9 @@ public final class Applier {
                 conflicts.recordVersions(tx, changes);
             }
             offsets.save(tx, stored);
-            return new Delivered(plan.events(), plan.skipped(), written, plan.seeks());
+            return new Delivered(plan.events(), plan.skipped(), written, plan.seeks(), batch == received ? null
+                    : batch.values().stream().flatMap(List::stream).filter(d -> d.event() != null)
+                    .map(d -> d.event().table()).collect(java.util.stream.Collectors.toSet()));
         });
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cdc.base.Json;
 import dev.cdc.db.Db;
+import dev.cdc.db.Table;
 import dev.cdc.embedded.LocalMariaDb;
 import dev.cdc.embedded.Ports;
 import dev.cdc.source.ChangelogRow;
@@ -148,6 +149,60 @@ class MySqlCursorIT {
             publish(h, new MySqlCursor(h, "cdc_it", "snap", MySqlCapture.changelog("cdc_it", "snap")), replayed);
         }
         assertEquals(Map.of(1L, 2L, 2L, 1L), replayed);
+    }
+
+    /**
+     * The snapshot copies in stretches, each its own transaction: while a writer holds the last row,
+     * the stretches before it are in the changelog already (one statement kept them all uncommitted
+     * to the end, and held a lock on every row meanwhile), and the last row's copy comes after the
+     * writer's change. Keys of several types (unsigned BIGINT past 2^53, DATETIME(6), text) are
+     * bound back exactly: every row copied once.
+     */
+    @Test
+    void the_snapshot_copies_in_stretches_each_committed_on_its_own() throws Exception {
+        Table table;
+        try (Handle h = db.open("test")) {
+            h.execute("CREATE TABLE stretch (big BIGINT UNSIGNED, at DATETIME(6), name VARCHAR(20), v INT NOT NULL, "
+                    + "PRIMARY KEY (big, at, name)) ENGINE=InnoDB");
+            for (int i = 0; i < 250; i++) {
+                h.execute("INSERT INTO stretch VALUES (18446744073709551000 + ?, TIMESTAMP '2024-03-10 02:30:00' + INTERVAL ? "
+                        + "MICROSECOND, ?, ?)", i / 50, i % 50, String.format("n%03d", i), i);
+            }
+            table = MySqlCatalog.INSTANCE.find(h, "cdc_it", "stretch").orElseThrow();
+            MySqlCapture.install(h, table, "stretch");
+        }
+        String changelog = MySqlCapture.changelog("cdc_it", "stretch");
+        AtomicLong copied = new AtomicLong(-1);
+        Thread copy;
+        try (Connection writer = db.connect("writer"); Handle look = db.open("look")) {
+            writer.setAutoCommit(false);
+            update(writer, "UPDATE stretch SET v = -1 WHERE name = 'n249'"); // the last row in key order
+            copy = new Thread(() -> {
+                try (Handle h = db.open("setup")) {
+                    copied.set(MySqlSnapshot.run(h, dev.cdc.source.Capture.of(table, "stretch_cdc", null), 0, 100));
+                }
+            });
+            copy.start();
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            long visible = 0;
+            while (visible < 200 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                visible = look.createQuery("SELECT COUNT(*) FROM " + changelog).mapTo(Long.class).one();
+            }
+            assertEquals(200, visible, "the two stretches before the locked row, committed");
+            writer.commit();
+        }
+        copy.join();
+        assertEquals(250, copied.get());
+        try (Handle h = db.open("test")) {
+            assertEquals(250, h.createQuery("SELECT COUNT(DISTINCT data) FROM " + changelog + " WHERE op = 'I'")
+                    .mapTo(Long.class).one(), "every row copied once");
+            List<String> last = h.createQuery("SELECT op FROM " + changelog + " WHERE data LIKE '%n249%' ORDER BY seq")
+                    .mapTo(String.class).list();
+            assertEquals(List.of("U", "I"), last, "the locked row's copy after the writer's change");
+            assertTrue(h.createQuery("SELECT data FROM " + changelog + " WHERE op = 'I' AND data LIKE '%n249%'")
+                    .mapTo(String.class).one().contains("\"v\": -1"));
+        }
     }
 
     /**
