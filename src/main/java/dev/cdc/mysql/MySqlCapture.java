@@ -72,39 +72,17 @@ final class MySqlCapture {
         h.execute(Sql.render("mysql/changelog.sql", Map.of("changelog", changelog)));
         h.execute(Sql.render("mysql/retained.sql", Map.of("retained", retained(t.schema(), t.name()))));
         addMissing(h, t.schema(), t.name() + "_cdc", Map.of("version", "BIGINT NULL"));
-        Map<String, String> v = new HashMap<>(Map.of(
-                "table", ident(t.schema()) + "." + ident(t.name()),
-                "changelog", changelog,
-                "new_row", row(t, "NEW"),
-                "old_key", t.key().stream().map(n -> literal(n) + ", JSON_ARRAY(" + value(t, n, "OLD") + ")")
-                        .collect(Collectors.joining(", ")),
-                // bytes, not the collation: 'abc' to 'ABC' is a key change even where they compare equal
-                "key_changed", t.key().stream().map(n -> "NOT (BINARY OLD." + ident(n) + " <=> BINARY NEW." + ident(n) + ")")
-                        .collect(Collectors.joining(" OR "))));
-        String prefix = "mysql/trigger_";
+        Map<String, String> v = triggerValues(h, capture, warnings);
         if (capture.origin() != null) {
-            prefix = "mysql/two_way_";
-            warnings.addAll(twoWay(h, capture, v));
+            h.execute(Sql.render("mysql/versions.sql", v));
         }
-        Map<String, String> existing = new HashMap<>();
-        h.createQuery(Sql.load("mysql/triggers.sql")).bind("schema", t.schema()).bind("table", t.name())
-                .map((rs, ctx) -> existing.put(rs.getString("name"), rs.getString("body"))).list();
         boolean mariadb = h.createQuery(Sql.load("mysql/is_mariadb.sql")).mapTo(Boolean.class).one();
-        for (String[] trigger : new String[][] {{"insert", "_cdc_i"}, {"update", "_cdc_u"}, {"delete", "_cdc_d"}}) {
-            Map<String, String> with = new HashMap<>(v);
-            with.put("trigger", ident(t.schema()) + "." + ident(t.name() + trigger[1]));
-            String create = Sql.render(prefix + trigger[0] + ".sql", with);
-            String body = create.substring(create.indexOf("FOR EACH ROW") + "FOR EACH ROW".length()).strip();
-            String before = existing.get(t.name() + trigger[1]);
-            // (information_schema shows a body with its string escapes undone: '\\x' as '\x')
-            if (before != null && (before.strip().equals(body) || before.strip().equals(body.replace("\\\\", "\\")))) {
-                continue; // unchanged: left alone, so no write goes uncaptured while it is made again
-            }
+        for (Map<String, String> trigger : changedTriggers(h, capture, v)) {
             if (mariadb) { // replaced in one step
-                h.execute(create.replaceFirst("CREATE TRIGGER", "CREATE OR REPLACE TRIGGER"));
+                h.execute(trigger.get("create").replaceFirst("CREATE TRIGGER", "CREATE OR REPLACE TRIGGER"));
             } else { // MySQL has no CREATE OR REPLACE TRIGGER: a write between the two is not captured
-                h.execute(Sql.render("mysql/drop_trigger.sql", with));
-                h.execute(create);
+                h.execute(Sql.render("mysql/drop_trigger.sql", trigger));
+                h.execute(trigger.get("create"));
             }
         }
         h.createUpdate(Sql.load("mysql/register.sql")).bind("schema", t.schema()).bind("table", t.name())
@@ -117,9 +95,63 @@ final class MySqlCapture {
     }
 
     /**
-     * Two-way sync: makes the table of versions (key columns typed and collated as in the table)
-     * and adds the two-way triggers' placeholders to {@code v}; returns a warning for each key column
-     * whose collation calls different texts equal.
+     * Whether the table's capture triggers are those its columns need now: they name its columns,
+     * so after an ALTER TABLE they record too few (an added column's values are missing) or make
+     * the application's writes fail (a dropped one's).
+     */
+    static boolean triggersCurrent(Handle h, Capture capture) {
+        return changedTriggers(h, capture, triggerValues(h, capture, new ArrayList<>())).isEmpty();
+    }
+
+    /** The placeholders of the trigger templates for the capture (two-way: with its table of versions'); warnings added. */
+    private static Map<String, String> triggerValues(Handle h, Capture capture, List<String> warnings) {
+        Table t = capture.table();
+        Map<String, String> v = new HashMap<>(Map.of(
+                "table", ident(t.schema()) + "." + ident(t.name()),
+                "changelog", changelog(t.schema(), t.name()),
+                "new_row", row(t, "NEW"),
+                "old_key", t.key().stream().map(n -> literal(n) + ", JSON_ARRAY(" + value(t, n, "OLD") + ")")
+                        .collect(Collectors.joining(", ")),
+                // bytes, not the collation: 'abc' to 'ABC' is a key change even where they compare equal
+                "key_changed", t.key().stream().map(n -> "NOT (BINARY OLD." + ident(n) + " <=> BINARY NEW." + ident(n) + ")")
+                        .collect(Collectors.joining(" OR "))));
+        if (capture.origin() != null) {
+            warnings.addAll(twoWay(h, capture, v));
+        }
+        return v;
+    }
+
+    /**
+     * The capture triggers that are missing or differ from what the templates make of {@code v}:
+     * each as its placeholders, with "create", its CREATE TRIGGER statement. Unchanged ones are
+     * left out, and left alone, so that no write goes uncaptured while one is made again.
+     */
+    private static List<Map<String, String>> changedTriggers(Handle h, Capture capture, Map<String, String> v) {
+        Table t = capture.table();
+        String prefix = capture.origin() != null ? "mysql/two_way_" : "mysql/trigger_";
+        Map<String, String> existing = new HashMap<>();
+        h.createQuery(Sql.load("mysql/triggers.sql")).bind("schema", t.schema()).bind("table", t.name())
+                .map((rs, ctx) -> existing.put(rs.getString("name"), rs.getString("body"))).list();
+        List<Map<String, String>> changed = new ArrayList<>();
+        for (String[] trigger : new String[][] {{"insert", "_cdc_i"}, {"update", "_cdc_u"}, {"delete", "_cdc_d"}}) {
+            Map<String, String> with = new HashMap<>(v);
+            with.put("trigger", ident(t.schema()) + "." + ident(t.name() + trigger[1]));
+            String create = Sql.render(prefix + trigger[0] + ".sql", with);
+            String body = create.substring(create.indexOf("FOR EACH ROW") + "FOR EACH ROW".length()).strip();
+            String before = existing.get(t.name() + trigger[1]);
+            // (information_schema shows a body with its string escapes undone: '\\x' as '\x')
+            if (before == null || !(before.strip().equals(body) || before.strip().equals(body.replace("\\\\", "\\")))) {
+                with.put("create", create);
+                changed.add(with);
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * Two-way sync: adds the two-way triggers' placeholders to {@code v}, and those of the table of
+     * versions (sql/mysql/versions.sql: key columns typed and collated as in the table); returns a
+     * warning for each key column whose collation calls different texts equal.
      */
     private static List<String> twoWay(Handle h, Capture capture, Map<String, String> v) {
         Table t = capture.table();
@@ -151,7 +183,6 @@ final class MySqlCapture {
         // UTC whatever the session's time zone (a local time repeats an hour when clocks go back)
         v.put("now", "TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6))");
         v.put("origin", literal(capture.origin()));
-        h.execute(Sql.render("mysql/versions.sql", v));
         return warnings;
     }
 

@@ -9,6 +9,8 @@ import dev.cdc.source.ChangelogPublisher;
 import dev.cdc.source.Page;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A MySQL/MariaDB changelog read on a {@link MySqlSession}: the window cursor is
@@ -16,19 +18,23 @@ import org.jdbi.v3.core.Handle;
  * partitions the events are keyed for). MySQL has no LISTEN/NOTIFY: the session looks for rows.
  */
 final class MySqlChangelog implements Changelog {
+    private static final Logger log = LoggerFactory.getLogger("cdc.produce");
     private final ChangelogPublisher.Config cfg;
     private final Handle db;
     private final MySqlCaptures captures;
+    private final MySqlColumnWatch columns;
     private Capture capture;
     private final MySqlCursor cursor;
     private Integer keyedFor;
     private JsonNode announced;
     private long lastPurge = System.nanoTime() - 1_000_000_000L;
 
-    MySqlChangelog(ChangelogPublisher.Config cfg, Handle db, MySqlCaptures captures, Capture capture) {
+    MySqlChangelog(ChangelogPublisher.Config cfg, Handle db, MySqlCaptures captures, MySqlColumnWatch columns, Capture capture) {
         this.cfg = cfg;
         this.db = db;
         this.captures = captures;
+        this.columns = columns;
+        columns.watch(cfg.schema(), cfg.table());
         this.capture = capture;
         this.cursor = new MySqlCursor(db, cfg.schema(), cfg.table(), changelogName(),
                 cfg.retain().isZero() ? null : MySqlCapture.retained(cfg.schema(), cfg.table()));
@@ -83,7 +89,10 @@ final class MySqlChangelog implements Changelog {
         return announced;
     }
 
-    /** With --retain: deletes the retained rows once older than that, at most once a second (InnoDB purges deleted rows by itself). */
+    /**
+     * With --retain: deletes the retained rows once older than that, at most once a second (InnoDB
+     * purges deleted rows by itself). And keeps the capture triggers current with the table's columns.
+     */
     @Override
     public void maintain() {
         long now = System.nanoTime();
@@ -91,6 +100,33 @@ final class MySqlChangelog implements Changelog {
             lastPurge = now;
             db.createUpdate(Sql.render("mysql/purge_retained.sql", Map.of("retained",
                     MySqlCapture.retained(cfg.schema(), cfg.table())))).bind("retain_ms", cfg.retain().toMillis()).execute();
+        }
+        if (columns.changed(cfg.schema(), cfg.table())) {
+            keepTriggersCurrent();
+        }
+    }
+
+    /**
+     * When produce starts, and after an ALTER TABLE: the capture triggers name the table's columns,
+     * so with columns added they would not record them, and with one dropped or renamed they make
+     * the application's writes fail. They are made again when they no longer match (one step on
+     * MariaDB), as cdc setup would; without the right to, a warning says what to run.
+     */
+    private void keepTriggersCurrent() {
+        Capture now = captures.find(db, cfg.schema(), cfg.table()).orElse(null);
+        if (now == null || MySqlCapture.triggersCurrent(db, now)) {
+            return;
+        }
+        String table = now.table().display();
+        try {
+            db.useTransaction(tx -> MySqlCapture.install(tx, now));
+            log.warn("{}: its columns changed (ALTER TABLE); its capture triggers were made again for {}. Changes written "
+                    + "between the ALTER and now lack the values of an added column: cdc snapshot --table {} copies the "
+                    + "table again", table, now.table().columns(), table);
+        } catch (RuntimeException e) {
+            log.warn("{}: its columns changed (ALTER TABLE), and its capture triggers still name the old ones: an added "
+                    + "column is not recorded, and a dropped one makes the application's writes fail. Run cdc setup --table {} "
+                    + "(produce could not make them again: {})", table, table, e.getMessage());
         }
     }
 

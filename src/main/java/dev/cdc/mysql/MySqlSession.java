@@ -26,10 +26,12 @@ final class MySqlSession implements SourceSession {
     private final Handle db;
     private final MySqlCaptures captures;
     private final List<MySqlChangelog> attached = new ArrayList<>();
+    private final MySqlColumnWatch columns;
 
     MySqlSession(Db source, MySqlCaptures captures) {
         this.db = source.open("cdc-produce");
         this.captures = captures;
+        this.columns = new MySqlColumnWatch(db);
     }
 
     @Override
@@ -40,7 +42,7 @@ final class MySqlSession implements SourceSession {
         if (!locked) {
             return Optional.empty();
         }
-        MySqlChangelog log = new MySqlChangelog(cfg, db, captures, capture);
+        MySqlChangelog log = new MySqlChangelog(cfg, db, captures, columns, capture);
         attached.add(log);
         return Optional.of(log);
     }
