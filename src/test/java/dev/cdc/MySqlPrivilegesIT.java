@@ -117,6 +117,8 @@ class MySqlPrivilegesIT extends ServerTest {
                 assertTrue(produce.alive() && consume.alive(), produce.output() + consume.output());
                 return TwoWayIT.count(servers.target, "true", "shop.film") == 3;
             });
+            // MySQL hides the triggers from a user without the TRIGGER privilege: no false alarm about them
+            assertTrue(!produce.output().contains("columns changed"), produce.output());
             CliTest.Run status = CliTest.run(CliTest.line("status", as("cdc_producer"), servers.targetArgs(),
                     List.of("--bootstrap-servers", kafka.bootstrapServers(), "--group", group())));
             assertEquals(0, status.code(), status.out() + status.err());

@@ -109,26 +109,42 @@ final class MySqlChangelog implements Changelog {
     /**
      * When produce starts, and after an ALTER TABLE: the capture triggers name the table's columns,
      * so with columns added they would not record them, and with one dropped or renamed they make
-     * the application's writes fail. They are made again when they no longer match (one step on
-     * MariaDB), as cdc setup would; without the right to, a warning says what to run.
+     * the application's writes fail. On MariaDB they are made again when they no longer match, in
+     * one step each, as cdc setup would (waiting at most {@link #LOCK_WAIT_SECONDS} for the table's
+     * open transactions); on MySQL 8 (a DROP and a CREATE, with a gap between) and without the right
+     * to, a warning says what to run. A check that fails is tried again a minute later.
      */
     private void keepTriggersCurrent() {
-        Capture now = captures.find(db, cfg.schema(), cfg.table()).orElse(null);
-        if (now == null || MySqlCapture.triggersCurrent(db, now)) {
-            return;
-        }
-        String table = now.table().display();
+        String table = cfg.schema() + "." + cfg.table();
         try {
-            db.useTransaction(tx -> MySqlCapture.install(tx, now));
+            Capture now = captures.find(db, cfg.schema(), cfg.table()).orElse(null);
+            if (now == null || MySqlCapture.triggersCurrent(db, now)) {
+                return;
+            }
+            if (!db.createQuery(Sql.load("mysql/is_mariadb.sql")).mapTo(Boolean.class).one()) {
+                throw new IllegalStateException("on MySQL a trigger is replaced by a DROP and a CREATE, and a write between "
+                        + "the two would not be captured; run setup when the application is quiet");
+            }
+            db.execute(Sql.render("mysql/lock_wait.sql", Map.of("seconds", Integer.toString(LOCK_WAIT_SECONDS))));
+            try {
+                db.useTransaction(tx -> MySqlCapture.install(tx, now));
+            } finally {
+                db.execute(Sql.render("mysql/lock_wait.sql", Map.of("seconds", "DEFAULT")));
+            }
             log.warn("{}: its columns changed (ALTER TABLE); its capture triggers were made again for {}. Changes written "
                     + "between the ALTER and now lack the values of an added column: cdc snapshot --table {} copies the "
                     + "table again", table, now.table().columns(), table);
         } catch (RuntimeException e) {
+            columns.again(cfg.schema(), cfg.table(), RETRY_NANOS);
             log.warn("{}: its columns changed (ALTER TABLE), and its capture triggers still name the old ones: an added "
                     + "column is not recorded, and a dropped one makes the application's writes fail. Run cdc setup --table {} "
-                    + "(produce could not make them again: {})", table, table, e.getMessage());
+                    + "(produce did not make them again: {})", table, table, e.getMessage());
         }
     }
+
+    /** How long produce's remaking of the triggers waits for the table's open transactions. */
+    private static final int LOCK_WAIT_SECONDS = 5;
+    private static final long RETRY_NANOS = 60_000_000_000L;
 
     @Override
     public boolean openWindow() {

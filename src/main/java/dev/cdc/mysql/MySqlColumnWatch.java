@@ -21,6 +21,8 @@ final class MySqlColumnWatch {
     private final Map<List<String>, String> known = new HashMap<>();
     /** The tables whose columns changed (or that were just watched) and were not asked about since. */
     private final Set<List<String>> changed = new HashSet<>();
+    /** Tables to ask about again from a time on (System.nanoTime): a check that could not be done. */
+    private final Map<List<String>, Long> retries = new HashMap<>();
     private long readAt;
 
     MySqlColumnWatch(Handle db) {
@@ -34,19 +36,34 @@ final class MySqlColumnWatch {
         changed.add(List.of(schema, table));
     }
 
-    /** Whether the table's columns changed since it was last asked about (true once, on the first ask, too). */
+    /**
+     * Whether the table's columns changed since it was last asked about (true once, on the first
+     * ask, too, and again once a retry asked for by {@link #again} is due).
+     */
     boolean changed(String schema, String table) {
-        if (System.nanoTime() - readAt >= EVERY_NANOS) {
+        long now = System.nanoTime();
+        if (now - readAt >= EVERY_NANOS) {
             read();
         }
-        return changed.remove(List.of(schema, table));
+        List<String> t = List.of(schema, table);
+        Long due = retries.get(t);
+        if (due != null && now - due >= 0) {
+            retries.remove(t);
+            return true;
+        }
+        return changed.remove(t);
+    }
+
+    /** Asks about the table again after {@code delayNanos}: what its change called for could not be done. */
+    void again(String schema, String table, long delayNanos) {
+        retries.put(List.of(schema, table), System.nanoTime() + delayNanos);
     }
 
     private void read() {
         readAt = System.nanoTime();
-        String schemas = known.keySet().stream().map(k -> MySqlCapture.literal(k.get(0))).distinct()
-                .collect(Collectors.joining(", "));
-        db.createQuery(Sql.render("mysql/column_signatures.sql", Map.of("schemas", schemas))).map((rs, ctx) -> {
+        String tables = known.keySet().stream().map(k -> "(TABLE_SCHEMA = " + MySqlCapture.literal(k.get(0))
+                + " AND TABLE_NAME = " + MySqlCapture.literal(k.get(1)) + ")").collect(Collectors.joining(" OR "));
+        db.createQuery(Sql.render("mysql/column_signatures.sql", Map.of("tables", tables))).map((rs, ctx) -> {
             List<String> table = List.of(rs.getString("s"), rs.getString("t"));
             String now = rs.getString("columns");
             if (known.containsKey(table)) {

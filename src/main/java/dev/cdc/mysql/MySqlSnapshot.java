@@ -8,6 +8,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.temporal.Temporal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -102,15 +103,22 @@ final class MySqlSnapshot {
 
     /**
      * A row's key values as they compare exactly when bound again: numbers as numbers (a string
-     * would be compared as a double, inexact past 2^53), dates and times as MySQL's own text of
-     * them (no conversion through the JVM's time zone), the rest as the driver reads it.
+     * would be compared as a double, inexact past 2^53; BIT and TINYINT(1), which the driver reads
+     * as booleans or bytes, as their numbers), dates and times as MySQL's own text of them (no
+     * conversion through the JVM's time zone; a zero date, which the driver reads as null, too),
+     * the rest as the driver reads it.
      */
     private static List<Object> values(ResultSet rs, int n) throws SQLException {
         List<Object> values = new ArrayList<>(n);
         for (int i = 1; i <= n; i++) {
-            Object o = rs.getObject(i);
-            values.add(o instanceof java.util.Date || o instanceof Temporal ? rs.getString(i)
-                    : o instanceof BigInteger b ? new BigDecimal(b) : o);
+            int type = rs.getMetaData().getColumnType(i);
+            Object o = type == Types.BIT || type == Types.BOOLEAN ? (Object) rs.getLong(i) : rs.getObject(i);
+            o = o == null || o instanceof java.util.Date || o instanceof Temporal ? rs.getString(i)
+                    : o instanceof BigInteger b ? new BigDecimal(b) : o;
+            if (o == null) {
+                throw new IllegalStateException("key column " + rs.getMetaData().getColumnName(i) + " read as NULL");
+            }
+            values.add(o);
         }
         return values;
     }
