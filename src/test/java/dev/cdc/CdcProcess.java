@@ -18,6 +18,11 @@ final class CdcProcess implements AutoCloseable {
     }
 
     static CdcProcess start(String name, String... args) throws IOException {
+        return start(name, java.util.Map.of(), args);
+    }
+
+    /** With these variables added to its environment. */
+    static CdcProcess start(String name, java.util.Map<String, String> env, String... args) throws IOException {
         Path jar = Path.of("target", "cdc.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException("target/cdc.jar is missing: integration tests run after 'mvn package'");
@@ -27,7 +32,9 @@ final class CdcProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-jar", jar.toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        b.environment().putAll(env);
+        Process p = b.start();
         return new CdcProcess(p, log);
     }
 

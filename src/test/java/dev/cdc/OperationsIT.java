@@ -93,7 +93,13 @@ class OperationsIT extends ServerTest {
             assertTrue(produced.contains("# TYPE cdc_published_events_total counter"), produced);
             String consumed = metrics(consumePort);
             assertTrue(consumed.contains("cdc_applied_events_total{topic=\"" + kafka.topic() + "\"} 300"), consumed);
-            assertTrue(consumed.contains("cdc_consumer_lag{topic=\"" + kafka.topic() + "\",partition=\"0\"} 0"), consumed);
+            assertTrue(consumed.contains("cdc_consumer_lag{partition=\"0\",topic=\"" + kafka.topic() + "\"} 0"), consumed);
+            // histograms of the batches' durations and of the end-to-end latency, by the Prometheus client
+            assertTrue(produced.contains("cdc_publish_batch_duration_seconds_bucket{table=\"public.employees\",le=\"0.001\"}"),
+                    produced);
+            assertTrue(consumed.contains("cdc_apply_batch_duration_seconds_count{topic=\"" + kafka.topic() + "\"}"), consumed);
+            assertTrue(consumed.contains("cdc_end_to_end_latency_seconds_bucket{topic=\"" + kafka.topic() + "\",le=\"60.0\"}"),
+                    consumed);
             CliTest.Run text = CliTest.run(CliTest.line("status", servers.sourceArgs(), servers.targetArgs(), broker(),
                     List.of("--group", group)));
             assertEquals(0, text.code(), text.err());

@@ -20,7 +20,7 @@ import picocli.CommandLine;
             "  cdc setup && cdc topic     then, in two terminals:   cdc produce   |   cdc consume",
             ""},
         subcommands = {SetupCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class, SnapshotCommand.class, TeardownCommand.class, StatusCommand.class,
-            SelftestCommand.class, DemoCommand.class, SandboxCommand.class, BenchCommand.class,
+            ServeCommand.class, SelftestCommand.class, DemoCommand.class, SandboxCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = Failure.Help.HEADING,
         exitCodeList = {Failure.Help.OK, Failure.Help.BUG, Failure.Help.USAGE, Failure.Help.PRECONDITION, Failure.Help.UNREACHABLE,
@@ -50,6 +50,8 @@ public final class CdcCommand implements Runnable {
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.admin.internals", verbose ? "info" : "error");
         System.setProperty("org.slf4j.simpleLogger.log.io.zonky", verbose ? "info" : "warn");
         System.setProperty("org.slf4j.simpleLogger.log.org.jdbi", verbose ? "info" : "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.io.javalin", verbose ? "info" : "warn"); // cdc serve's HTTP server
+        System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", verbose ? "info" : "warn");
         System.setProperty("org.slf4j.simpleLogger.log.ch.vorburger", verbose ? "info" : "warn"); // the local MariaDB
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss");

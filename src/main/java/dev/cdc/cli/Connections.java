@@ -59,6 +59,29 @@ public final class Connections {
         }
     }
 
+    /** The state database of cdc serve: where the pipelines are kept; the target's settings unless told otherwise. */
+    public static final class State {
+        @Option(names = "--state", paramLabel = "JDBC_URL", order = 40,
+                defaultValue = "${env:CDC_STATE_URL:-${env:CDC_TARGET_URL:-jdbc:postgresql://localhost:5434/postgres}}",
+                description = "PostgreSQL database that keeps the pipelines (cdc.pipelines) (env CDC_STATE_URL, else CDC_TARGET_URL; "
+                        + "default ${DEFAULT-VALUE}).")
+        String url;
+
+        @Option(names = "--state-user", paramLabel = "USER", order = 41,
+                defaultValue = "${env:CDC_STATE_USER:-${env:CDC_TARGET_USER:-postgres}}",
+                description = "Its user (env CDC_STATE_USER, else CDC_TARGET_USER; default ${DEFAULT-VALUE}).")
+        String user;
+
+        @Option(names = "--state-password", paramLabel = "PASSWORD", order = 42, showDefaultValue = Visibility.NEVER,
+                defaultValue = "${env:CDC_STATE_PASSWORD:-${env:CDC_TARGET_PASSWORD:-postgres}}",
+                description = "Its password (env CDC_STATE_PASSWORD, else CDC_TARGET_PASSWORD; default postgres).")
+        String password;
+
+        public Db db() {
+            return new Db("state", url, user, password);
+        }
+    }
+
     public static final class Broker {
         @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", order = 30,
                 defaultValue = "${env:CDC_BOOTSTRAP_SERVERS:-localhost:9092}",

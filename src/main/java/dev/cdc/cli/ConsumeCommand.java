@@ -111,6 +111,14 @@ public final class ConsumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        EventConsumer consumer = prepare();
+        metrics.serve();
+        Loops.runUntilSignal(consumer, consumer::stop, consumer::stop);
+        return 0;
+    }
+
+    /** Checks the options, the target and the topics, and returns the consumer, not yet started. */
+    EventConsumer prepare() {
         boolean toHttp = sink == SinkKind.http;
         Db db = toHttp ? null : target.db();
         HttpSink.Config httpConfig = toHttp ? http.config() : null;
@@ -153,8 +161,6 @@ public final class ConsumeCommand implements Callable<Integer> {
                 batching, connections, deadLetters);
         EventConsumer consumer = toHttp ? new EventConsumer(cfg, new HttpSink(httpConfig)) : new EventConsumer(cfg, generatedExpressions);
         consumer.preflight();
-        metrics.serve();
-        Loops.runUntilSignal(consumer, consumer::stop, consumer::stop);
-        return 0;
+        return consumer;
     }
 }

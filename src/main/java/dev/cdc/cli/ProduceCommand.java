@@ -4,6 +4,7 @@ import dev.cdc.base.Failure;
 import dev.cdc.db.Db;
 import dev.cdc.engine.Engines;
 import dev.cdc.kafka.SharedProducer;
+import dev.cdc.base.Loop;
 import dev.cdc.event.SourceName;
 import dev.cdc.source.Capture;
 import dev.cdc.source.Captures;
@@ -64,6 +65,14 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Loop loop = prepare();
+        metrics.serve();
+        Loops.runUntilSignal(loop::run, loop::stop, loop::abort);
+        return 0;
+    }
+
+    /** Checks the options, the source and the topics, and returns the publishing loop, not yet started. */
+    Loop prepare() {
         if (batchSize < 1 || pollMillis < 1 || connections < 1) {
             throw Failure.usage("--batch-size, --poll-interval and --connections must be positive");
         }
@@ -104,10 +113,23 @@ public final class ProduceCommand implements Callable<Integer> {
             publishers.add(p);
         }
         Together<ChangelogPublisher> all = new Together<>(publishers, ChangelogPublisher::stop);
-        metrics.serve();
-        try (producer) {
-            Loops.runUntilSignal(all, all::stop, () -> all.each(ChangelogPublisher::abort));
-        }
-        return 0;
+        return new Loop() {
+            @Override
+            public void run() {
+                try (producer) {
+                    all.run();
+                }
+            }
+
+            @Override
+            public void stop() {
+                all.stop();
+            }
+
+            @Override
+            public void abort() {
+                all.each(ChangelogPublisher::abort);
+            }
+        };
     }
 }

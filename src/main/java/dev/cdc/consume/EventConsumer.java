@@ -2,6 +2,7 @@ package dev.cdc.consume;
 
 import dev.cdc.base.Failure;
 import dev.cdc.base.Metrics;
+import dev.cdc.base.Loop;
 import dev.cdc.base.Progress;
 import dev.cdc.db.Db;
 import dev.cdc.engine.Engines;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * the topic, partition and offset; the events before it are applied. The target going away is
  * waited out with backoff; the batch in hand is applied when it is back.
  */
-public final class EventConsumer implements Runnable {
+public final class EventConsumer implements Loop {
     private static final Logger log = LoggerFactory.getLogger("cdc.consume");
 
     /**
@@ -125,6 +126,7 @@ public final class EventConsumer implements Runnable {
         }
     }
 
+    @Override
     public void stop() {
         stopping = true;
         KafkaConsumer<byte[], byte[]> c = consumer;

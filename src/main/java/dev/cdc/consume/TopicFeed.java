@@ -95,7 +95,15 @@ final class TopicFeed {
             Metrics.add("cdc_applied_events_total", result.events(), "topic", topic);
             Metrics.add("cdc_skipped_events_total", result.skipped(), "topic", topic);
             Metrics.add("cdc_apply_batches_total", 1, "topic", topic);
-            Metrics.add("cdc_apply_batch_seconds_total", (System.nanoTime() - started) / 1e9, "topic", topic);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Metrics.add("cdc_apply_batch_seconds_total", seconds, "topic", topic);
+            Metrics.observe("cdc_apply_batch_duration_seconds", seconds, "topic", topic);
+            long now = System.currentTimeMillis();
+            batch.values().forEach(list -> list.forEach(d -> {
+                if (d.event() != null && d.event().tsMs() >= 0) {
+                    Metrics.observe("cdc_end_to_end_latency_seconds", Math.max(0, now - d.event().tsMs()) / 1e3, "topic", topic);
+                }
+            }));
         }
         if (decoded.poison() != null) {
             out.failure = decoded.poison();

@@ -27,11 +27,12 @@ import java.util.List;
  * {@code epoch} changes when capture is reinstalled and positions restart. {@code name} is the
  * source's name ({@code cdc produce --source-name}), absent when it has none: events of several
  * sources can share a topic, and positions are compared per source. {@code version} (two-way
- * sync, else absent and -1) is the change's version on its side, see {@code two_way.sql}. Decoded, {@code key} and
+ * sync, else absent and -1) is the change's version on its side, see {@code two_way.sql}. {@code ts_ms} is when the
+ * change was written, by the source's clock (-1: unknown; for the end-to-end latency). Decoded, {@code key} and
  * {@code after} stay JSON text, and {@code columns} are the names in {@code after}.
  */
 public record ChangeEvent(char op, String table, String key, String after, List<String> columns, Position position,
-                          int partitions, List<Table.Column> definition, String sourceName, long version) {
+                          int partitions, List<Table.Column> definition, String sourceName, long version, long tsMs) {
 
     public String epoch() {
         return position.epoch();
@@ -132,12 +133,12 @@ public record ChangeEvent(char op, String table, String key, String after, List<
             cs.addAll(columns);
         }
         return new ChangeEvent(op, into, withSource(sourceName, key), withSource(sourceName, after), cs, position,
-                partitions, definition, sourceName, version);
+                partitions, definition, sourceName, version, tsMs);
     }
 
     /** This event as it applies to the table {@code table} ("schema.table"): two-way sync of tables named differently on the two sides. */
     public ChangeEvent inTable(String table) {
-        return new ChangeEvent(op, table, key, after, columns, position, partitions, definition, sourceName, version);
+        return new ChangeEvent(op, table, key, after, columns, position, partitions, definition, sourceName, version, tsMs);
     }
 
     /** A JSON object's text with the source's name as its first field ({@link Table#SOURCE_COLUMN}). */

@@ -31,6 +31,7 @@ final class EventReader {
     private String epoch;
     private String sourceName;
     private long version = -1;
+    private long tsMs = -1;
 
     private EventReader(String text) {
         this.text = text;
@@ -111,6 +112,7 @@ final class EventReader {
                 case "window" -> position[0] = number(p, "source.window");
                 case "seq" -> position[1] = number(p, "source.seq");
                 case "index" -> position[2] = number(p, "source.index");
+                case "ts_ms" -> tsMs = p.currentToken() == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
                 default -> p.skipChildren();
             }
         }
@@ -157,7 +159,7 @@ final class EventReader {
         boolean noRow = o != 'c' && o != 'u';
         return new ChangeEvent(o, table, marker ? null : key, noRow ? null : after, noRow ? List.of() : columns,
                 new Position(epoch, position[0], position[1], (int) position[2]), (int) partitions,
-                o == 's' ? definition : null, sourceName, version);
+                o == 's' ? definition : null, sourceName, version, tsMs);
     }
 
     /**

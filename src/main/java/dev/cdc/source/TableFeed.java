@@ -211,7 +211,9 @@ final class TableFeed {
         String table = capture.table().display();
         Metrics.add("cdc_published_events_total", page.events(), "table", table);
         Metrics.add("cdc_publish_batches_total", 1, "table", table);
-        Metrics.add("cdc_publish_batch_seconds_total", (System.nanoTime() - sent.started()) / 1e9, "table", table);
+        double seconds = (System.nanoTime() - sent.started()) / 1e9;
+        Metrics.add("cdc_publish_batch_seconds_total", seconds, "table", table);
+        Metrics.observe("cdc_publish_batch_duration_seconds", seconds, "table", table);
         reportProgress();
     }
 

@@ -65,7 +65,7 @@ class MySqlConflictsIT {
         }
         long incoming = local + 1_000_000; // the other side's delete, a second later
         ChangeEvent delete = new ChangeEvent('d', "cdc_tw.t", "{\"k\":1}", null, List.of(), Position.NONE, 3, List.of(),
-                "service", incoming);
+                "service", incoming, -1);
         MySqlRowWriter rows = new MySqlRowWriter(List.of("k"));
         MySqlConflicts conflicts = new MySqlConflicts(new Subscription.TwoWay(MySqlCapture.versions(capture), List.of("k"), null),
                 rows, "g", "t.from-service");

@@ -1,0 +1,197 @@
+package dev.cdc.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cdc.base.Json;
+import dev.cdc.db.Table;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What a pipeline is, as {@code POST /pipelines} gives it: a name, a source database and its
+ * tables, a target database, and a few options; turned into the arguments of the commands a user
+ * would type ({@code cdc setup}, {@code topic}, {@code produce}, {@code consume}), so that a
+ * pipeline runs the very code the commands run. Passwords are kept sealed ({@link Secrets}).
+ *
+ * <pre>{"name": "hr", "tables": ["public.employees"],
+ *  "source": {"url": "jdbc:postgresql://db1/app", "user": "cdc", "password": "env:SOURCE_PASSWORD"},
+ *  "target": {"url": "jdbc:postgresql://db2/app", "user": "cdc", "password": "..."},
+ *  "partitions": 3, "snapshot": true, "batch_size": 5000, "batch_max_wait_ms": 0, "on_error": "fail"}</pre>
+ */
+public record PipelineDefinition(String name, Endpoint source, Endpoint target, List<String> tables, int partitions,
+                                 boolean snapshot, int batchSize, long batchMaxWaitMillis, String onError) {
+
+    /** A database: its JDBC URL, user and password (sealed, or a reference env:NAME / file:PATH). */
+    public record Endpoint(String url, String user, String password) {
+        JsonNode json(boolean shown) {
+            ObjectNode o = Json.MAPPER.createObjectNode();
+            o.put("url", url).put("user", user).put("password", shown ? password : "***");
+            return o;
+        }
+    }
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    private static final Set<String> FIELDS = Set.of("name", "source", "target", "tables", "partitions", "snapshot",
+            "batch_size", "batch_max_wait_ms", "on_error");
+
+    /** Reads and checks a definition; a {@link BadRequest} says what is wrong. Passwords are sealed with {@code secrets}. */
+    public static PipelineDefinition parse(JsonNode body, Secrets secrets) {
+        if (body == null || !body.isObject()) {
+            throw new BadRequest("the body must be a JSON object with name, source, target and tables");
+        }
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!FIELDS.contains(f)) {
+                throw new BadRequest("unknown field '" + f + "' (known: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
+            }
+        }
+        String name = text(body, "name");
+        if (!NAME.matcher(name).matches()) {
+            throw new BadRequest("name must be 1-63 lower-case letters, digits, '_' or '-', starting with a letter or digit");
+        }
+        List<String> tables = new ArrayList<>();
+        JsonNode t = body.get("tables");
+        if (t == null || !t.isArray() || t.isEmpty()) {
+            throw new BadRequest("tables must be a non-empty array of \"schema.table\" names");
+        }
+        for (JsonNode n : t) {
+            if (!n.isTextual()) {
+                throw new BadRequest("tables must hold \"schema.table\" names");
+            }
+            try {
+                Table.parseName(n.asText());
+            } catch (RuntimeException e) {
+                throw new BadRequest("tables: " + e.getMessage());
+            }
+            tables.add(n.asText());
+        }
+        String onError = body.path("on_error").asText("fail");
+        if (!onError.equals("fail") && !onError.equals("dlq")) {
+            throw new BadRequest("on_error must be fail or dlq");
+        }
+        return new PipelineDefinition(name, endpoint(body, "source", secrets), endpoint(body, "target", secrets), tables,
+                number(body, "partitions", 3, 1, 10_000), !body.has("snapshot") || bool(body, "snapshot"),
+                number(body, "batch_size", 5000, 1, 1_000_000), number(body, "batch_max_wait_ms", 0, 0, 3_600_000),
+                onError);
+    }
+
+    private static Endpoint endpoint(JsonNode body, String field, Secrets secrets) {
+        JsonNode e = body.get(field);
+        if (e == null || !e.isObject()) {
+            throw new BadRequest(field + " must be an object with url, user and password");
+        }
+        String url = text(e, "url");
+        if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:mysql:") && !url.startsWith("jdbc:mariadb:")) {
+            throw new BadRequest(field + ".url must be a jdbc:postgresql:, jdbc:mysql: or jdbc:mariadb: URL");
+        }
+        if (url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+            throw new BadRequest(field + ".url must not hold a password: give it as " + field + ".password");
+        }
+        return new Endpoint(url, text(e, "user"), secrets.seal(text(e, "password"), field + ".password"));
+    }
+
+    private static String text(JsonNode o, String field) {
+        JsonNode v = o.get(field);
+        if (v == null || !v.isTextual() || v.asText().isBlank()) {
+            throw new BadRequest(field + " is required (a string)");
+        }
+        return v.asText();
+    }
+
+    private static int number(JsonNode o, String field, int otherwise, int min, int max) {
+        JsonNode v = o.get(field);
+        if (v == null) {
+            return otherwise;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < min || v.asInt() > max) {
+            throw new BadRequest(field + " must be a whole number from " + min + " to " + max);
+        }
+        return v.asInt();
+    }
+
+    private static boolean bool(JsonNode o, String field) {
+        if (!o.get(field).isBoolean()) {
+            throw new BadRequest(field + " must be true or false");
+        }
+        return o.get(field).asBoolean();
+    }
+
+    /** As stored ({@code shown}: the sealed passwords) or as returned by the API (passwords as ***). */
+    public ObjectNode json(boolean shown) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("name", name);
+        o.set("source", source.json(shown));
+        o.set("target", target.json(shown));
+        tables.forEach(o.putArray("tables")::add);
+        o.put("partitions", partitions).put("snapshot", snapshot).put("batch_size", batchSize)
+                .put("batch_max_wait_ms", batchMaxWaitMillis).put("on_error", onError);
+        return o;
+    }
+
+    /** A stored definition (its passwords sealed already). */
+    static PipelineDefinition stored(JsonNode o) {
+        return parse(o, Secrets.KEEP);
+    }
+
+    /** The consumer group of the pipeline's consume. */
+    public String group() {
+        return "cdc-pipeline-" + name;
+    }
+
+    private List<String> connection(String side, Endpoint e, Secrets secrets) {
+        return List.of("--" + side, e.url(), "--" + side + "-user", e.user(),
+                "--" + side + "-password", secrets.open(e.password()));
+    }
+
+    private List<String> tableArgs() {
+        return List.of("--table", String.join(",", tables));
+    }
+
+    /** {@code cdc setup} of this pipeline (broker arguments not included). */
+    List<String> setup(Secrets secrets) {
+        List<String> a = new ArrayList<>(List.of("setup"));
+        a.addAll(connection("source", source, secrets));
+        a.addAll(connection("target", target, secrets));
+        a.addAll(tableArgs());
+        if (!snapshot) {
+            a.add("--no-snapshot");
+        }
+        return a;
+    }
+
+    /** {@code cdc topic} creating the tables' topics. */
+    List<String> topic(Secrets secrets) {
+        List<String> a = new ArrayList<>(List.of("topic"));
+        a.addAll(connection("source", source, secrets));
+        a.addAll(tableArgs());
+        a.addAll(List.of("--partitions", Integer.toString(partitions)));
+        return a;
+    }
+
+    List<String> produce(Secrets secrets) {
+        List<String> a = new ArrayList<>(List.of("produce"));
+        a.addAll(connection("source", source, secrets));
+        a.addAll(tableArgs());
+        a.addAll(List.of("--batch-size", Integer.toString(batchSize), "--progress-interval", "0"));
+        return a;
+    }
+
+    List<String> consume(Secrets secrets) {
+        List<String> a = new ArrayList<>(List.of("consume"));
+        a.addAll(connection("target", target, secrets));
+        a.addAll(tableArgs());
+        a.addAll(List.of("--group", group(), "--batch-max-wait", batchMaxWaitMillis + "ms", "--on-error", onError,
+                "--progress-interval", "0"));
+        return a;
+    }
+
+    List<String> teardown(Secrets secrets) {
+        List<String> a = new ArrayList<>(List.of("teardown"));
+        a.addAll(connection("source", source, secrets));
+        a.addAll(tableArgs());
+        return a;
+    }
+}

@@ -1,0 +1,170 @@
+package dev.cdc.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cdc.base.Failure;
+import dev.cdc.base.Json;
+import dev.cdc.base.Loop;
+import dev.cdc.db.Db;
+import dev.cdc.kafka.Kafka;
+import dev.cdc.ops.Status;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipelines of cdc serve: their definitions and states in {@link PipelineStore}, and the ones
+ * running here. Changes (create, pause, resume, stop, restart, delete) take one at a time.
+ */
+public final class Pipelines {
+    private static final Logger LOG = LoggerFactory.getLogger("cdc");
+
+    private final PipelineStore store;
+    private final Commands commands;
+    private final Secrets secrets;
+    private final Kafka broker;
+    private final Map<String, PipelineRun> running = new ConcurrentHashMap<>();
+
+    public Pipelines(PipelineStore store, Commands commands, Secrets secrets, Kafka broker) {
+        this.store = store;
+        this.commands = commands;
+        this.secrets = secrets;
+        this.broker = broker;
+    }
+
+    /** Starts every pipeline stored as running: after a restart of cdc serve, each goes on where it stopped. */
+    public synchronized void startAll() {
+        for (PipelineStore.Row row : store.list()) {
+            if (row.state().equals("running")) {
+                try {
+                    start(row.definition());
+                } catch (RuntimeException e) {
+                    LOG.error("pipeline {} cannot start: {}", row.definition().name(), e.getMessage());
+                    store.error(row.definition().name(), e.getMessage());
+                }
+            }
+        }
+        LOG.info("{} pipelines running", running.size());
+    }
+
+    /** Stops every pipeline running here (their state stays as stored: a restart resumes them). */
+    public synchronized void stopAll() {
+        running.values().forEach(PipelineRun::stop);
+        running.clear();
+    }
+
+    /** Sets up capture, creates the topics and starts the pipeline; nothing stays installed when a step fails. */
+    public synchronized ObjectNode create(JsonNode body) {
+        PipelineDefinition d = PipelineDefinition.parse(body, secrets);
+        if (!store.insert(d)) {
+            throw BadRequest.conflict("a pipeline named " + d.name() + " exists already");
+        }
+        try {
+            step(d, d.setup(secrets), "cdc setup");
+            try {
+                step(d, d.topic(secrets), "cdc topic");
+                start(d);
+            } catch (RuntimeException e) {
+                commands.run(d.teardown(secrets));
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            store.delete(d.name());
+            throw e;
+        }
+        LOG.info("pipeline {} created: {}", d.name(), String.join(", ", d.tables()));
+        return view(d.name());
+    }
+
+    private void step(PipelineDefinition d, List<String> args, String what) {
+        Commands.Outcome o = commands.run(args);
+        if (o.code() != 0) {
+            int status = o.code() == Failure.UNREACHABLE ? 503 : 400;
+            throw new BadRequest(status, what + " failed for pipeline " + d.name() + ": " + o.err().strip());
+        }
+    }
+
+    private void start(PipelineDefinition d) {
+        Loop produce = commands.produce(d.produce(secrets));
+        Loop consume = commands.consume(d.consume(secrets));
+        PipelineRun run = new PipelineRun(d.name(), List.of(produce, consume), error -> store.error(d.name(), error));
+        running.put(d.name(), run);
+        run.start();
+    }
+
+    private PipelineStore.Row row(String name) {
+        return store.list().stream().filter(r -> r.definition().name().equals(name)).findFirst()
+                .orElseThrow(() -> BadRequest.notFound("pipeline " + name));
+    }
+
+    /** The definition (passwords as ***), the state and the last error. */
+    public ObjectNode view(String name) {
+        return view(row(name));
+    }
+
+    private ObjectNode view(PipelineStore.Row row) {
+        String name = row.definition().name();
+        PipelineRun run = running.get(name);
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("name", name);
+        o.put("state", row.state().equals("running") && run != null && run.state().equals("failed") ? "failed"
+                : row.state().equals("running") && run == null ? "not running here" : row.state());
+        o.put("last_error", run != null && run.error() != null ? run.error() : row.lastError());
+        o.put("last_error_at", run != null && run.errorAt() != null ? run.errorAt().toString() : row.lastErrorAt());
+        o.set("config", row.definition().json(false));
+        return o;
+    }
+
+    public List<ObjectNode> list() {
+        return store.list().stream().map(this::view).toList();
+    }
+
+    /** Stops the pipeline (batch in hand finished, positions stored) and stores the new state. */
+    public synchronized ObjectNode halt(String name, String state) {
+        row(name);
+        PipelineRun run = running.remove(name);
+        if (run != null) {
+            run.stop();
+        }
+        store.state(name, state);
+        LOG.info("pipeline {} {}", name, state);
+        return view(name);
+    }
+
+    /** Starts the pipeline again (after pause, stop or a failure). */
+    public synchronized ObjectNode resume(String name) {
+        PipelineStore.Row row = row(name);
+        PipelineRun run = running.remove(name);
+        if (run != null) {
+            run.stop();
+        }
+        store.state(name, "running");
+        start(row.definition());
+        LOG.info("pipeline {} running", name);
+        return view(name);
+    }
+
+    /** Stops and forgets the pipeline; with {@code teardown}, removes capture from its tables on the source. */
+    public synchronized void delete(String name, boolean teardown) {
+        PipelineStore.Row row = row(name);
+        PipelineRun run = running.remove(name);
+        if (run != null) {
+            run.stop();
+        }
+        if (teardown) {
+            step(row.definition(), row.definition().teardown(secrets), "cdc teardown");
+        }
+        store.delete(name);
+        LOG.info("pipeline {} deleted{}", name, teardown ? ", capture removed" : "");
+    }
+
+    /** Backlog and producer per table, lag per partition, as cdc status reads them. */
+    public Status.Report status(String name) {
+        PipelineDefinition d = row(name).definition();
+        Db source = new Db("source", d.source().url(), d.source().user(), secrets.open(d.source().password()));
+        Db target = new Db("target", d.target().url(), d.target().user(), secrets.open(d.target().password()));
+        return Status.read(source, target, broker, d.group(), d.tables());
+    }
+}

@@ -1,0 +1,1 @@
+DELETE FROM cdc.pipelines WHERE name = :name

@@ -1,0 +1,13 @@
+-- cdc serve's pipeline definitions, in the state database: a restart of cdc serve (or another one
+-- taking over) starts every pipeline whose state is 'running' again. Passwords in the definition are
+-- references (env:, file:) or sealed (encrypted with CDC_SERVE_SECRET), never in clear.
+CREATE SCHEMA IF NOT EXISTS cdc;
+CREATE TABLE IF NOT EXISTS cdc.pipelines (
+    name          text PRIMARY KEY,
+    definition    jsonb NOT NULL,
+    state         text NOT NULL CHECK (state IN ('running', 'paused', 'stopped')),
+    last_error    text,
+    last_error_at timestamptz,
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    updated_at    timestamptz NOT NULL DEFAULT now()
+);
