@@ -20,7 +20,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * cdc serve as an operator runs it: a separate process with a token file, driven over HTTP. A
@@ -33,12 +42,23 @@ class ServeIT extends ServerTest {
     private static final String SECRET = "a secret of this test";
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private int port;
+    private Path jobs;
+
+    /** The pipelines here publish the employees table to its own topic, employee_cdc, which outlives a test. */
+    @BeforeEach
+    void freshTopic() throws Exception {
+        deleteTopics("employee_cdc");
+    }
 
     private CdcProcess serve() throws Exception {
         Path tokens = Files.createTempFile("cdc-tokens", ".txt");
         Files.writeString(tokens, "# accepted tokens\n" + TOKEN + "\n");
         Db state = servers.target;
+        if (jobs == null) {
+            jobs = Files.createTempDirectory("cdc-jobs");
+        }
         CdcProcess p = CdcProcess.start("serve", Map.of("CDC_SERVE_SECRET", SECRET), "serve", "--port", Integer.toString(port),
+                "--jobs-dir", jobs.toString(),
                 "--token-file", tokens.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
                 "--state", state.url(), "--state-user", state.user(), "--state-password", state.password());
         Await.until("cdc serve answers", 60_000, () -> {
@@ -109,6 +129,8 @@ class ServeIT extends ServerTest {
             assertEquals(201, created.statusCode(), created.body());
             assertEquals("***", json(created).at("/config/source/password").asText(), created.body());
             assertEquals(409, api("POST", "/pipelines", definition("hr")).statusCode());
+            HttpResponse<String> sameTable = api("POST", "/pipelines", definition("hr2"));
+            assertEquals(409, sameTable.statusCode(), "a table of another pipeline: " + sameTable.body());
             insert(80);
             Await.converged(servers.source, servers.target, 60_000, serve::output);
             assertEquals(100, count(servers.target));
@@ -129,6 +151,39 @@ class ServeIT extends ServerTest {
 
             assertEquals(200, api("PUT", "/pipelines/hr/resume", null).statusCode());
             Await.converged(servers.source, servers.target, 60_000, serve::output);
+
+            // offsets: set only while stopped; reset to the earliest, everything is read again without effect
+            try (Handle h = servers.source.open("cdc-test")) {
+                h.execute("UPDATE public.employees SET city = 'Bergen' WHERE emp_id <= 10");
+                h.execute("DELETE FROM public.employees WHERE emp_id BETWEEN 11 AND 15");
+            }
+            Await.converged(servers.source, servers.target, 60_000, serve::output);
+            assertEquals(409, api("DELETE", "/pipelines/hr/offsets", null).statusCode(), "running: refused");
+            assertEquals(200, api("PUT", "/pipelines/hr/stop", null).statusCode());
+            JsonNode before = json(api("GET", "/pipelines/hr/offsets", null));
+            assertEquals(2, before.size(), before.toString());
+            String topic = before.at("/0/topic").asText();
+            HttpResponse<String> outside = api("PATCH", "/pipelines/hr/offsets",
+                    "{\"offsets\": [{\"topic\": \"" + topic + "\", \"partition\": 0, \"offset\": 999999}]}");
+            assertEquals(400, outside.statusCode(), outside.body());
+            HttpResponse<String> reset = api("DELETE", "/pipelines/hr/offsets", null);
+            assertEquals(200, reset.statusCode(), reset.body());
+            for (JsonNode p : json(reset)) {
+                assertEquals(p.get("earliest_offset").asLong(), p.get("applied_offset").asLong(), reset.body());
+            }
+            insert(5);
+            assertEquals(200, api("PUT", "/pipelines/hr/resume", null).statusCode());
+            Await.until("every partition read again to its end", 60_000, () -> {
+                try {
+                    JsonNode now = json(api("GET", "/pipelines/hr/offsets", null));
+                    return now.size() == 2 && java.util.stream.StreamSupport.stream(now.spliterator(), false)
+                            .allMatch(p -> p.get("applied_offset").asLong() == p.get("end_offset").asLong());
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            Await.converged(servers.source, servers.target, 60_000, serve::output); // old inserts did not bring rows back
+            assertEquals(125 + 5, count(servers.target));
 
             serve.kill9();
             insert(25);
@@ -158,6 +213,152 @@ class ServeIT extends ServerTest {
         }
     }
 
+    /**
+     * The status page in a real headless browser (Debian's chromium, driven by its chromedriver): it
+     * shows a pipeline created through the API, and its pause button pauses it.
+     */
+    @Test
+    void the_status_page_shows_a_pipeline_and_its_pause_button_pauses_it() throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        Path driverBinary = Path.of("/usr/bin/chromedriver");
+        Assumptions.assumeTrue(Files.isExecutable(chromium) && Files.isExecutable(driverBinary),
+                "Debian's chromium and chromium-driver are not installed here (.ci/run installs them)");
+        port = Ports.free();
+        try (Handle h = servers.source.open("cdc-test")) {
+            h.execute(Sql.load("employees.sql"));
+        }
+        try (CdcProcess serve = serve()) {
+            HttpResponse<String> created = api("POST", "/pipelines", definition("page"));
+            assertEquals(201, created.statusCode(), created.body());
+            ChromeOptions options = new ChromeOptions().setBinary(chromium.toFile()).addArguments("--headless=new",
+                    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    "--user-data-dir=" + Files.createTempDirectory("cdc-chromium"));
+            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driverBinary.toFile())
+                    .usingAnyFreePort().build();
+            WebDriver browser = new ChromeDriver(service, options);
+            try {
+                browser.get("http://127.0.0.1:" + port + "/");
+                browser.findElement(By.id("token")).sendKeys(TOKEN);
+                browser.findElement(By.cssSelector("#login button")).click();
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                By state = By.cssSelector("tr[data-pipeline='page'] td[data-field='state']");
+                wait.until(ExpectedConditions.textToBe(state, "running"));
+                browser.findElement(By.cssSelector("tr[data-pipeline='page'] button[data-action='pause']")).click();
+                wait.until(ExpectedConditions.textToBe(state, "paused"));
+                assertEquals("paused", json(api("GET", "/pipelines/page", null)).get("state").asText());
+                assertTrue(browser.findElements(By.cssSelector("tr[data-pipeline='page'] svg polyline")).size() == 1,
+                        "the chart of changes not yet applied");
+            } finally {
+                browser.quit();
+            }
+            assertEquals(204, api("DELETE", "/pipelines/page?teardown=true", null).statusCode());
+        }
+    }
+
+    /** A job that keeps each batch it is given (its standard input) and its size, one line per batch. */
+    private Path job(String name) throws Exception {
+        Path out = Files.createDirectories(jobs.resolve(name + "-out"));
+        Path script = jobs.resolve(name);
+        Files.writeString(script, "#!/bin/sh\nset -e\nn=$(ls '" + out + "' | wc -l)\ncat > '" + out + "'/batch-$n.json\n"
+                + "echo \"$CDC_FLUSH_COUNT\" >> '" + out + "'/counts\n");
+        script.toFile().setExecutable(true);
+        return out;
+    }
+
+    private static List<Integer> counts(Path out) throws Exception {
+        Path counts = out.resolve("counts");
+        return Files.exists(counts) ? Files.readAllLines(counts).stream().map(Integer::parseInt).toList() : List.of();
+    }
+
+    @Test
+    void consumers_run_their_job_per_max_events_and_per_max_time() throws Exception {
+        port = Ports.free();
+        jobs = Files.createTempDirectory("cdc-jobs");
+        Path hundreds = job("hundreds.sh");
+        Path trickle = job("trickle.sh");
+        try (Handle h = servers.source.open("cdc-test")) {
+            h.execute(Sql.load("employees.sql"));
+        }
+        try (CdcProcess serve = serve()) {
+            assertEquals(201, api("POST", "/pipelines", definition("feed")).statusCode());
+            insert(250);
+            Await.converged(servers.source, servers.target, 60_000, serve::output);
+            String topic = json(api("GET", "/pipelines/feed/offsets", null)).at("/0/topic").asText();
+
+            HttpResponse<String> started = api("POST", "/consumers", "{\"name\": \"hundreds\", \"topic\": \"" + topic
+                    + "\", \"max_events\": 100, \"max_time_ms\": 2000, \"job\": {\"command\": \"hundreds.sh\"}}");
+            assertEquals(201, started.statusCode(), started.body());
+            Await.until("the job given all 250 events", 60_000, () -> sum(hundreds) == 250);
+            List<Integer> sizes = counts(hundreds);
+            assertTrue(sizes.stream().allMatch(n -> n <= 100) && sizes.stream().filter(n -> n == 100).count() >= 2,
+                    "batches of at most max_events: " + sizes);
+            JsonNode first = Json.MAPPER.readTree(Files.readString(hundreds.resolve("batch-0.json")));
+            assertTrue(first.isArray() && first.get(0).has("id") && first.get(0).has("after"), first.toString());
+            assertEquals(409, api("POST", "/consumers", "{\"name\": \"hundreds\", \"topic\": \"" + topic
+                    + "\", \"job\": {\"command\": \"hundreds.sh\"}}").statusCode());
+
+            assertEquals(201, api("POST", "/consumers", "{\"name\": \"trickle\", \"topic\": \"" + topic
+                    + "\", \"max_events\": 1000, \"max_time_ms\": 1000, \"job\": {\"command\": \"trickle.sh\"}}").statusCode());
+            Await.until("the trickle consumer caught up", 60_000, () -> sum(trickle) == 250);
+            int before = counts(trickle).size();
+            for (int i = 0; i < 20; i++) { // a row every 200 ms: batches close on max_time, not max_events
+                insert(1);
+                Thread.sleep(200);
+            }
+            Await.until("the job given the trickle", 60_000, () -> sum(trickle) == 270);
+            List<Integer> trickled = counts(trickle).subList(before, counts(trickle).size());
+            assertTrue(trickled.size() >= 2 && trickled.stream().allMatch(n -> n < 20), "closed by max_time: " + trickled);
+
+            HttpResponse<String> stopped = api("POST", "/consumers/trickle/stop", null);
+            assertEquals("stopped", json(stopped).get("state").asText(), stopped.body());
+            assertEquals("running", json(api("GET", "/consumers/hundreds", null)).get("state").asText());
+            for (String bad : List.of("../../bin/sh", "no-such-job.sh")) {
+                HttpResponse<String> r = api("POST", "/consumers", "{\"name\": \"bad\", \"topic\": \"" + topic
+                        + "\", \"job\": {\"command\": \"" + bad + "\"}}");
+                assertEquals(400, r.statusCode(), bad + ": " + r.body());
+            }
+            assertEquals(404, api("GET", "/consumers/nope", null).statusCode());
+            assertEquals(204, api("DELETE", "/pipelines/feed?teardown=true", null).statusCode());
+        }
+    }
+
+    private static int sum(Path out) {
+        try {
+            return counts(out).stream().mapToInt(Integer::intValue).sum();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void topics_are_created_described_changed_and_deleted() throws Exception {
+        port = Ports.free();
+        String name = kafka.topic() + ".api";
+        try (CdcProcess serve = serve()) {
+            HttpResponse<String> created = api("POST", "/topics",
+                    "{\"name\": \"" + name + "\", \"partitions\": 2, \"replication_factor\": 1, \"retention_ms\": 3600000}");
+            assertEquals(201, created.statusCode(), created.body());
+            assertEquals(2, json(created).get("partitions").asInt(), created.body());
+            assertEquals("3600000", json(created).at("/changed_settings/retention.ms").asText(), created.body());
+            assertEquals(409, api("POST", "/topics", "{\"name\": \"" + name + "\"}").statusCode());
+            assertTrue(json(api("GET", "/topics", null)).toString().contains("\"" + name + "\""));
+            HttpResponse<String> altered = api("PATCH", "/topics/" + name, "{\"retention_bytes\": 1048576}");
+            assertEquals(200, altered.statusCode(), altered.body());
+            assertEquals("1048576", json(altered).at("/changed_settings/retention.bytes").asText(), altered.body());
+            assertEquals(400, api("PATCH", "/topics/" + name, "{\"cleanup.policy\": \"compact\"}").statusCode());
+            assertEquals(400, api("POST", "/topics", "{\"name\": \"no spaces allowed\"}").statusCode());
+            assertEquals(204, api("DELETE", "/topics/" + name, null).statusCode());
+            Await.until("the topic gone", 30_000, () -> {
+                try {
+                    return api("GET", "/topics/" + name, null).statusCode() == 404;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+    }
+
     @Test
     void refuses_without_a_token_and_says_why_a_request_is_bad() throws Exception {
         port = Ports.free();
@@ -181,6 +382,18 @@ class ServeIT extends ServerTest {
             assertEquals(400, refused.statusCode(), refused.body());
             assertTrue(refused.body().contains("cdc setup failed"), refused.body());
             assertEquals(404, api("GET", "/pipelines/missing", null).statusCode(), "nothing stored half-way");
+            // a client cannot name cdc serve's own variables or files as passwords, nor have a file read as arguments
+            for (String password : List.of("env:HOME", "env:CDC_SERVE_SECRET", "file:/etc/passwd")) {
+                ObjectNode d = (ObjectNode) Json.MAPPER.readTree(definition("leak"));
+                ((ObjectNode) d.get("source")).put("password", password);
+                HttpResponse<String> r = api("POST", "/pipelines", d.toString());
+                assertEquals(400, r.statusCode(), password + ": " + r.body());
+            }
+            ObjectNode atFile = (ObjectNode) Json.MAPPER.readTree(definition("leak"));
+            ((ObjectNode) atFile.get("source")).put("user", "@/etc/passwd");
+            atFile.putArray("tables").add("public.no_such_table");
+            HttpResponse<String> r = api("POST", "/pipelines", atFile.toString());
+            assertTrue(r.statusCode() >= 400 && !r.body().contains("root:"), r.body());
             assertEquals(404, api("GET", "/pipelines/nope/status", null).statusCode());
             assertEquals(404, api("PUT", "/pipelines/nope/pause", null).statusCode());
             assertEquals(413, api("POST", "/pipelines", "{\"name\": \"" + "x".repeat(100_000) + "\"}").statusCode());

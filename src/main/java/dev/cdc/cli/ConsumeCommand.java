@@ -5,6 +5,7 @@ import dev.cdc.consume.EventConsumer;
 import dev.cdc.consume.Feeds;
 import dev.cdc.db.Db;
 import dev.cdc.db.Table;
+import dev.cdc.sink.CommandSink;
 import dev.cdc.sink.HttpSink;
 import dev.cdc.source.Capture;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
         header = "Apply the change events to the target (or post them to an HTTP endpoint), until Ctrl-C or SIGTERM.",
         description = {
             "Reads the topics of the captured tables (as cdc setup recorded them on the target, or --table, or --topic) in a consumer group and applies each batch of events in one target transaction: per row only the last change counts, then one DELETE and one INSERT ... ON CONFLICT statement. The next Kafka offset of every partition (cdc.applied_offsets) and the last position of every source and captured table (cdc.applied_positions) are stored in the target in the same transaction, so a crash at any instant neither skips nor repeats a change; replays and duplicates change nothing. A message that is not a valid event, or an event the target rejects, stops it (exit 6) with topic, partition, offset and reason, or with --on-error dlq goes to a dead-letter topic. Survives restarts of the database and the broker. Several consumers in one group share the partitions.",
-            "With --sink http, batches of events (a JSON array, each event with a stable \"id\") are POSTed to --url instead; Kafka's committed offsets move only after a 2xx; 5xx, 408, 429, timeouts and connection errors are retried (--max-retries, --retry-backoff), another status rejects the batch (--on-error). --on-flush runs a command after each delivered batch."})
+            "With --sink http, batches of events (a JSON array, each event with a stable \"id\") are POSTed to --url instead; Kafka's committed offsets move only after a 2xx; 5xx, 408, 429, timeouts and connection errors are retried (--max-retries, --retry-backoff), another status rejects the batch (--on-error). --on-flush runs a command after each delivered batch. With --sink command, each batch goes to --command (a load job) on its standard input, and counts as consumed once the command exited 0."})
 public final class ConsumeCommand implements Callable<Integer> {
     @Mixin Connections.Target target;
     @Mixin Connections.Broker broker;
@@ -29,11 +30,19 @@ public final class ConsumeCommand implements Callable<Integer> {
     @Mixin HttpOptions http;
 
     /** Where events go. */
-    enum SinkKind { db, http }
+    enum SinkKind { db, http, command }
 
-    @Option(names = "--sink", defaultValue = "db", paramLabel = "db|http",
-            description = "db (default): apply to the target database's tables; http: POST batches of events to --url.")
+    @Option(names = "--sink", defaultValue = "db", paramLabel = "db|http|command",
+            description = "db (default): apply to the target database's tables; http: POST batches of events to --url; "
+                    + "command: run --command for each batch, the events on its standard input.")
     SinkKind sink;
+
+    @Option(names = "--command", paramLabel = "COMMAND",
+            description = "With --sink command: a shell command run for each batch (a load job, say), with the batch's events "
+                    + "on its standard input (a JSON array, as --sink http posts it) and CDC_FLUSH_TOPIC, CDC_FLUSH_TABLES, "
+                    + "CDC_FLUSH_COUNT, CDC_FLUSH_OFFSETS in its environment; the batch counts as consumed once it exits 0, "
+                    + "another exit is retried (--max-retries).")
+    String command;
 
     @Option(names = {"--batch-max-size", "--flush-events"}, paramLabel = "N",
             description = "Deliver a batch at N events at most (default 5000 for db, 500 for http).")
@@ -119,9 +128,12 @@ public final class ConsumeCommand implements Callable<Integer> {
 
     /** Checks the options, the target and the topics, and returns the consumer, not yet started. */
     EventConsumer prepare() {
-        boolean toHttp = sink == SinkKind.http;
+        boolean toHttp = sink != SinkKind.db; // an endpoint or a command: no target database
+        if ((sink == SinkKind.command) != (command != null)) {
+            throw Failure.usage(command == null ? "--sink command needs --command" : "--command goes with --sink command");
+        }
         Db db = toHttp ? null : target.db();
-        HttpSink.Config httpConfig = toHttp ? http.config() : null;
+        HttpSink.Config httpConfig = sink == SinkKind.http ? http.config() : null;
         EventConsumer.Batching defaults = toHttp ? EventConsumer.Batching.HTTP : EventConsumer.Batching.DATABASE;
         EventConsumer.Batching batching = new EventConsumer.Batching(
                 batchMaxSize != null ? batchMaxSize : defaults.maxSize(), batchMaxWait.toMillis(),
@@ -137,10 +149,10 @@ public final class ConsumeCommand implements Callable<Integer> {
             throw Failure.usage("give --table or --topic, not both");
         }
         if (consolidateInto != null && (toHttp || !tables.isEmpty())) {
-            throw Failure.usage(toHttp ? "--consolidate-into applies to a target database, not with --sink http"
+            throw Failure.usage(toHttp ? "--consolidate-into applies to a target database, not with --sink " + sink
                     : "give --consolidate-into or --table, not both");
         }
-        String groupId = group != null ? group : toHttp ? "cdc-http" : "cdc-apply";
+        String groupId = group != null ? group : toHttp ? "cdc-" + sink : "cdc-apply";
         List<Feeds.Feed> topics;
         if (broker.explicitTopic() != null) {
             topics = List.of(new Feeds.Feed(broker.explicitTopic(), consolidateInto, consolidateInto != null));
@@ -159,7 +171,9 @@ public final class ConsumeCommand implements Callable<Integer> {
         String deadLetters = onError == OnError.fail ? null : dlqTopic != null ? dlqTopic : DLQ_DEFAULT;
         var cfg = new EventConsumer.Config(db, broker.kafka(topics.get(0).topic()), groupId, topics, progressSeconds * 1000,
                 batching, connections, deadLetters);
-        EventConsumer consumer = toHttp ? new EventConsumer(cfg, new HttpSink(httpConfig)) : new EventConsumer(cfg, generatedExpressions);
+        EventConsumer consumer = sink == SinkKind.http ? new EventConsumer(cfg, new HttpSink(httpConfig))
+                : sink == SinkKind.command ? new EventConsumer(cfg, new CommandSink(command))
+                : new EventConsumer(cfg, generatedExpressions);
         consumer.preflight();
         return consumer;
     }

@@ -7,6 +7,7 @@ import dev.cdc.db.Db;
 import dev.cdc.serve.ApiServer;
 import dev.cdc.serve.BadRequest;
 import dev.cdc.serve.Commands;
+import dev.cdc.serve.Consumers;
 import dev.cdc.serve.PipelineStore;
 import dev.cdc.serve.Pipelines;
 import dev.cdc.serve.Secrets;
@@ -51,6 +52,17 @@ public final class ServeCommand implements Callable<Integer> {
                     + "may also list tokens, comma-separated. At least one is required.")
     Path tokenFile;
 
+    @Option(names = "--secrets-dir", paramLabel = "DIR", defaultValue = "${env:CDC_SERVE_SECRETS_DIR}",
+            description = "Directory of the password files a definition may name as file:NAME (env CDC_SERVE_SECRETS_DIR); "
+                    + "env: references name variables CDC_PIPELINE_*; passwords given in clear are stored encrypted "
+                    + "under CDC_SERVE_SECRET.")
+    Path secretsDir;
+
+    @Option(names = "--jobs-dir", paramLabel = "DIR", defaultValue = "${env:CDC_SERVE_JOBS_DIR}",
+            description = "Directory of the programs a consumer's job may run (POST /consumers, \"job\": {\"command\": NAME}); "
+                    + "without it, jobs are HTTP calls only (env CDC_SERVE_JOBS_DIR).")
+    Path jobsDir;
+
     @Override
     public Integer call() throws Exception {
         if (broker.explicitTopic() != null) {
@@ -63,9 +75,11 @@ public final class ServeCommand implements Callable<Integer> {
         }
         PipelineStore store = new PipelineStore(state);
         store.install();
-        Pipelines pipelines = new Pipelines(store, new InProcess(), new Secrets(System.getenv("CDC_SERVE_SECRET")),
+        InProcess commands = new InProcess();
+        Consumers consumers = new Consumers(commands, jobsDir);
+        Pipelines pipelines = new Pipelines(store, commands, new Secrets(System.getenv("CDC_SERVE_SECRET"), secretsDir),
                 broker.kafka());
-        ApiServer api = new ApiServer(pipelines, tokens, () -> ready(state), bind, port);
+        ApiServer api = new ApiServer(pipelines, consumers, broker.kafka(), tokens, () -> ready(state), bind, port);
         try {
             api.start();
         } catch (RuntimeException e) {
@@ -78,6 +92,7 @@ public final class ServeCommand implements Callable<Integer> {
         Shutdown.onSignal(stopped::countDown);
         stopped.await();
         api.close();
+        consumers.stopAll();
         pipelines.stopAll();
         return 0;
     }
@@ -130,6 +145,7 @@ public final class ServeCommand implements Callable<Integer> {
         public Outcome run(List<String> args) {
             StringWriter err = new StringWriter();
             CommandLine cl = CdcCommand.commandLine();
+            cl.setExpandAtFiles(false); // an argument from a definition is a value, never a file to read
             cl.setOut(new PrintWriter(new StringWriter()));
             cl.setErr(new PrintWriter(err, true));
             boolean usesBroker = cl.getSubcommands().get(args.get(0)).getCommandSpec().findOption("--bootstrap-servers") != null;
@@ -153,7 +169,7 @@ public final class ServeCommand implements Callable<Integer> {
 
         private void parse(Object command, List<String> args) {
             try {
-                new CommandLine(command).parseArgs(withBroker(args.subList(1, args.size())).toArray(String[]::new));
+                new CommandLine(command).setExpandAtFiles(false).parseArgs(withBroker(args.subList(1, args.size())).toArray(String[]::new));
             } catch (CommandLine.ParameterException e) {
                 throw new BadRequest("cdc " + args.get(0) + ": " + e.getMessage());
             }

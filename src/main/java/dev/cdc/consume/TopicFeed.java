@@ -98,12 +98,14 @@ final class TopicFeed {
             double seconds = (System.nanoTime() - started) / 1e9;
             Metrics.add("cdc_apply_batch_seconds_total", seconds, "topic", topic);
             Metrics.observe("cdc_apply_batch_duration_seconds", seconds, "topic", topic);
-            long now = System.currentTimeMillis();
-            batch.values().forEach(list -> list.forEach(d -> {
-                if (d.event() != null && d.event().tsMs() >= 0) {
-                    Metrics.observe("cdc_end_to_end_latency_seconds", Math.max(0, now - d.event().tsMs()) / 1e3, "topic", topic);
-                }
-            }));
+            if (result.skipped() == 0) { // a batch with replayed events (after a restart, a reset) says nothing of latency
+                long now = System.currentTimeMillis();
+                batch.forEach((tp, list) -> list.forEach(d -> {
+                    if (!result.seeks().containsKey(tp) && d.event() != null && d.event().tsMs() >= 0) {
+                        Metrics.observe("cdc_end_to_end_latency_seconds", Math.max(0, now - d.event().tsMs()) / 1e3, "topic", topic);
+                    }
+                }));
+            }
         }
         if (decoded.poison() != null) {
             out.failure = decoded.poison();

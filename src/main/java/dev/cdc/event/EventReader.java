@@ -112,10 +112,19 @@ final class EventReader {
                 case "window" -> position[0] = number(p, "source.window");
                 case "seq" -> position[1] = number(p, "source.seq");
                 case "index" -> position[2] = number(p, "source.index");
-                case "ts_ms" -> tsMs = p.currentToken() == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+                case "ts_ms" -> tsMs = timestamp(p);
                 default -> p.skipChildren();
             }
         }
+    }
+
+    /** source.ts_ms, or -1 when it is not a number that fits (it only feeds a metric: never a reason to reject the event). */
+    private static long timestamp(JsonParser p) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            return p.getLongValue();
+        }
+        p.skipChildren();
+        return -1;
     }
 
     /** What every event needs, and what its op needs. */

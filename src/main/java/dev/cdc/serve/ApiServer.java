@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cdc.base.Failure;
 import dev.cdc.base.Json;
 import dev.cdc.base.Metrics;
+import dev.cdc.kafka.Kafka;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
@@ -31,7 +32,9 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
 
     /** {@code ready}: the state database and the broker answer. */
-    public ApiServer(Pipelines pipelines, List<String> tokens, BooleanSupplier ready, String host, int port) {
+    public ApiServer(Pipelines pipelines, Consumers consumers, Kafka broker, List<String> tokens, BooleanSupplier ready,
+                     String host, int port) {
+        TopicRoutes topics = new TopicRoutes(broker);
         List<byte[]> accepted = tokens.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
         app = Javalin.create(config -> {
             config.http.maxRequestSize = MAX_BODY;
@@ -73,13 +76,28 @@ public final class ApiServer implements AutoCloseable {
             r.put("/pipelines/{name}/resume", ctx -> ctx.json(pipelines.resume(ctx.pathParam("name"))));
             r.post("/pipelines/{name}/restart", ctx -> ctx.json(pipelines.resume(ctx.pathParam("name"))));
             r.get("/pipelines/{name}/status", ctx -> ctx.json(pipelines.status(ctx.pathParam("name"))));
+            r.get("/pipelines/{name}/offsets", ctx -> ctx.json(pipelines.offsets(ctx.pathParam("name"))));
+            r.patch("/pipelines/{name}/offsets", ctx -> ctx.json(pipelines.offsets(ctx.pathParam("name"), body(ctx))));
+            r.delete("/pipelines/{name}/offsets", ctx -> ctx.json(pipelines.offsets(ctx.pathParam("name"), null)));
+            r.get("/consumers", ctx -> ctx.json(consumers.list()));
+            r.post("/consumers", ctx -> ctx.status(201).json(consumers.start(body(ctx))));
+            r.get("/consumers/{name}", ctx -> ctx.json(consumers.view(ctx.pathParam("name"))));
+            r.post("/consumers/{name}/stop", ctx -> ctx.json(consumers.stop(ctx.pathParam("name"))));
+            r.get("/topics", ctx -> ctx.json(topics.list()));
+            r.post("/topics", ctx -> ctx.status(201).json(topics.create(body(ctx))));
+            r.get("/topics/{name}", ctx -> ctx.json(topics.describe(ctx.pathParam("name"))));
+            r.patch("/topics/{name}", ctx -> ctx.json(topics.alter(ctx.pathParam("name"), body(ctx))));
+            r.delete("/topics/{name}", ctx -> {
+                topics.delete(ctx.pathParam("name"));
+                ctx.status(204);
+            });
             r.exception(BadRequest.class, (e, ctx) -> ctx.status(e.status()).json(Map.of("error", e.getMessage())));
             r.exception(Failure.class, (e, ctx) -> ctx.status(e.exitCode() == Failure.UNREACHABLE ? 503 : 400)
                     .json(Map.of("error", e.getMessage())));
             r.exception(Exception.class, (e, ctx) -> {
                 LOG.error("{} {}: {}", ctx.method(), ctx.path(), e.toString(), e);
-                ctx.status(500).json(Map.of("error", "internal error: " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+                ctx.status(500).json(Map.of("error", "internal error (" + e.getClass().getSimpleName()
+                        + "): see cdc serve's log"));
             });
             r.error(404, ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty()) {

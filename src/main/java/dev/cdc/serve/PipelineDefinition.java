@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cdc.base.Json;
 import dev.cdc.db.Table;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -17,14 +16,14 @@ import java.util.regex.Pattern;
  * pipeline runs the very code the commands run. Passwords are kept sealed ({@link Secrets}).
  *
  * <pre>{"name": "hr", "tables": ["public.employees"],
- *  "source": {"url": "jdbc:postgresql://db1/app", "user": "cdc", "password": "env:SOURCE_PASSWORD"},
+ *  "source": {"url": "jdbc:postgresql://db1/app", "user": "cdc", "password": "env:CDC_PIPELINE_HR_SOURCE"},
  *  "target": {"url": "jdbc:postgresql://db2/app", "user": "cdc", "password": "..."},
  *  "partitions": 3, "snapshot": true, "batch_size": 5000, "batch_max_wait_ms": 0, "on_error": "fail"}</pre>
  */
 public record PipelineDefinition(String name, Endpoint source, Endpoint target, List<String> tables, int partitions,
                                  boolean snapshot, int batchSize, long batchMaxWaitMillis, String onError) {
 
-    /** A database: its JDBC URL, user and password (sealed, or a reference env:NAME / file:PATH). */
+    /** A database: its JDBC URL, user and password (sealed, or a reference env:CDC_PIPELINE_... / file:NAME). */
     public record Endpoint(String url, String user, String password) {
         JsonNode json(boolean shown) {
             ObjectNode o = Json.MAPPER.createObjectNode();
@@ -39,16 +38,8 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
 
     /** Reads and checks a definition; a {@link BadRequest} says what is wrong. Passwords are sealed with {@code secrets}. */
     public static PipelineDefinition parse(JsonNode body, Secrets secrets) {
-        if (body == null || !body.isObject()) {
-            throw new BadRequest("the body must be a JSON object with name, source, target and tables");
-        }
-        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!FIELDS.contains(f)) {
-                throw new BadRequest("unknown field '" + f + "' (known: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
-            }
-        }
-        String name = text(body, "name");
+        Body.known(body, FIELDS, " with name, source, target and tables");
+        String name = Body.text(body, "name");
         if (!NAME.matcher(name).matches()) {
             throw new BadRequest("name must be 1-63 lower-case letters, digits, '_' or '-', starting with a letter or digit");
         }
@@ -73,8 +64,8 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
             throw new BadRequest("on_error must be fail or dlq");
         }
         return new PipelineDefinition(name, endpoint(body, "source", secrets), endpoint(body, "target", secrets), tables,
-                number(body, "partitions", 3, 1, 10_000), !body.has("snapshot") || bool(body, "snapshot"),
-                number(body, "batch_size", 5000, 1, 1_000_000), number(body, "batch_max_wait_ms", 0, 0, 3_600_000),
+                Body.number(body, "partitions", 3, 1, 10_000), !body.has("snapshot") || bool(body, "snapshot"),
+                Body.number(body, "batch_size", 5000, 1, 1_000_000), Body.number(body, "batch_max_wait_ms", 0, 0, 3_600_000),
                 onError);
     }
 
@@ -83,33 +74,14 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
         if (e == null || !e.isObject()) {
             throw new BadRequest(field + " must be an object with url, user and password");
         }
-        String url = text(e, "url");
+        String url = Body.text(e, "url");
         if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:mysql:") && !url.startsWith("jdbc:mariadb:")) {
             throw new BadRequest(field + ".url must be a jdbc:postgresql:, jdbc:mysql: or jdbc:mariadb: URL");
         }
         if (url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
             throw new BadRequest(field + ".url must not hold a password: give it as " + field + ".password");
         }
-        return new Endpoint(url, text(e, "user"), secrets.seal(text(e, "password"), field + ".password"));
-    }
-
-    private static String text(JsonNode o, String field) {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isTextual() || v.asText().isBlank()) {
-            throw new BadRequest(field + " is required (a string)");
-        }
-        return v.asText();
-    }
-
-    private static int number(JsonNode o, String field, int otherwise, int min, int max) {
-        JsonNode v = o.get(field);
-        if (v == null) {
-            return otherwise;
-        }
-        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < min || v.asInt() > max) {
-            throw new BadRequest(field + " must be a whole number from " + min + " to " + max);
-        }
-        return v.asInt();
+        return new Endpoint(url, Body.text(e, "user"), secrets.seal(Body.text(e, "password"), field + ".password"));
     }
 
     private static boolean bool(JsonNode o, String field) {

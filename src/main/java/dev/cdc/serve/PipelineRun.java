@@ -37,14 +37,18 @@ final class PipelineRun {
             Thread t = new Thread(() -> {
                 try {
                     loop.run();
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
                     if (!stopping) {
+                        stopping = true;
+                        loops.forEach(Loop::stop);
                         error = e.getMessage() != null ? e.getMessage() : e.toString();
                         errorAt = Instant.now();
                         LOG.error("pipeline {}: {}; it stopped (restart it once the cause is fixed)", name, error);
-                        onError.accept(error);
-                        stopping = true;
-                        loops.forEach(Loop::stop);
+                        try {
+                            onError.accept(error);
+                        } catch (RuntimeException stateDown) {
+                            LOG.warn("pipeline {}: cannot store its error in the state database: {}", name, stateDown.getMessage());
+                        }
                     }
                 }
             }, "pipeline-" + name + "-" + threads.size());
@@ -74,6 +78,11 @@ final class PipelineRun {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Whether it was stopped (and not failed). */
+    boolean stopped() {
+        return stopping && error == null;
     }
 
     /** running, or failed when a loop ended with an error. */

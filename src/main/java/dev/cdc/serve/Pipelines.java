@@ -26,12 +26,14 @@ public final class Pipelines {
     private final Secrets secrets;
     private final Kafka broker;
     private final Map<String, PipelineRun> running = new ConcurrentHashMap<>();
+    private final PipelineOffsets offsets;
 
     public Pipelines(PipelineStore store, Commands commands, Secrets secrets, Kafka broker) {
         this.store = store;
         this.commands = commands;
         this.secrets = secrets;
         this.broker = broker;
+        this.offsets = new PipelineOffsets(broker);
     }
 
     /** Starts every pipeline stored as running: after a restart of cdc serve, each goes on where it stopped. */
@@ -51,14 +53,21 @@ public final class Pipelines {
 
     /** Stops every pipeline running here (their state stays as stored: a restart resumes them). */
     public synchronized void stopAll() {
-        running.values().forEach(PipelineRun::stop);
+        running.values().parallelStream().forEach(PipelineRun::stop); // each finishes its batch in hand, all at once
         running.clear();
     }
 
     /** Sets up capture, creates the topics and starts the pipeline; nothing stays installed when a step fails. */
     public synchronized ObjectNode create(JsonNode body) {
         PipelineDefinition d = PipelineDefinition.parse(body, secrets);
-        if (!store.insert(d)) {
+        for (PipelineStore.Row other : store.list()) {
+            List<String> shared = other.definition().tables().stream().filter(d.tables()::contains).toList();
+            if (!shared.isEmpty() && !other.definition().name().equals(d.name())) {
+                throw BadRequest.conflict("pipeline " + other.definition().name() + " has " + String.join(", ", shared)
+                        + " already (a table's topic is named after it: two pipelines of one table would mix their events)");
+            }
+        }
+        if (!store.insert(d)) { // stored as stopped until it runs: a crash meanwhile leaves nothing started at the next start
             throw BadRequest.conflict("a pipeline named " + d.name() + " exists already");
         }
         try {
@@ -66,8 +75,16 @@ public final class Pipelines {
             try {
                 step(d, d.topic(secrets), "cdc topic");
                 start(d);
+                store.state(d.name(), "running");
             } catch (RuntimeException e) {
-                commands.run(d.teardown(secrets));
+                PipelineRun run = running.remove(d.name());
+                if (run != null) {
+                    run.stop();
+                }
+                Commands.Outcome undone = commands.run(d.teardown(secrets));
+                if (undone.code() != 0) {
+                    LOG.warn("pipeline {} not created, and its capture could not be removed: {}", d.name(), undone.err());
+                }
                 throw e;
             }
         } catch (RuntimeException e) {
@@ -140,8 +157,13 @@ public final class Pipelines {
         if (run != null) {
             run.stop();
         }
+        try {
+            start(row.definition());
+        } catch (RuntimeException e) {
+            store.error(name, e.getMessage());
+            throw e;
+        }
         store.state(name, "running");
-        start(row.definition());
         LOG.info("pipeline {} running", name);
         return view(name);
     }
@@ -154,6 +176,7 @@ public final class Pipelines {
             run.stop();
         }
         if (teardown) {
+            store.state(name, "stopped"); // a failed teardown leaves it stopped, not started again at the next start
             step(row.definition(), row.definition().teardown(secrets), "cdc teardown");
         }
         store.delete(name);
@@ -163,8 +186,28 @@ public final class Pipelines {
     /** Backlog and producer per table, lag per partition, as cdc status reads them. */
     public Status.Report status(String name) {
         PipelineDefinition d = row(name).definition();
-        Db source = new Db("source", d.source().url(), d.source().user(), secrets.open(d.source().password()));
-        Db target = new Db("target", d.target().url(), d.target().user(), secrets.open(d.target().password()));
-        return Status.read(source, target, broker, d.group(), d.tables());
+        return Status.read(db("source", d.source()), db("target", d.target()), broker, d.group(), d.tables());
+    }
+
+    private Db db(String role, PipelineDefinition.Endpoint e) {
+        return new Db(role, e.url(), e.user(), secrets.open(e.password()));
+    }
+
+    /** Per partition of the pipeline's topics: the offset the target applied up to, the topic's earliest and end. */
+    public com.fasterxml.jackson.databind.node.ArrayNode offsets(String name) {
+        PipelineDefinition d = row(name).definition();
+        return PipelineOffsets.json(offsets.read(d, db("target", d.target())));
+    }
+
+    /** Sets the offsets (null: every partition to its earliest), only while the pipeline is stopped. */
+    public synchronized com.fasterxml.jackson.databind.node.ArrayNode offsets(String name, JsonNode body) {
+        PipelineStore.Row row = row(name);
+        if (!row.state().equals("stopped") || running.containsKey(name)) {
+            throw BadRequest.conflict("pipeline " + name + " is " + row.state() + ": stop it first (PUT /pipelines/"
+                    + name + "/stop), then set its offsets, then resume it");
+        }
+        offsets.set(row.definition(), db("target", row.definition().target()), body);
+        LOG.info("pipeline {}: offsets {}", name, body == null ? "reset to the earliest" : "set");
+        return offsets(name);
     }
 }

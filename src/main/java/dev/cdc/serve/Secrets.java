@@ -14,7 +14,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The passwords of pipeline definitions, as stored in {@code cdc.pipelines}: a reference
- * ({@code env:NAME}, {@code file:PATH}, read when the pipeline starts) is kept as it is; a password
+ * ({@code env:CDC_PIPELINE_...}, a variable of cdc serve's environment, or {@code file:PATH}, a file
+ * in its {@code --secrets-dir}; read when the pipeline starts) is kept as it is, and no other variable or
+ * file can be named, so that an API client cannot make cdc serve send its own secrets to a database
+ * of the client's choosing; a password
  * given in clear is sealed with AES-GCM under the key of {@code CDC_SERVE_SECRET} ({@code sealed:}
  * and base64 of nonce and ciphertext), and refused when cdc serve has no key. Never returned, never logged.
  */
@@ -22,32 +25,46 @@ public final class Secrets {
     private static final String SEALED = "sealed:";
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Keeps what it is given: stored definitions, whose passwords are sealed or references already. */
-    static final Secrets KEEP = new Secrets(null, true);
+    static final Secrets KEEP = new Secrets(null, null, true);
+    private static final java.util.regex.Pattern VARIABLE = java.util.regex.Pattern.compile("CDC_PIPELINE_[A-Za-z0-9_]+");
 
     private final SecretKeySpec key;
+    private final Path directory;
     private final boolean keep;
 
-    /** {@code secret}: any text (hashed to a 256-bit key), or null for none. */
-    public Secrets(String secret) {
+    /** {@code secret}: any text (hashed to a 256-bit key), or null for none; {@code directory}: of file: references, or null. */
+    public Secrets(String secret, Path directory) {
         this(secret == null || secret.isEmpty() ? null
-                : new SecretKeySpec(sha256(secret.getBytes(StandardCharsets.UTF_8)), "AES"), false);
+                : new SecretKeySpec(sha256(secret.getBytes(StandardCharsets.UTF_8)), "AES"),
+                directory == null ? null : directory.toAbsolutePath().normalize(), false);
     }
 
-    private Secrets(SecretKeySpec key, boolean keep) {
+    private Secrets(SecretKeySpec key, Path directory, boolean keep) {
         this.key = key;
+        this.directory = directory;
         this.keep = keep;
     }
 
     /** The form to store. */
     String seal(String password, String field) {
-        if (keep || password.startsWith("env:") || password.startsWith("file:")) {
+        if (keep) {
+            return password;
+        }
+        if (password.startsWith("env:")) {
+            if (!VARIABLE.matcher(password.substring(4)).matches()) {
+                throw new BadRequest(field + ": env: names a variable CDC_PIPELINE_<something> of cdc serve's environment");
+            }
+            return password;
+        }
+        if (password.startsWith("file:")) {
+            file(password.substring(5), field);
             return password;
         }
         if (password.startsWith(SEALED)) {
-            throw new BadRequest(field + ": give the password itself, or env:NAME or file:PATH");
+            throw new BadRequest(field + ": give the password itself, or env:CDC_PIPELINE_... or file:NAME");
         }
         if (key == null) {
-            throw new BadRequest(field + ": give it as env:NAME or file:PATH (read by cdc serve when the pipeline starts), "
+            throw new BadRequest(field + ": give it as env:CDC_PIPELINE_... or file:NAME (read by cdc serve when the pipeline starts), "
                     + "or start cdc serve with CDC_SERVE_SECRET set, to store passwords encrypted");
         }
         try {
@@ -75,9 +92,9 @@ public final class Secrets {
         }
         if (stored.startsWith("file:")) {
             try {
-                return Files.readString(Path.of(stored.substring(5))).strip();
+                return Files.readString(file(stored.substring(5), "a password")).strip();
             } catch (java.io.IOException e) {
-                throw new BadRequest("cannot read the password file " + stored.substring(5) + ": " + e.getMessage());
+                throw new BadRequest("cannot read the password file " + stored.substring(5));
             }
         }
         if (key == null) {
@@ -91,6 +108,18 @@ public final class Secrets {
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new BadRequest("a stored password cannot be decrypted: CDC_SERVE_SECRET is not the one it was stored with");
         }
+    }
+
+    /** A file: reference's file, which must be in the secrets directory. */
+    private Path file(String name, String field) {
+        if (directory == null) {
+            throw new BadRequest(field + ": file: references need cdc serve started with --secrets-dir");
+        }
+        Path p = directory.resolve(name).toAbsolutePath().normalize();
+        if (!p.startsWith(directory) || p.equals(directory)) {
+            throw new BadRequest(field + ": file: names a file of cdc serve's --secrets-dir");
+        }
+        return p;
     }
 
     private static byte[] sha256(byte[] b) {

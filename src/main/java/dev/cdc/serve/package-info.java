@@ -4,6 +4,8 @@
  * arguments of the commands, {@code Commands} runs those in this process (given by {@code cli}),
  * {@code PipelineRun} is one running pipeline, {@code Pipelines} the set and their lifecycle,
  * {@code PipelineStore} their table in the state database, {@code Secrets} the passwords kept
- * there, {@code ApiServer} the routes on Javalin. Uses ops, kafka, db, base; used by cli only.
+ * there, {@code ApiServer} the routes on Javalin ({@code TopicRoutes}: topics;
+ * {@code PipelineOffsets}: a pipeline's offsets). Uses ops, consume, engine, target, kafka, db, base;
+ * used by cli only.
  */
 package dev.cdc.serve;

@@ -64,6 +64,15 @@ public record ApplyPlan(List<Truncate> truncates, List<ChangeEvent> changes, int
             return nextOffset;
         }
 
+        /**
+         * Moves the partition's next offset (an operator's reset, the consumer stopped): stored with
+         * the positions kept, so that events applied before are recognized and skipped when read again.
+         */
+        public void moveTo(long offset) {
+            nextOffset = offset;
+            touched = true;
+        }
+
         /** Events applied from this partition, in all. */
         public long applied() {
             return applied;
