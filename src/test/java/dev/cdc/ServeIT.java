@@ -2,6 +2,7 @@ package dev.cdc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cdc.base.Json;
 import dev.cdc.db.Db;
 import dev.cdc.db.Sql;
+import dev.cdc.embedded.Certificates;
 import dev.cdc.embedded.Ports;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,7 +42,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class ServeIT extends ServerTest {
     private static final String TOKEN = "0123456789abcdef0123456789abcdef";
     private static final String SECRET = "a secret of this test";
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private String scheme = "http";
     private int port;
     private Path jobs;
 
@@ -50,17 +53,19 @@ class ServeIT extends ServerTest {
         deleteTopics("employee_cdc");
     }
 
-    private CdcProcess serve() throws Exception {
+    private CdcProcess serve(String... extra) throws Exception {
         Path tokens = Files.createTempFile("cdc-tokens", ".txt");
         Files.writeString(tokens, "# accepted tokens\n" + TOKEN + "\n");
         Db state = servers.target;
         if (jobs == null) {
             jobs = Files.createTempDirectory("cdc-jobs");
         }
-        CdcProcess p = CdcProcess.start("serve", Map.of("CDC_SERVE_SECRET", SECRET), "serve", "--port", Integer.toString(port),
+        List<String> args = new java.util.ArrayList<>(List.of("serve", "--port", Integer.toString(port),
                 "--jobs-dir", jobs.toString(),
                 "--token-file", tokens.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
-                "--state", state.url(), "--state-user", state.user(), "--state-password", state.password());
+                "--state", state.url(), "--state-user", state.user(), "--state-password", state.password()));
+        args.addAll(List.of(extra));
+        CdcProcess p = CdcProcess.start("serve", Map.of("CDC_SERVE_SECRET", SECRET), args.toArray(String[]::new));
         Await.until("cdc serve answers", 60_000, () -> {
             try {
                 return call("GET", "/health", null, null).statusCode() == 200;
@@ -72,7 +77,7 @@ class ServeIT extends ServerTest {
     }
 
     private HttpResponse<String> call(String method, String path, String body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(120))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
@@ -200,6 +205,35 @@ class ServeIT extends ServerTest {
             }
             String metrics = api("GET", "/metrics", null).body();
             assertTrue(metrics.contains("cdc_end_to_end_latency_seconds_count"), metrics);
+
+            // its settings changed while it runs: it starts again with them
+            ObjectNode changes = Json.MAPPER.createObjectNode().put("batch_size", 50);
+            changes.putObject("target").put("url", servers.target.url()).put("user", servers.target.user())
+                    .put("password", servers.target.password());
+            HttpResponse<String> configured = api("PATCH", "/pipelines/hr/config", changes.toString());
+            assertEquals(200, configured.statusCode(), configured.body());
+            assertEquals(50, json(configured).at("/config/batch_size").asInt(), configured.body());
+            assertEquals("running", json(configured).get("state").asText(), configured.body());
+            assertEquals(400, api("PATCH", "/pipelines/hr/config", "{\"tables\": [\"public.other\"]}").statusCode());
+            insert(10);
+            Await.converged(servers.source, servers.target, 60_000, serve::output);
+
+            // a target that drifted (rows deleted and changed there) is re-synced by a snapshot
+            try (Handle h = servers.target.open("cdc-test")) {
+                h.execute("DELETE FROM public.employees WHERE emp_id <= 3");
+                h.execute("UPDATE public.employees SET salary = 1 WHERE emp_id = 20");
+            }
+            HttpResponse<String> snapshot = api("POST", "/pipelines/hr/snapshot", "{\"tables\": [\"public.employees\"]}");
+            assertEquals(202, snapshot.statusCode(), snapshot.body());
+            Await.until("the snapshot done", 60_000, () -> {
+                try {
+                    return json(api("GET", "/pipelines/hr", null)).at("/snapshot/state").asText().equals("done");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            Await.converged(servers.source, servers.target, 60_000, serve::output);
+            assertEquals(400, api("POST", "/pipelines/hr/snapshot", "{\"tables\": [\"public.other\"]}").statusCode());
 
             assertEquals(204, api("DELETE", "/pipelines/hr?teardown=true", null).statusCode());
             assertEquals(404, api("GET", "/pipelines/hr", null).statusCode());
@@ -332,6 +366,31 @@ class ServeIT extends ServerTest {
     }
 
     @Test
+    void with_a_key_store_it_serves_https_only() throws Exception {
+        port = Ports.free();
+        Certificates certificates = Certificates.in(Files.createTempDirectory("cdc-tls"));
+        java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(certificates.truststore())) {
+            trusted.load(in, Certificates.PASSWORD.toCharArray());
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trusted);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+        http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+        scheme = "https";
+        try (CdcProcess serve = serve("--tls-keystore", certificates.keystore().toString(),
+                "--tls-keystore-password", Certificates.PASSWORD)) {
+            assertEquals(200, api("GET", "/pipelines", null).statusCode());
+            assertEquals(401, call("GET", "/pipelines", null, null).statusCode());
+            scheme = "http";
+            assertThrows(java.io.IOException.class, () -> call("GET", "/health", null, null), "no plain HTTP");
+            assertTrue(serve.output().contains("listening on https://"), serve.output());
+        }
+    }
+
+    @Test
     void topics_are_created_described_changed_and_deleted() throws Exception {
         port = Ports.free();
         String name = kafka.topic() + ".api";
@@ -396,6 +455,25 @@ class ServeIT extends ServerTest {
             assertTrue(r.statusCode() >= 400 && !r.body().contains("root:"), r.body());
             assertEquals(404, api("GET", "/pipelines/nope/status", null).statusCode());
             assertEquals(404, api("PUT", "/pipelines/nope/pause", null).statusCode());
+            // /openapi.json describes exactly the routes ApiServer declares, and each answers
+            JsonNode openApi = json(api("GET", "/openapi.json", null));
+            java.util.Set<String> documented = new java.util.TreeSet<>();
+            openApi.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
+                    .forEachRemaining(m -> documented.add(m.toUpperCase(java.util.Locale.ROOT) + " " + p.getKey())));
+            java.util.Set<String> routes = new java.util.TreeSet<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("r\\.(get|post|put|patch|delete)\\(\"([^\"]+)\"")
+                    .matcher(Files.readString(Path.of("src/main/java/dev/cdc/serve/ApiServer.java")));
+            while (m.find()) {
+                routes.add(m.group(1).toUpperCase(java.util.Locale.ROOT) + " " + m.group(2));
+            }
+            assertEquals(routes, documented, "openapi.json and ApiServer's routes");
+            for (String route : documented) {
+                String[] mp = route.split(" ");
+                if (mp[0].equals("GET")) {
+                    HttpResponse<String> answer = api("GET", mp[1].replace("{name}", "nope"), null);
+                    assertFalse(answer.body().contains("no such endpoint"), route + ": " + answer.body());
+                }
+            }
             assertEquals(413, api("POST", "/pipelines", "{\"name\": \"" + "x".repeat(100_000) + "\"}").statusCode());
             assertFalse(serve.output().contains("Exception"), serve.output());
         }

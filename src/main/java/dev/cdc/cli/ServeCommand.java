@@ -47,6 +47,16 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Address to listen on (default ${DEFAULT-VALUE}: this machine only; 0.0.0.0 for every interface).")
     String bind;
 
+    @Option(names = "--tls-keystore", paramLabel = "FILE", defaultValue = "${env:CDC_SERVE_TLS_KEYSTORE}",
+            description = "Serve HTTPS only, with the certificate and key of this key store (PKCS12, or JKS when it ends in "
+                    + ".jks; e.g. openssl pkcs12 -export -in cert.pem -inkey key.pem -out cdc.p12) (env CDC_SERVE_TLS_KEYSTORE).")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-keystore-password", paramLabel = "PASSWORD", showDefaultValue = CommandLine.Help.Visibility.NEVER,
+            defaultValue = "${env:CDC_SERVE_TLS_PASSWORD}",
+            description = "Its password (env CDC_SERVE_TLS_PASSWORD).")
+    String tlsKeystorePassword;
+
     @Option(names = "--token-file", paramLabel = "FILE", defaultValue = "${env:CDC_SERVE_TOKEN_FILE}",
             description = "File of the accepted bearer tokens, one per line (env CDC_SERVE_TOKEN_FILE); CDC_SERVE_TOKENS "
                     + "may also list tokens, comma-separated. At least one is required.")
@@ -69,6 +79,10 @@ public final class ServeCommand implements Callable<Integer> {
             throw Failure.usage("--topic (or CDC_TOPIC) does not apply to cdc serve: each pipeline's tables have their topics");
         }
         List<String> tokens = tokens();
+        if (tlsKeystore != null && (!Files.isReadable(tlsKeystore) || tlsKeystorePassword == null)) {
+            throw Failure.usage(!Files.isReadable(tlsKeystore) ? "--tls-keystore " + tlsKeystore + ": no such file"
+                    : "--tls-keystore needs --tls-keystore-password (or CDC_SERVE_TLS_PASSWORD)");
+        }
         Db state = this.state.db();
         if (state.isMySql()) {
             throw Failure.usage("--state must be a PostgreSQL database (jdbc:postgresql:...)");
@@ -79,7 +93,8 @@ public final class ServeCommand implements Callable<Integer> {
         Consumers consumers = new Consumers(commands, jobsDir);
         Pipelines pipelines = new Pipelines(store, commands, new Secrets(System.getenv("CDC_SERVE_SECRET"), secretsDir),
                 broker.kafka());
-        ApiServer api = new ApiServer(pipelines, consumers, broker.kafka(), tokens, () -> ready(state), bind, port);
+        ApiServer api = new ApiServer(pipelines, consumers, broker.kafka(), tokens, () -> ready(state),
+                new ApiServer.Listener(bind, port, tlsKeystore, tlsKeystorePassword));
         try {
             api.start();
         } catch (RuntimeException e) {
@@ -87,7 +102,7 @@ public final class ServeCommand implements Callable<Integer> {
                     + " (another process uses the port? pick another --port)");
         }
         pipelines.startAll();
-        System.err.println("cdc serve: listening on http://" + bind + ":" + api.port() + " (state in the " + state.where() + ")");
+        System.err.println("cdc serve: listening on http" + (tlsKeystore != null ? "s" : "") + "://" + bind + ":" + api.port() + " (state in the " + state.where() + ")");
         CountDownLatch stopped = new CountDownLatch(1);
         Shutdown.onSignal(stopped::countDown);
         stopped.await();
@@ -143,14 +158,15 @@ public final class ServeCommand implements Callable<Integer> {
 
         @Override
         public Outcome run(List<String> args) {
+            StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             CommandLine cl = CdcCommand.commandLine();
             cl.setExpandAtFiles(false); // an argument from a definition is a value, never a file to read
-            cl.setOut(new PrintWriter(new StringWriter()));
+            cl.setOut(new PrintWriter(out, true));
             cl.setErr(new PrintWriter(err, true));
             boolean usesBroker = cl.getSubcommands().get(args.get(0)).getCommandSpec().findOption("--bootstrap-servers") != null;
             int code = cl.execute((usesBroker ? withBroker(args) : args).toArray(String[]::new));
-            return new Outcome(code, err.toString().lines().findFirst().orElse("")); // the reason, without the usage help
+            return new Outcome(code, out.toString().strip(), err.toString().lines().findFirst().orElse("")); // the reason, without the usage help
         }
 
         @Override

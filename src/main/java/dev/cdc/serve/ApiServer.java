@@ -7,6 +7,9 @@ import dev.cdc.base.Json;
 import dev.cdc.base.Metrics;
 import dev.cdc.kafka.Kafka;
 import io.javalin.Javalin;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -31,15 +34,34 @@ public final class ApiServer implements AutoCloseable {
 
     private final Javalin app;
 
+    /** Where to listen; with a key store (PKCS12 or JKS: the certificate and its key), HTTPS only. */
+    public record Listener(String host, int port, java.nio.file.Path keystore, String keystorePassword) {
+        boolean tls() {
+            return keystore != null;
+        }
+    }
+
     /** {@code ready}: the state database and the broker answer. */
     public ApiServer(Pipelines pipelines, Consumers consumers, Kafka broker, List<String> tokens, BooleanSupplier ready,
-                     String host, int port) {
+                     Listener listener) {
         TopicRoutes topics = new TopicRoutes(broker);
         List<byte[]> accepted = tokens.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
         app = Javalin.create(config -> {
             config.http.maxRequestSize = MAX_BODY;
-            config.jetty.host = host;
-            config.jetty.port = port;
+            config.jetty.host = listener.host();
+            config.jetty.port = listener.port();
+            if (listener.tls()) {
+                config.jetty.modifyServer(server -> {
+                    SslContextFactory.Server tls = new SslContextFactory.Server();
+                    tls.setKeyStorePath(listener.keystore().toString());
+                    tls.setKeyStorePassword(listener.keystorePassword());
+                    tls.setKeyStoreType(listener.keystore().toString().endsWith(".jks") ? "JKS" : "PKCS12");
+                    ServerConnector https = new ServerConnector(server, tls); // the only connector: no plain HTTP
+                    https.setHost(listener.host());
+                    https.setPort(listener.port());
+                    server.setConnectors(new Connector[] {https});
+                });
+            }
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             config.staticFiles.add(files -> {
@@ -60,6 +82,7 @@ public final class ApiServer implements AutoCloseable {
                 boolean ok = ready.getAsBoolean();
                 ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ready" : "not ready: the state database or the broker does not answer"));
             });
+            r.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
             r.get("/metrics", ctx -> ctx.contentType(Metrics.TEXT_TYPE).result(Metrics.text()));
             r.get("/pipelines", ctx -> {
                 boolean expand = "status".equals(ctx.queryParam("expand"));
@@ -75,6 +98,9 @@ public final class ApiServer implements AutoCloseable {
             r.put("/pipelines/{name}/stop", ctx -> ctx.json(pipelines.halt(ctx.pathParam("name"), "stopped")));
             r.put("/pipelines/{name}/resume", ctx -> ctx.json(pipelines.resume(ctx.pathParam("name"))));
             r.post("/pipelines/{name}/restart", ctx -> ctx.json(pipelines.resume(ctx.pathParam("name"))));
+            r.post("/pipelines/{name}/snapshot", ctx -> ctx.status(202).json(pipelines.snapshot(ctx.pathParam("name"),
+                    ctx.body().isBlank() ? null : body(ctx))));
+            r.patch("/pipelines/{name}/config", ctx -> ctx.json(pipelines.configure(ctx.pathParam("name"), body(ctx))));
             r.get("/pipelines/{name}/status", ctx -> ctx.json(pipelines.status(ctx.pathParam("name"))));
             r.get("/pipelines/{name}/offsets", ctx -> ctx.json(pipelines.offsets(ctx.pathParam("name"))));
             r.patch("/pipelines/{name}/offsets", ctx -> ctx.json(pipelines.offsets(ctx.pathParam("name"), body(ctx))));
@@ -106,6 +132,13 @@ public final class ApiServer implements AutoCloseable {
             });
             r.error(413, ctx -> ctx.json(Map.of("error", "the body is larger than " + MAX_BODY + " bytes")));
         });
+    }
+
+    /** The API described in OpenAPI 3 (src/main/resources/serve-api/openapi.json; ServeIT checks it against the routes). */
+    private static byte[] openApi() throws java.io.IOException {
+        try (var in = ApiServer.class.getResourceAsStream("/serve-api/openapi.json")) {
+            return in.readAllBytes();
+        }
     }
 
     private static ObjectNode withStatus(Pipelines pipelines, ObjectNode p) {

@@ -9,8 +9,8 @@ import java.util.List;
  * produce} and {@code cdc consume}.
  */
 public interface Commands {
-    /** What a one-shot command ended with: its exit code and what it printed to stderr. */
-    record Outcome(int code, String err) {
+    /** What a one-shot command ended with: its exit code, what it printed, and the first line of its errors. */
+    record Outcome(int code, String out, String err) {
     }
 
     /** Runs setup, topic or teardown to its end. */

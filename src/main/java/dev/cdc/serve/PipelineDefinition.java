@@ -69,7 +69,7 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
                 onError);
     }
 
-    private static Endpoint endpoint(JsonNode body, String field, Secrets secrets) {
+    static Endpoint endpoint(JsonNode body, String field, Secrets secrets) {
         JsonNode e = body.get(field);
         if (e == null || !e.isObject()) {
             throw new BadRequest(field + " must be an object with url, user and password");
@@ -101,6 +101,27 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
         o.put("partitions", partitions).put("snapshot", snapshot).put("batch_size", batchSize)
                 .put("batch_max_wait_ms", batchMaxWaitMillis).put("on_error", onError);
         return o;
+    }
+
+    /** What PATCH .../config may change; the rest makes another pipeline. */
+    private static final Set<String> CHANGEABLE = Set.of("source", "target", "batch_size", "batch_max_wait_ms", "on_error");
+
+    /**
+     * This definition with the fields of {@code changes}: the databases' settings (a moved server, a
+     * rotated password) and the options; not its name, tables or partitions.
+     */
+    PipelineDefinition with(JsonNode changes, Secrets secrets) {
+        Body.known(changes, FIELDS, "");
+        ObjectNode merged = json(true);
+        for (java.util.Iterator<String> it = changes.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!CHANGEABLE.contains(f)) {
+                throw new BadRequest(f + " cannot be changed (create another pipeline); changeable: "
+                        + String.join(", ", CHANGEABLE.stream().sorted().toList()));
+            }
+            merged.set(f, f.equals("source") || f.equals("target") ? endpoint(changes, f, secrets).json(true) : changes.get(f));
+        }
+        return stored(merged);
     }
 
     /** A stored definition (its passwords sealed already). */
@@ -157,6 +178,14 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
         a.addAll(tableArgs());
         a.addAll(List.of("--group", group(), "--batch-max-wait", batchMaxWaitMillis + "ms", "--on-error", onError,
                 "--progress-interval", "0"));
+        return a;
+    }
+
+    /** {@code cdc snapshot} of some of its tables. */
+    List<String> snapshot(Secrets secrets, List<String> some) {
+        List<String> a = new ArrayList<>(List.of("snapshot"));
+        a.addAll(connection("source", source, secrets));
+        a.addAll(List.of("--table", String.join(",", some), "--progress-interval", "0"));
         return a;
     }
 

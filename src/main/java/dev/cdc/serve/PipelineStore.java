@@ -49,6 +49,10 @@ public final class PipelineStore {
         }
     }
 
+    void definition(PipelineDefinition d) {
+        update("serve/set_definition.sql", d.name(), "definition", Json.write(d.json(true)));
+    }
+
     void state(String name, String state) {
         update("serve/set_state.sql", name, "state", state);
     }

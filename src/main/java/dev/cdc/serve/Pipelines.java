@@ -27,6 +27,12 @@ public final class Pipelines {
     private final Kafka broker;
     private final Map<String, PipelineRun> running = new ConcurrentHashMap<>();
     private final PipelineOffsets offsets;
+    /** The last snapshot asked of each pipeline (here, since cdc serve started). */
+    private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+
+    /** A re-sync of tables: running, done or failed, and what it said. */
+    record Snapshot(String state, List<String> tables, String startedAt, String finishedAt, String message) {
+    }
 
     public Pipelines(PipelineStore store, Commands commands, Secrets secrets, Kafka broker) {
         this.store = store;
@@ -131,6 +137,10 @@ public final class Pipelines {
         o.put("last_error", run != null && run.error() != null ? run.error() : row.lastError());
         o.put("last_error_at", run != null && run.errorAt() != null ? run.errorAt().toString() : row.lastErrorAt());
         o.set("config", row.definition().json(false));
+        Snapshot snapshot = snapshots.get(name);
+        if (snapshot != null) {
+            o.set("snapshot", Json.MAPPER.valueToTree(snapshot));
+        }
         return o;
     }
 
@@ -168,6 +178,32 @@ public final class Pipelines {
         return view(name);
     }
 
+    /** Changes the databases' settings or the options of the pipeline; a running one starts again with them. */
+    public synchronized ObjectNode configure(String name, JsonNode changes) {
+        PipelineStore.Row row = row(name);
+        PipelineDefinition changed = row.definition().with(changes, secrets);
+        store.definition(changed);
+        PipelineRun run = running.remove(name);
+        if (run != null) {
+            run.stop();
+            try {
+                start(changed);
+            } catch (RuntimeException e) {
+                store.error(name, e.getMessage());
+                throw e;
+            }
+        }
+        LOG.info("pipeline {}: configuration changed ({}){}", name, String.join(", ", fieldNames(changes)),
+                run != null ? ", started again" : "");
+        return view(name);
+    }
+
+    private static List<String> fieldNames(JsonNode o) {
+        List<String> names = new java.util.ArrayList<>();
+        o.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     /** Stops and forgets the pipeline; with {@code teardown}, removes capture from its tables on the source. */
     public synchronized void delete(String name, boolean teardown) {
         PipelineStore.Row row = row(name);
@@ -181,6 +217,41 @@ public final class Pipelines {
         }
         store.delete(name);
         LOG.info("pipeline {} deleted{}", name, teardown ? ", capture removed" : "");
+    }
+
+    /**
+     * Copies the rows of the tables (all of the pipeline's, or those named) into their changelogs, in
+     * the background (cdc snapshot): the pipeline publishes and applies them like any change, so the
+     * target is re-synced while writers go on. Its progress is in the pipeline's view.
+     */
+    public synchronized ObjectNode snapshot(String name, JsonNode body) {
+        PipelineDefinition d = row(name).definition();
+        List<String> tables = d.tables();
+        if (body != null && !body.isNull() && !(body.isObject() && body.isEmpty())) {
+            Body.known(body, java.util.Set.of("tables"), " with tables (optional)");
+            List<String> some = new java.util.ArrayList<>();
+            body.path("tables").forEach(t -> some.add(t.asText()));
+            if (some.isEmpty() || !d.tables().containsAll(some)) {
+                throw new BadRequest("tables must name some of the pipeline's tables: " + String.join(", ", d.tables()));
+            }
+            tables = some;
+        }
+        Snapshot last = snapshots.get(name);
+        if (last != null && last.state().equals("running")) {
+            throw BadRequest.conflict("a snapshot of pipeline " + name + " is running (started " + last.startedAt() + ")");
+        }
+        List<String> copied = tables;
+        String started = java.time.Instant.now().toString();
+        snapshots.put(name, new Snapshot("running", copied, started, null, null));
+        Thread t = new Thread(() -> {
+            Commands.Outcome o = commands.run(d.snapshot(secrets, copied));
+            snapshots.put(name, new Snapshot(o.code() == 0 ? "done" : "failed", copied, started,
+                    java.time.Instant.now().toString(), o.code() == 0 ? o.out() : o.err()));
+            LOG.info("pipeline {}: snapshot of {} {}", name, String.join(", ", copied), o.code() == 0 ? "done" : "failed: " + o.err());
+        }, "snapshot-" + name);
+        t.setDaemon(true);
+        t.start();
+        return view(name);
     }
 
     /** Backlog and producer per table, lag per partition, as cdc status reads them. */
