@@ -365,6 +365,43 @@ class ServeIT extends ServerTest {
         }
     }
 
+    /** Two cdc serve on one state database: a pause asked of one stops the pipeline on both; either takes over. */
+    @Test
+    void a_second_serve_follows_the_states_in_the_state_database() throws Exception {
+        int first = Ports.free();
+        int second = Ports.free();
+        try (Handle h = servers.source.open("cdc-test")) {
+            h.execute(Sql.load("employees.sql"));
+        }
+        port = first;
+        try (CdcProcess a = serve()) {
+            port = second;
+            try (CdcProcess b = serve()) {
+                port = first;
+                assertEquals(201, api("POST", "/pipelines", definition("both")).statusCode());
+                insert(40);
+                Await.converged(servers.source, servers.target, 60_000, () -> a.output() + b.output());
+                port = second;
+                Await.until("the second serve runs it too", 30_000, () -> b.output().contains("pipeline both running"));
+                assertEquals(200, api("PUT", "/pipelines/both/pause", null).statusCode()); // asked of the second
+                Await.until("the first serve stopped it", 30_000, () -> a.output().contains("pipeline both paused"));
+                insert(30);
+                Thread.sleep(5_000); // long enough for either to publish, had it gone on
+                port = first;
+                assertEquals(30, json(api("GET", "/pipelines/both/status", null)).at("/tables/0/backlog").asLong());
+                assertEquals(40, count(servers.target), "paused on both: nothing applied");
+                assertEquals(200, api("PUT", "/pipelines/both/resume", null).statusCode()); // asked of the first
+                Await.converged(servers.source, servers.target, 60_000, () -> a.output() + b.output());
+                a.kill9();
+                port = second;
+                insert(20); // the second carries on alone
+                Await.converged(servers.source, servers.target, 60_000, b::output);
+                assertEquals(90, count(servers.target));
+                assertEquals(204, api("DELETE", "/pipelines/both?teardown=true", null).statusCode());
+            }
+        }
+    }
+
     @Test
     void with_a_key_store_it_serves_https_only() throws Exception {
         port = Ports.free();

@@ -101,12 +101,25 @@ public final class ServeCommand implements Callable<Integer> {
             throw Failure.precondition("cannot listen on " + bind + ":" + port + ": " + Db.rootMessage(e)
                     + " (another process uses the port? pick another --port)");
         }
-        pipelines.startAll();
+        pipelines.reconcile();
+        java.util.concurrent.ScheduledExecutorService follow = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pipelines-follow");
+            t.setDaemon(true);
+            return t;
+        });
+        follow.scheduleWithFixedDelay(() -> {
+            try {
+                pipelines.reconcile(); // pauses, stops and changes made through another cdc serve on this state database
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger("cdc").warn("cannot read the pipelines: {}", Db.rootMessage(e));
+            }
+        }, 3, 3, TimeUnit.SECONDS);
         System.err.println("cdc serve: listening on http" + (tlsKeystore != null ? "s" : "") + "://" + bind + ":" + api.port() + " (state in the " + state.where() + ")");
         CountDownLatch stopped = new CountDownLatch(1);
         Shutdown.onSignal(stopped::countDown);
         stopped.await();
         api.close();
+        follow.shutdownNow();
         consumers.stopAll();
         pipelines.stopAll();
         return 0;

@@ -57,6 +57,11 @@ public final class PipelineStore {
         update("serve/set_state.sql", name, "state", state);
     }
 
+    /** The pipeline stopped on an error. */
+    void fail(String name, String error) {
+        update("serve/fail.sql", name, "error", error);
+    }
+
     void error(String name, String error) {
         update("serve/set_error.sql", name, "error", error);
     }

@@ -26,6 +26,10 @@ public final class Pipelines {
     private final Secrets secrets;
     private final Kafka broker;
     private final Map<String, PipelineRun> running = new ConcurrentHashMap<>();
+    /** The definition each running pipeline was started with. */
+    private final Map<String, PipelineDefinition> definitions = new ConcurrentHashMap<>();
+    /** When reconcile last failed to start a pipeline (it tries again a minute later). */
+    private final Map<String, Long> failedAt = new ConcurrentHashMap<>();
     private final PipelineOffsets offsets;
     /** The last snapshot asked of each pipeline (here, since cdc serve started). */
     private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
@@ -42,19 +46,39 @@ public final class Pipelines {
         this.offsets = new PipelineOffsets(broker);
     }
 
-    /** Starts every pipeline stored as running: after a restart of cdc serve, each goes on where it stopped. */
-    public synchronized void startAll() {
-        for (PipelineStore.Row row : store.list()) {
-            if (row.state().equals("running")) {
+    /**
+     * Makes what runs here follow {@code cdc.pipelines}: starts every pipeline stored as running (after
+     * a restart of cdc serve, each goes on where it stopped; one that cannot start is tried again a
+     * minute later), stops those paused, stopped, failed or deleted (by this or another cdc serve on
+     * the state database), and starts again those whose definition changed. Run at start and every
+     * few seconds.
+     */
+    public synchronized void reconcile() {
+        Map<String, PipelineStore.Row> stored = new java.util.HashMap<>();
+        store.list().forEach(r -> stored.put(r.definition().name(), r));
+        for (String name : List.copyOf(running.keySet())) {
+            PipelineStore.Row row = stored.get(name);
+            if (row == null || !row.state().equals("running") || !row.definition().equals(definitions.get(name))) {
+                stopHere(name);
+                LOG.info("pipeline {} {} (as cdc.pipelines says)", name, row == null ? "deleted" : row.state().equals("running")
+                        ? "changed: starting again" : row.state());
+            }
+        }
+        long now = System.currentTimeMillis();
+        for (PipelineStore.Row row : stored.values()) {
+            String name = row.definition().name();
+            if (row.state().equals("running") && !running.containsKey(name) && now - failedAt.getOrDefault(name, 0L) > 60_000) {
                 try {
                     start(row.definition());
+                    failedAt.remove(name);
+                    LOG.info("pipeline {} running", name);
                 } catch (RuntimeException e) {
-                    LOG.error("pipeline {} cannot start: {}", row.definition().name(), e.getMessage());
-                    store.error(row.definition().name(), e.getMessage());
+                    failedAt.put(name, now);
+                    LOG.error("pipeline {} cannot start: {} (trying again in a minute)", name, e.getMessage());
+                    store.error(name, e.getMessage());
                 }
             }
         }
-        LOG.info("{} pipelines running", running.size());
     }
 
     /** Stops every pipeline running here (their state stays as stored: a restart resumes them). */
@@ -83,10 +107,7 @@ public final class Pipelines {
                 start(d);
                 store.state(d.name(), "running");
             } catch (RuntimeException e) {
-                PipelineRun run = running.remove(d.name());
-                if (run != null) {
-                    run.stop();
-                }
+                stopHere(d.name());
                 Commands.Outcome undone = commands.run(d.teardown(secrets));
                 if (undone.code() != 0) {
                     LOG.warn("pipeline {} not created, and its capture could not be removed: {}", d.name(), undone.err());
@@ -112,14 +133,25 @@ public final class Pipelines {
     private void start(PipelineDefinition d) {
         Loop produce = commands.produce(d.produce(secrets));
         Loop consume = commands.consume(d.consume(secrets));
-        PipelineRun run = new PipelineRun(d.name(), List.of(produce, consume), error -> store.error(d.name(), error));
+        PipelineRun run = new PipelineRun(d.name(), List.of(produce, consume), error -> store.fail(d.name(), error));
         running.put(d.name(), run);
+        definitions.put(d.name(), d);
         run.start();
     }
 
     private PipelineStore.Row row(String name) {
         return store.list().stream().filter(r -> r.definition().name().equals(name)).findFirst()
                 .orElseThrow(() -> BadRequest.notFound("pipeline " + name));
+    }
+
+    /** Stops the pipeline if it runs here; returns what ran, or null. */
+    private PipelineRun stopHere(String name) {
+        PipelineRun run = running.remove(name);
+        definitions.remove(name);
+        if (run != null) {
+            run.stop();
+        }
+        return run;
     }
 
     /** The definition (passwords as ***), the state and the last error. */
@@ -151,11 +183,8 @@ public final class Pipelines {
     /** Stops the pipeline (batch in hand finished, positions stored) and stores the new state. */
     public synchronized ObjectNode halt(String name, String state) {
         row(name);
-        PipelineRun run = running.remove(name);
-        if (run != null) {
-            run.stop();
-        }
-        store.state(name, state);
+        store.state(name, state); // first: another cdc serve running it stops too
+        stopHere(name);
         LOG.info("pipeline {} {}", name, state);
         return view(name);
     }
@@ -163,10 +192,7 @@ public final class Pipelines {
     /** Starts the pipeline again (after pause, stop or a failure). */
     public synchronized ObjectNode resume(String name) {
         PipelineStore.Row row = row(name);
-        PipelineRun run = running.remove(name);
-        if (run != null) {
-            run.stop();
-        }
+        stopHere(name);
         try {
             start(row.definition());
         } catch (RuntimeException e) {
@@ -183,9 +209,8 @@ public final class Pipelines {
         PipelineStore.Row row = row(name);
         PipelineDefinition changed = row.definition().with(changes, secrets);
         store.definition(changed);
-        PipelineRun run = running.remove(name);
+        PipelineRun run = stopHere(name);
         if (run != null) {
-            run.stop();
             try {
                 start(changed);
             } catch (RuntimeException e) {
@@ -207,10 +232,7 @@ public final class Pipelines {
     /** Stops and forgets the pipeline; with {@code teardown}, removes capture from its tables on the source. */
     public synchronized void delete(String name, boolean teardown) {
         PipelineStore.Row row = row(name);
-        PipelineRun run = running.remove(name);
-        if (run != null) {
-            run.stop();
-        }
+        stopHere(name);
         if (teardown) {
             store.state(name, "stopped"); // a failed teardown leaves it stopped, not started again at the next start
             step(row.definition(), row.definition().teardown(secrets), "cdc teardown");
