@@ -6,9 +6,12 @@ CREATE SCHEMA IF NOT EXISTS cdc;
 CREATE TABLE IF NOT EXISTS cdc.pipelines (
     name          text PRIMARY KEY,
     definition    jsonb NOT NULL,
-    state         text NOT NULL CHECK (state IN ('running', 'paused', 'stopped', 'failed')),
+    state         text NOT NULL,
     last_error    text,
     last_error_at timestamptz,
     created_at    timestamptz NOT NULL DEFAULT now(),
     updated_at    timestamptz NOT NULL DEFAULT now()
 );
+-- A table made before 'failed' was a state takes it.
+ALTER TABLE cdc.pipelines DROP CONSTRAINT IF EXISTS pipelines_state_check;
+ALTER TABLE cdc.pipelines ADD CONSTRAINT pipelines_state_check CHECK (state IN ('running', 'paused', 'stopped', 'failed'));

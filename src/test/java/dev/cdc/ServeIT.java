@@ -295,6 +295,7 @@ class ServeIT extends ServerTest {
         Path out = Files.createDirectories(jobs.resolve(name + "-out"));
         Path script = jobs.resolve(name);
         Files.writeString(script, "#!/bin/sh\nset -e\nn=$(ls '" + out + "' | wc -l)\ncat > '" + out + "'/batch-$n.json\n"
+                + "env > '" + out + "'/environment\n"
                 + "echo \"$CDC_FLUSH_COUNT\" >> '" + out + "'/counts\n");
         script.toFile().setExecutable(true);
         return out;
@@ -327,6 +328,9 @@ class ServeIT extends ServerTest {
             List<Integer> sizes = counts(hundreds);
             assertTrue(sizes.stream().allMatch(n -> n <= 100) && sizes.stream().filter(n -> n == 100).count() >= 2,
                     "batches of at most max_events: " + sizes);
+            String environment = Files.readString(hundreds.resolve("environment"));
+            assertTrue(environment.contains("CDC_FLUSH_TOPIC=" + topic) && !environment.contains("CDC_SERVE_SECRET"),
+                    "the batch, none of cdc serve's secrets: " + environment);
             JsonNode first = Json.MAPPER.readTree(Files.readString(hundreds.resolve("batch-0.json")));
             assertTrue(first.isArray() && first.get(0).has("id") && first.get(0).has("after"), first.toString());
             assertEquals(409, api("POST", "/consumers", "{\"name\": \"hundreds\", \"topic\": \"" + topic
@@ -347,6 +351,11 @@ class ServeIT extends ServerTest {
             HttpResponse<String> stopped = api("POST", "/consumers/trickle/stop", null);
             assertEquals("stopped", json(stopped).get("state").asText(), stopped.body());
             assertEquals("running", json(api("GET", "/consumers/hundreds", null)).get("state").asText());
+            HttpResponse<String> again = api("POST", "/consumers", "{\"name\": \"trickle\", \"topic\": \"" + topic
+                    + "\", \"max_events\": 1000, \"max_time_ms\": 1000, \"job\": {\"command\": \"trickle.sh\"}}");
+            assertEquals(201, again.statusCode(), "stopped: started again under its name: " + again.body());
+            insert(1);
+            Await.until("the restarted consumer goes on from its offsets", 30_000, () -> sum(trickle) == 271);
             for (String bad : List.of("../../bin/sh", "no-such-job.sh")) {
                 HttpResponse<String> r = api("POST", "/consumers", "{\"name\": \"bad\", \"topic\": \"" + topic
                         + "\", \"job\": {\"command\": \"" + bad + "\"}}");
@@ -398,6 +407,53 @@ class ServeIT extends ServerTest {
                 Await.converged(servers.source, servers.target, 60_000, b::output);
                 assertEquals(90, count(servers.target));
                 assertEquals(204, api("DELETE", "/pipelines/both?teardown=true", null).statusCode());
+            }
+        }
+    }
+
+    /** A database of its own on the source server, with the employees table and {@code rows} rows. */
+    private Db sourceDatabase(String name, int rows) {
+        String db = "cdc_serve_" + name;
+        try (Handle h = servers.source.open("cdc-test")) {
+            h.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+            h.execute("CREATE DATABASE " + db);
+        }
+        Db source = new Db("source " + name, servers.source.url().replaceFirst("/[^/?]+(\\?|$)", "/" + db + "$1"),
+                servers.source.user(), servers.source.password());
+        try (Handle h = source.open("cdc-test")) {
+            h.execute(Sql.load("employees.sql"));
+            h.execute("INSERT INTO public.employees (first_name, last_name, city) SELECT 'F' || i, 'L' || i, '" + name
+                    + "' FROM generate_series(1, " + rows + ") i");
+        }
+        return source;
+    }
+
+    @Test
+    void pipelines_of_two_sources_consolidate_into_one_table() throws Exception {
+        port = Ports.free();
+        try (Handle h = servers.target.open("cdc-test")) {
+            h.execute("DROP TABLE IF EXISTS public.all_employees");
+        }
+        Map<String, Db> sources = Map.of("north", sourceDatabase("north", 30), "south", sourceDatabase("south", 20));
+        try (CdcProcess serve = serve()) {
+            for (var s : sources.entrySet()) {
+                ObjectNode d = (ObjectNode) Json.MAPPER.readTree(definition(s.getKey()));
+                ((ObjectNode) d.get("source")).put("url", s.getValue().url());
+                d.put("consolidate_into", "public.all_employees");
+                HttpResponse<String> created = api("POST", "/pipelines", d.toString());
+                assertEquals(201, created.statusCode(), created.body());
+            }
+            try (Handle h = sources.get("north").open("cdc-test")) {
+                h.execute("DELETE FROM public.employees WHERE emp_id <= 10"); // removes north's rows only
+            }
+            try (Handle h = servers.target.open("cdc-test")) {
+                Await.until("both sources' rows in the consolidated table", 60_000, () -> h.createQuery(
+                        "SELECT count(*) FILTER (WHERE source_name = 'north' AND city = 'north') = 20"
+                                + " AND count(*) FILTER (WHERE source_name = 'south' AND city = 'south') = 20"
+                                + " AND count(*) = 40 FROM public.all_employees").mapTo(Boolean.class).one());
+            }
+            for (String name : sources.keySet()) {
+                assertEquals(204, api("DELETE", "/pipelines/" + name + "?teardown=true", null).statusCode());
             }
         }
     }
@@ -479,7 +535,7 @@ class ServeIT extends ServerTest {
             assertTrue(refused.body().contains("cdc setup failed"), refused.body());
             assertEquals(404, api("GET", "/pipelines/missing", null).statusCode(), "nothing stored half-way");
             // a client cannot name cdc serve's own variables or files as passwords, nor have a file read as arguments
-            for (String password : List.of("env:HOME", "env:CDC_SERVE_SECRET", "file:/etc/passwd")) {
+            for (String password : List.of("env:HOME", "env:CDC_SERVE_SECRET", "env:CDC_PIPELINE_OTHER_SOURCE", "file:/etc/passwd")) {
                 ObjectNode d = (ObjectNode) Json.MAPPER.readTree(definition("leak"));
                 ((ObjectNode) d.get("source")).put("password", password);
                 HttpResponse<String> r = api("POST", "/pipelines", d.toString());

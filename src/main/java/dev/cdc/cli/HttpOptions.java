@@ -79,7 +79,7 @@ public final class HttpOptions {
         }
         HttpSink.Auth auth = new HttpSink.NoAuth();
         if (tokenUrl != null) {
-            if (authHeader != null) {
+            if (authHeader != null && !authHeader.isBlank()) {
                 throw Failure.usage("give --auth-header or --oauth-token-url, not both");
             }
             if (clientId == null || clientSecret == null) {
@@ -87,7 +87,7 @@ public final class HttpOptions {
             }
             auth = new HttpSink.OAuth2(uri(tokenUrl, "--oauth-token-url"), clientId, clientSecret, scope,
                     clientAuth == ClientAuth.header, tokenProperty);
-        } else if (authHeader != null) {
+        } else if (authHeader != null && !authHeader.isBlank()) {
             auth = new HttpSink.StaticAuth(authHeader);
         }
         return new HttpSink.Config(uri(url, "--url"), h, auth, timeout, unescape(prefix), unescape(separator), unescape(suffix));

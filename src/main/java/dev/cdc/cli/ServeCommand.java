@@ -99,7 +99,8 @@ public final class ServeCommand implements Callable<Integer> {
             api.start();
         } catch (RuntimeException e) {
             throw Failure.precondition("cannot listen on " + bind + ":" + port + ": " + Db.rootMessage(e)
-                    + " (another process uses the port? pick another --port)");
+                    + (tlsKeystore != null ? " (the port in use? the key store or its password wrong?)"
+                    : " (another process uses the port? pick another --port)"));
         }
         pipelines.reconcile();
         java.util.concurrent.ScheduledExecutorService follow = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -113,7 +114,7 @@ public final class ServeCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger("cdc").warn("cannot read the pipelines: {}", Db.rootMessage(e));
             }
-        }, 3, 3, TimeUnit.SECONDS);
+        }, Pipelines.FOLLOW_MILLIS, Pipelines.FOLLOW_MILLIS, TimeUnit.MILLISECONDS);
         System.err.println("cdc serve: listening on http" + (tlsKeystore != null ? "s" : "") + "://" + bind + ":" + api.port() + " (state in the " + state.where() + ")");
         CountDownLatch stopped = new CountDownLatch(1);
         Shutdown.onSignal(stopped::countDown);

@@ -8,6 +8,10 @@ import dev.cdc.base.Metrics;
 import dev.cdc.kafka.Kafka;
 import io.javalin.Javalin;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import io.javalin.http.Context;
@@ -56,7 +60,11 @@ public final class ApiServer implements AutoCloseable {
                     tls.setKeyStorePath(listener.keystore().toString());
                     tls.setKeyStorePassword(listener.keystorePassword());
                     tls.setKeyStoreType(listener.keystore().toString().endsWith(".jks") ? "JKS" : "PKCS12");
-                    ServerConnector https = new ServerConnector(server, tls); // the only connector: no plain HTTP
+                    HttpConfiguration http = new HttpConfiguration();
+                    http.addCustomizer(new SecureRequestCustomizer()); // requests know they came over TLS
+                    http.setSendServerVersion(false);
+                    ServerConnector https = new ServerConnector(server, // the only connector: no plain HTTP
+                            new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
                     https.setHost(listener.host());
                     https.setPort(listener.port());
                     server.setConnectors(new Connector[] {https});

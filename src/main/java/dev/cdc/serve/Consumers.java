@@ -43,8 +43,9 @@ public final class Consumers {
         if (!NAME.matcher(name).matches()) {
             throw new BadRequest("name must be 1-63 lower-case letters, digits, '_' or '-', starting with a letter or digit");
         }
-        if (consumers.containsKey(name)) {
-            throw BadRequest.conflict("a consumer named " + name + " exists already (stop it, or take another name)");
+        Consumer old = consumers.get(name);
+        if (old != null && old.run().state().equals("running") && !old.run().stopped()) {
+            throw BadRequest.conflict("a consumer named " + name + " is running (stop it, or take another name)");
         }
         String topic = Body.text(body, "topic");
         int maxEvents = Body.number(body, "max_events", 500, 1, 1_000_000);
@@ -57,13 +58,16 @@ public final class Consumers {
             throw new BadRequest("job must be {\"command\": NAME} (a program of cdc serve's --jobs-dir) or {\"url\": URL}");
         }
         if (job.has("command")) {
-            args.addAll(List.of("--sink", "command", "--command", quoted(program(Body.text(job, "command")))));
+            // the program gets the batch and a plain environment, none of cdc serve's secrets
+            args.addAll(List.of("--sink", "command", "--command", "exec env -i PATH=\"$PATH\" HOME=\"$HOME\" LANG=\"$LANG\" "
+                    + "CDC_FLUSH_TOPIC=\"$CDC_FLUSH_TOPIC\" CDC_FLUSH_TABLES=\"$CDC_FLUSH_TABLES\" CDC_FLUSH_COUNT=\"$CDC_FLUSH_COUNT\" "
+                    + "CDC_FLUSH_OFFSETS=\"$CDC_FLUSH_OFFSETS\" " + quoted(program(Body.text(job, "command")))));
         } else {
             String url = Body.text(job, "url");
             if (!url.startsWith("http://") && !url.startsWith("https://")) {
                 throw new BadRequest("job.url must be an http:// or https:// URL");
             }
-            args.addAll(List.of("--sink", "http", "--url", url));
+            args.addAll(List.of("--sink", "http", "--url", url, "--auth-header", "")); // not cdc serve's CDC_HTTP_AUTHORIZATION
         }
         ObjectNode definition = Json.MAPPER.createObjectNode().put("name", name).put("topic", topic)
                 .put("max_events", maxEvents).put("max_time_ms", maxTime);

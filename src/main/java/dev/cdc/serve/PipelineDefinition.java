@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cdc.base.Json;
 import dev.cdc.db.Table;
+import dev.cdc.source.Capture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,7 +22,8 @@ import java.util.regex.Pattern;
  *  "partitions": 3, "snapshot": true, "batch_size": 5000, "batch_max_wait_ms": 0, "on_error": "fail"}</pre>
  */
 public record PipelineDefinition(String name, Endpoint source, Endpoint target, List<String> tables, int partitions,
-                                 boolean snapshot, int batchSize, long batchMaxWaitMillis, String onError) {
+                                 boolean snapshot, int batchSize, long batchMaxWaitMillis, String onError,
+                                 String consolidateInto) {
 
     /** A database: its JDBC URL, user and password (sealed, or a reference env:CDC_PIPELINE_... / file:NAME). */
     public record Endpoint(String url, String user, String password) {
@@ -32,16 +34,16 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
         }
     }
 
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_]{0,62}");
     private static final Set<String> FIELDS = Set.of("name", "source", "target", "tables", "partitions", "snapshot",
-            "batch_size", "batch_max_wait_ms", "on_error");
+            "batch_size", "batch_max_wait_ms", "on_error", "consolidate_into");
 
     /** Reads and checks a definition; a {@link BadRequest} says what is wrong. Passwords are sealed with {@code secrets}. */
     public static PipelineDefinition parse(JsonNode body, Secrets secrets) {
         Body.known(body, FIELDS, " with name, source, target and tables");
         String name = Body.text(body, "name");
         if (!NAME.matcher(name).matches()) {
-            throw new BadRequest("name must be 1-63 lower-case letters, digits, '_' or '-', starting with a letter or digit");
+            throw new BadRequest("name must be 1-63 lower-case letters, digits or '_', starting with a letter or digit");
         }
         List<String> tables = new ArrayList<>();
         JsonNode t = body.get("tables");
@@ -63,13 +65,25 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
         if (!onError.equals("fail") && !onError.equals("dlq")) {
             throw new BadRequest("on_error must be fail or dlq");
         }
-        return new PipelineDefinition(name, endpoint(body, "source", secrets), endpoint(body, "target", secrets), tables,
+        String into = null;
+        if (body.has("consolidate_into")) {
+            into = Body.text(body, "consolidate_into");
+            try {
+                Table.parseName(into);
+            } catch (RuntimeException e) {
+                throw new BadRequest("consolidate_into: " + e.getMessage());
+            }
+            if (tables.size() != 1) {
+                throw new BadRequest("consolidate_into takes the rows of one table (tables must name one)");
+            }
+        }
+        return new PipelineDefinition(name, endpoint(body, "source", name, secrets), endpoint(body, "target", name, secrets), tables,
                 Body.number(body, "partitions", 3, 1, 10_000), !body.has("snapshot") || bool(body, "snapshot"),
                 Body.number(body, "batch_size", 5000, 1, 1_000_000), Body.number(body, "batch_max_wait_ms", 0, 0, 3_600_000),
-                onError);
+                onError, into);
     }
 
-    static Endpoint endpoint(JsonNode body, String field, Secrets secrets) {
+    static Endpoint endpoint(JsonNode body, String field, String owner, Secrets secrets) {
         JsonNode e = body.get(field);
         if (e == null || !e.isObject()) {
             throw new BadRequest(field + " must be an object with url, user and password");
@@ -81,7 +95,7 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
         if (url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
             throw new BadRequest(field + ".url must not hold a password: give it as " + field + ".password");
         }
-        return new Endpoint(url, Body.text(e, "user"), secrets.seal(Body.text(e, "password"), field + ".password"));
+        return new Endpoint(url, Body.text(e, "user"), secrets.seal(Body.text(e, "password"), owner, field));
     }
 
     private static boolean bool(JsonNode o, String field) {
@@ -100,6 +114,9 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
         tables.forEach(o.putArray("tables")::add);
         o.put("partitions", partitions).put("snapshot", snapshot).put("batch_size", batchSize)
                 .put("batch_max_wait_ms", batchMaxWaitMillis).put("on_error", onError);
+        if (consolidateInto != null) {
+            o.put("consolidate_into", consolidateInto);
+        }
         return o;
     }
 
@@ -119,7 +136,7 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
                 throw new BadRequest(f + " cannot be changed (create another pipeline); changeable: "
                         + String.join(", ", CHANGEABLE.stream().sorted().toList()));
             }
-            merged.set(f, f.equals("source") || f.equals("target") ? endpoint(changes, f, secrets).json(true) : changes.get(f));
+            merged.set(f, f.equals("source") || f.equals("target") ? endpoint(changes, f, name, secrets).json(true) : changes.get(f));
         }
         return stored(merged);
     }
@@ -129,6 +146,15 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
         return parse(o, Secrets.KEEP);
     }
 
+    /**
+     * The topic of a pipeline that consolidates: its own (the table's, then the pipeline's name), so that
+     * each source's pipeline applies its events only; the events carry the pipeline's name as source name.
+     */
+    String consolidatedTopic() {
+        String[] t = Table.parseName(tables.get(0));
+        return Capture.defaultTopic(t[0], t[1]) + "." + name;
+    }
+
     /** The consumer group of the pipeline's consume. */
     public String group() {
         return "cdc-pipeline-" + name;
@@ -136,7 +162,7 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
 
     private List<String> connection(String side, Endpoint e, Secrets secrets) {
         return List.of("--" + side, e.url(), "--" + side + "-user", e.user(),
-                "--" + side + "-password", secrets.open(e.password()));
+                "--" + side + "-password", secrets.open(e.password(), name));
     }
 
     private List<String> tableArgs() {
@@ -151,6 +177,9 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
         a.addAll(tableArgs());
         if (!snapshot) {
             a.add("--no-snapshot");
+        }
+        if (consolidateInto != null) {
+            a.addAll(List.of("--consolidate-into", consolidateInto, "--topic", consolidatedTopic()));
         }
         return a;
     }
@@ -169,13 +198,16 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
         a.addAll(connection("source", source, secrets));
         a.addAll(tableArgs());
         a.addAll(List.of("--batch-size", Integer.toString(batchSize), "--progress-interval", "0"));
+        if (consolidateInto != null) {
+            a.addAll(List.of("--source-name", name));
+        }
         return a;
     }
 
     List<String> consume(Secrets secrets) {
         List<String> a = new ArrayList<>(List.of("consume"));
         a.addAll(connection("target", target, secrets));
-        a.addAll(tableArgs());
+        a.addAll(consolidateInto == null ? tableArgs() : List.of("--consolidate-into", consolidateInto, "--topic", consolidatedTopic()));
         a.addAll(List.of("--group", group(), "--batch-max-wait", batchMaxWaitMillis + "ms", "--on-error", onError,
                 "--progress-interval", "0"));
         return a;

@@ -11,7 +11,6 @@ import dev.cdc.engine.Engines;
 import dev.cdc.kafka.Kafka;
 import dev.cdc.target.ApplyPlan;
 import dev.cdc.target.OffsetStore;
-import dev.cdc.target.TargetEngine;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +40,11 @@ final class PipelineOffsets {
 
     List<Partition> read(PipelineDefinition d, Db target) {
         Map<String, Map<Integer, Long>> applied = new TreeMap<>();
-        TargetEngine engine = Engines.target(target);
         try (Handle h = target.open("cdc-serve")) {
-            for (String topic : topics(d, h, target)) {
-                applied.put(topic, engine.offsets(d.group(), topic).storedOffsets(h));
+            List<String> topics = topics(d, h, target);
+            Map<String, String> ids = ids(topics);
+            for (String topic : topics) {
+                applied.put(topic, store(d, target, topic, ids).storedOffsets(h));
             }
         }
         Map<TopicPartition, long[]> bounds = bounds(applied.keySet());
@@ -85,19 +85,35 @@ final class PipelineOffsets {
                 moves.put(new TopicPartition(topic, partition), offset.asLong());
             }
         }
-        TargetEngine engine = Engines.target(target);
+        Map<String, Map<Integer, Long>> byTopic = new TreeMap<>();
+        moves.forEach((tp, offset) -> byTopic.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), offset));
+        Map<String, String> ids = ids(byTopic.keySet());
         try (Handle h = target.open("cdc-serve")) {
             h.useTransaction(tx -> {
-                Map<String, Map<Integer, Long>> byTopic = new TreeMap<>();
-                moves.forEach((tp, offset) -> byTopic.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), offset));
                 byTopic.forEach((topic, offsets) -> {
-                    OffsetStore store = engine.offsets(d.group(), topic);
+                    OffsetStore store = store(d, target, topic, ids);
                     Map<Integer, ApplyPlan.Stored> stored = store.lock(tx, List.copyOf(offsets.keySet()), Set.of());
                     offsets.forEach((partition, offset) -> stored.get(partition).moveTo(offset));
                     store.save(tx, stored);
                 });
             });
         }
+    }
+
+    /**
+     * The offsets of the pipeline's group in the topic, told the topic's id now: offsets stored for a
+     * topic of that name deleted since are none (as consume reads them), and offsets set are the new one's.
+     */
+    private static OffsetStore store(PipelineDefinition d, Db target, String topic, Map<String, String> ids) {
+        OffsetStore store = Engines.target(target).offsets(d.group(), topic);
+        store.topicIs(ids.get(topic));
+        return store;
+    }
+
+    private Map<String, String> ids(java.util.Collection<String> topics) {
+        Map<String, String> ids = new HashMap<>();
+        broker.findTopics(topics).forEach((topic, description) -> ids.put(topic, description.topicId().toString()));
+        return ids;
     }
 
     static ArrayNode json(List<Partition> partitions) {
@@ -111,6 +127,9 @@ final class PipelineOffsets {
     }
 
     private static List<String> topics(PipelineDefinition d, Handle h, Db target) {
+        if (d.consolidateInto() != null) {
+            return List.of(d.consolidatedTopic());
+        }
         return Feeds.list(h, target, d.tables().stream().map(Table::parseName).toList()).stream()
                 .map(Feeds.Feed::topic).distinct().toList();
     }

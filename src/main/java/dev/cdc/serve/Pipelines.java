@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
 public final class Pipelines {
     private static final Logger LOG = LoggerFactory.getLogger("cdc");
 
+    /** How often every cdc serve follows cdc.pipelines ({@link #reconcile}), and a little more. */
+    public static final long FOLLOW_MILLIS = 3_000;
+    private static final long FOLLOWED_MILLIS = FOLLOW_MILLIS + 2_000;
+
     private final PipelineStore store;
     private final Commands commands;
     private final Secrets secrets;
@@ -58,6 +62,12 @@ public final class Pipelines {
         store.list().forEach(r -> stored.put(r.definition().name(), r));
         for (String name : List.copyOf(running.keySet())) {
             PipelineStore.Row row = stored.get(name);
+            PipelineRun run = running.get(name);
+            if (row != null && row.state().equals("running") && run.state().equals("failed")) {
+                store.fail(name, run.error()); // its failure could not be stored when it happened
+                stopHere(name);
+                continue;
+            }
             if (row == null || !row.state().equals("running") || !row.definition().equals(definitions.get(name))) {
                 stopHere(name);
                 LOG.info("pipeline {} {} (as cdc.pipelines says)", name, row == null ? "deleted" : row.state().equals("running")
@@ -75,7 +85,11 @@ public final class Pipelines {
                 } catch (RuntimeException e) {
                     failedAt.put(name, now);
                     LOG.error("pipeline {} cannot start: {} (trying again in a minute)", name, e.getMessage());
-                    store.error(name, e.getMessage());
+                    try {
+                        store.error(name, e.getMessage());
+                    } catch (RuntimeException stateDown) {
+                        LOG.warn("cannot store the error of pipeline {}: {}", name, stateDown.getMessage());
+                    }
                 }
             }
         }
@@ -91,10 +105,13 @@ public final class Pipelines {
     public synchronized ObjectNode create(JsonNode body) {
         PipelineDefinition d = PipelineDefinition.parse(body, secrets);
         for (PipelineStore.Row other : store.list()) {
-            List<String> shared = other.definition().tables().stream().filter(d.tables()::contains).toList();
-            if (!shared.isEmpty() && !other.definition().name().equals(d.name())) {
-                throw BadRequest.conflict("pipeline " + other.definition().name() + " has " + String.join(", ", shared)
-                        + " already (a table's topic is named after it: two pipelines of one table would mix their events)");
+            PipelineDefinition o = other.definition();
+            List<String> shared = o.tables().stream().filter(d.tables()::contains).toList();
+            boolean apart = o.consolidateInto() != null && d.consolidateInto() != null && !o.source().url().equals(d.source().url());
+            if (!shared.isEmpty() && !o.name().equals(d.name()) && !apart) {
+                throw BadRequest.conflict("pipeline " + o.name() + " has " + String.join(", ", shared) + " already (one "
+                        + "capture per source table; and a table's topic is named after it, so two pipelines of one table "
+                        + "would mix their events, unless both consolidate: each then has a topic of its own)");
             }
         }
         if (!store.insert(d)) { // stored as stopped until it runs: a crash meanwhile leaves nothing started at the next start
@@ -104,8 +121,8 @@ public final class Pipelines {
             step(d, d.setup(secrets), "cdc setup");
             try {
                 step(d, d.topic(secrets), "cdc topic");
+                store.state(d.name(), "running"); // before the loops: a failure of theirs is stored after it
                 start(d);
-                store.state(d.name(), "running");
             } catch (RuntimeException e) {
                 stopHere(d.name());
                 Commands.Outcome undone = commands.run(d.teardown(secrets));
@@ -142,6 +159,14 @@ public final class Pipelines {
     private PipelineStore.Row row(String name) {
         return store.list().stream().filter(r -> r.definition().name().equals(name)).findFirst()
                 .orElseThrow(() -> BadRequest.notFound("pipeline " + name));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Stops the pipeline if it runs here; returns what ran, or null. */
@@ -193,13 +218,13 @@ public final class Pipelines {
     public synchronized ObjectNode resume(String name) {
         PipelineStore.Row row = row(name);
         stopHere(name);
+        store.state(name, "running"); // before the loops: a failure of theirs is stored after it
         try {
             start(row.definition());
         } catch (RuntimeException e) {
-            store.error(name, e.getMessage());
+            store.fail(name, e.getMessage());
             throw e;
         }
-        store.state(name, "running");
         LOG.info("pipeline {} running", name);
         return view(name);
     }
@@ -232,11 +257,17 @@ public final class Pipelines {
     /** Stops and forgets the pipeline; with {@code teardown}, removes capture from its tables on the source. */
     public synchronized void delete(String name, boolean teardown) {
         PipelineStore.Row row = row(name);
+        Snapshot snapshot = snapshots.get(name);
+        if (snapshot != null && snapshot.state().equals("running")) {
+            throw BadRequest.conflict("a snapshot of pipeline " + name + " is running (started " + snapshot.startedAt() + ")");
+        }
+        store.state(name, "stopped"); // first: other cdc serve stop it too; a failed teardown leaves it stopped
         stopHere(name);
         if (teardown) {
-            store.state(name, "stopped"); // a failed teardown leaves it stopped, not started again at the next start
+            sleep(FOLLOWED_MILLIS); // the other cdc serve on the state database have stopped it before its capture goes
             step(row.definition(), row.definition().teardown(secrets), "cdc teardown");
         }
+        snapshots.remove(name);
         store.delete(name);
         LOG.info("pipeline {} deleted{}", name, teardown ? ", capture removed" : "");
     }
@@ -263,13 +294,20 @@ public final class Pipelines {
             throw BadRequest.conflict("a snapshot of pipeline " + name + " is running (started " + last.startedAt() + ")");
         }
         List<String> copied = tables;
+        List<String> args = d.snapshot(secrets, copied); // here: a password that cannot be read is this request's 400
         String started = java.time.Instant.now().toString();
         snapshots.put(name, new Snapshot("running", copied, started, null, null));
         Thread t = new Thread(() -> {
-            Commands.Outcome o = commands.run(d.snapshot(secrets, copied));
-            snapshots.put(name, new Snapshot(o.code() == 0 ? "done" : "failed", copied, started,
-                    java.time.Instant.now().toString(), o.code() == 0 ? o.out() : o.err()));
-            LOG.info("pipeline {}: snapshot of {} {}", name, String.join(", ", copied), o.code() == 0 ? "done" : "failed: " + o.err());
+            Commands.Outcome o;
+            try {
+                o = commands.run(args);
+            } catch (Throwable e) {
+                o = new Commands.Outcome(Failure.BUG, "", e.toString());
+            }
+            boolean done = o.code() == 0;
+            snapshots.put(name, new Snapshot(done ? "done" : "failed", copied, started,
+                    java.time.Instant.now().toString(), done ? o.out() : o.err()));
+            LOG.info("pipeline {}: snapshot of {} {}", name, String.join(", ", copied), done ? "done" : "failed: " + o.err());
         }, "snapshot-" + name);
         t.setDaemon(true);
         t.start();
@@ -279,17 +317,17 @@ public final class Pipelines {
     /** Backlog and producer per table, lag per partition, as cdc status reads them. */
     public Status.Report status(String name) {
         PipelineDefinition d = row(name).definition();
-        return Status.read(db("source", d.source()), db("target", d.target()), broker, d.group(), d.tables());
+        return Status.read(db("source", d, d.source()), db("target", d, d.target()), broker, d.group(), d.tables());
     }
 
-    private Db db(String role, PipelineDefinition.Endpoint e) {
-        return new Db(role, e.url(), e.user(), secrets.open(e.password()));
+    private Db db(String role, PipelineDefinition d, PipelineDefinition.Endpoint e) {
+        return new Db(role, e.url(), e.user(), secrets.open(e.password(), d.name()));
     }
 
     /** Per partition of the pipeline's topics: the offset the target applied up to, the topic's earliest and end. */
     public com.fasterxml.jackson.databind.node.ArrayNode offsets(String name) {
         PipelineDefinition d = row(name).definition();
-        return PipelineOffsets.json(offsets.read(d, db("target", d.target())));
+        return PipelineOffsets.json(offsets.read(d, db("target", d, d.target())));
     }
 
     /** Sets the offsets (null: every partition to its earliest), only while the pipeline is stopped. */
@@ -299,7 +337,7 @@ public final class Pipelines {
             throw BadRequest.conflict("pipeline " + name + " is " + row.state() + ": stop it first (PUT /pipelines/"
                     + name + "/stop), then set its offsets, then resume it");
         }
-        offsets.set(row.definition(), db("target", row.definition().target()), body);
+        offsets.set(row.definition(), db("target", row.definition(), row.definition().target()), body);
         LOG.info("pipeline {}: offsets {}", name, body == null ? "reset to the earliest" : "set");
         return offsets(name);
     }

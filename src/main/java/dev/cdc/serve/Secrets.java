@@ -14,10 +14,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The passwords of pipeline definitions, as stored in {@code cdc.pipelines}: a reference
- * ({@code env:CDC_PIPELINE_...}, a variable of cdc serve's environment, or {@code file:PATH}, a file
- * in its {@code --secrets-dir}; read when the pipeline starts) is kept as it is, and no other variable or
- * file can be named, so that an API client cannot make cdc serve send its own secrets to a database
- * of the client's choosing; a password
+ * ({@code env:CDC_PIPELINE_<NAME>_SOURCE} or {@code _TARGET}, a variable of cdc serve's environment,
+ * or {@code file:FILE}, a file of the pipeline's folder of its {@code --secrets-dir}; read when the pipeline
+ * starts) is kept as it is, and no other variable or file can be named, so that an API client cannot make
+ * cdc serve send its own secrets, or another pipeline's, to a database of the client's choosing; a password
  * given in clear is sealed with AES-GCM under the key of {@code CDC_SERVE_SECRET} ({@code sealed:}
  * and base64 of nonce and ciphertext), and refused when cdc serve has no key. Never returned, never logged.
  */
@@ -26,7 +26,6 @@ public final class Secrets {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Keeps what it is given: stored definitions, whose passwords are sealed or references already. */
     static final Secrets KEEP = new Secrets(null, null, true);
-    private static final java.util.regex.Pattern VARIABLE = java.util.regex.Pattern.compile("CDC_PIPELINE_[A-Za-z0-9_]+");
 
     private final SecretKeySpec key;
     private final Path directory;
@@ -45,19 +44,25 @@ public final class Secrets {
         this.keep = keep;
     }
 
-    /** The form to store. */
-    String seal(String password, String field) {
+    /**
+     * The form to store of the password of {@code side} (source, target) of pipeline {@code owner}: a
+     * reference must be that pipeline's, env:CDC_PIPELINE_&lt;OWNER&gt;_&lt;SIDE&gt; or a file of its folder of
+     * the secrets directory, so that one pipeline's definition cannot take another's password.
+     */
+    String seal(String password, String owner, String side) {
+        String field = side + ".password";
         if (keep) {
             return password;
         }
         if (password.startsWith("env:")) {
-            if (!VARIABLE.matcher(password.substring(4)).matches()) {
-                throw new BadRequest(field + ": env: names a variable CDC_PIPELINE_<something> of cdc serve's environment");
+            String variable = "CDC_PIPELINE_" + owner.toUpperCase(java.util.Locale.ROOT) + "_" + side.toUpperCase(java.util.Locale.ROOT);
+            if (!password.substring(4).equals(variable)) {
+                throw new BadRequest(field + ": env: names the variable of this pipeline's " + side + ", " + variable);
             }
             return password;
         }
         if (password.startsWith("file:")) {
-            file(password.substring(5), field);
+            file(owner, password.substring(5), field);
             return password;
         }
         if (password.startsWith(SEALED)) {
@@ -81,8 +86,8 @@ public final class Secrets {
         }
     }
 
-    /** The password itself, from its stored form. */
-    String open(String stored) {
+    /** The password itself, from its stored form, of pipeline {@code owner}. */
+    String open(String stored, String owner) {
         if (stored.startsWith("env:")) {
             String v = System.getenv(stored.substring(4));
             if (v == null) {
@@ -92,7 +97,11 @@ public final class Secrets {
         }
         if (stored.startsWith("file:")) {
             try {
-                return Files.readString(file(stored.substring(5), "a password")).strip();
+                Path p = file(owner, stored.substring(5), "a password");
+                if (!p.toRealPath().startsWith(directory.resolve(owner).toRealPath())) { // a link out of the folder
+                    throw new BadRequest("a password file of pipeline " + owner + " is a link out of its folder of --secrets-dir");
+                }
+                return Files.readString(p).strip();
             } catch (java.io.IOException e) {
                 throw new BadRequest("cannot read the password file " + stored.substring(5));
             }
@@ -110,14 +119,15 @@ public final class Secrets {
         }
     }
 
-    /** A file: reference's file, which must be in the secrets directory. */
-    private Path file(String name, String field) {
+    /** A file: reference's file, which must be in the pipeline's folder of the secrets directory. */
+    private Path file(String owner, String name, String field) {
         if (directory == null) {
             throw new BadRequest(field + ": file: references need cdc serve started with --secrets-dir");
         }
-        Path p = directory.resolve(name).toAbsolutePath().normalize();
-        if (!p.startsWith(directory) || p.equals(directory)) {
-            throw new BadRequest(field + ": file: names a file of cdc serve's --secrets-dir");
+        Path folder = directory.resolve(owner);
+        Path p = folder.resolve(name).toAbsolutePath().normalize();
+        if (!p.startsWith(folder) || p.equals(folder)) {
+            throw new BadRequest(field + ": file: names a file of this pipeline's folder of --secrets-dir, " + owner + "/");
         }
         return p;
     }

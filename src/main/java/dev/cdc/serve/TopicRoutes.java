@@ -57,11 +57,11 @@ final class TopicRoutes {
         Kafka topic = named(name);
         int partitions = Body.number(body, "partitions", 3, 1, 10_000);
         Short replication = body.has("replication_factor") ? (short) Body.number(body, "replication_factor", 3, 1, 32) : null;
+        Map<String, String> retention = retention(body); // checked before anything is made
         if (list().contains(name)) {
             throw BadRequest.conflict("topic " + name + " exists already");
         }
         Topics.create(topic, partitions, replication);
-        Map<String, String> retention = retention(body);
         if (!retention.isEmpty()) {
             Topics.alter(topic, retention);
         }
