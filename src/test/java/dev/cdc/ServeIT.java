@@ -458,6 +458,54 @@ class ServeIT extends ServerTest {
         }
     }
 
+    /** A pipeline whose events are posted to an HTTP endpoint: capture on the source only, offsets in Kafka. */
+    @Test
+    void a_pipeline_posts_to_an_http_endpoint() throws Exception {
+        port = Ports.free();
+        try (Handle h = servers.source.open("cdc-test")) {
+            h.execute(Sql.load("employees.sql"));
+        }
+        java.util.Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.Set<String> authorizations = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        com.sun.net.httpserver.HttpServer endpoint = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        endpoint.createContext("/events", exchange -> {
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            Json.MAPPER.readTree(exchange.getRequestBody()).forEach(e -> ids.add(e.get("id").asText()));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        endpoint.start();
+        try (CdcProcess serve = serve()) {
+            ObjectNode d = (ObjectNode) Json.MAPPER.readTree(definition("web"));
+            d.remove("target");
+            d.putObject("http").put("url", "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/events")
+                    .put("authorization", "Bearer endpoint-token");
+            HttpResponse<String> created = api("POST", "/pipelines", d.toString());
+            assertEquals(201, created.statusCode(), created.body());
+            assertEquals("***", json(created).at("/config/http/authorization").asText(), created.body());
+            insert(30);
+            Await.until("30 events posted", 60_000, () -> ids.size() == 30);
+            assertEquals(java.util.Set.of("Bearer endpoint-token"), authorizations);
+            Await.until("its offsets, Kafka's, at the end", 30_000, () -> {
+                try {
+                    JsonNode offsets = json(api("GET", "/pipelines/web/offsets", null));
+                    return offsets.size() == 2 && java.util.stream.StreamSupport.stream(offsets.spliterator(), false)
+                            .allMatch(p -> p.get("lag").asLong() == 0);
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            try (Handle h = servers.target.open("cdc-test")) {
+                assertFalse(h.createQuery("SELECT to_regclass('public.employees') IS NOT NULL").mapTo(Boolean.class).one(),
+                        "nothing made on the target");
+            }
+            assertEquals(204, api("DELETE", "/pipelines/web?teardown=true", null).statusCode());
+        } finally {
+            endpoint.stop(0);
+        }
+    }
+
     @Test
     void with_a_key_store_it_serves_https_only() throws Exception {
         port = Ports.free();

@@ -38,6 +38,11 @@ public final class SetupCommand implements Callable<Integer> {
                     + "captured table keeps the topic it has.")
     String topic;
 
+    @Option(names = "--no-target",
+            description = "Capture on the source only, for events that go to an HTTP endpoint or a command (cdc consume "
+                    + "--sink http or --sink command), not to a database: the target options are not used.")
+    boolean noTarget;
+
     @Option(names = "--no-snapshot",
             description = "Do not copy the rows a newly captured table already has (see cdc snapshot).")
     boolean noSnapshot;
@@ -91,6 +96,9 @@ public final class SetupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (noTarget && twoWay) {
+            throw dev.cdc.base.Failure.usage("--no-target does not go with --two-way");
+        }
         if (twoWay) {
             if (sideNames.size() != 2) {
                 throw dev.cdc.base.Failure.usage("--side-names takes two names, the source's and the target's");
@@ -113,7 +121,7 @@ public final class SetupCommand implements Callable<Integer> {
             throw dev.cdc.base.Failure.usage("--target-table goes with --two-way (one-way sync creates the target table "
                     + "with the source's name, or --consolidate-into puts the rows of several sources into one)");
         }
-        for (String line : Setup.run(source.db(), target.db(), new Setup.Request(selection.selector(), changelog, topic,
+        for (String line : Setup.run(source.db(), noTarget ? null : target.db(), new Setup.Request(selection.selector(), changelog, topic,
                 !noSnapshot, new Setup.Roles(producerRoles, consumerRoles), consolidateInto))) {
             spec.commandLine().getOut().println(line);
         }

@@ -86,7 +86,8 @@ public final class Status {
         SourceSide src = readSource(source, problems);
         Map<String, String> topics = new LinkedHashMap<>(); // table -> topic
         src.captures().forEach((name, c) -> topics.put(name, c.topic()));
-        Map<String, Map<Integer, Map<String, Object>>> applied = readApplied(target, group, topics, problems);
+        // no target database (events posted or given to a command): the group's offsets in Kafka are where it stands
+        Map<String, Map<Integer, Map<String, Object>>> applied = target == null ? Map.of() : readApplied(target, group, topics, problems);
         if (!only.isEmpty()) {
             List<String> wanted = only.stream().map(n -> String.join(".", dev.cdc.db.Table.parseName(n))).toList();
             for (String w : wanted) {
@@ -96,7 +97,7 @@ public final class Status {
             }
             topics.keySet().retainAll(wanted);
         }
-        Map<String, List<Partition>> partitions = partitions(broker, group, topics.values(), applied, problems);
+        Map<String, List<Partition>> partitions = partitions(broker, group, topics.values(), applied, target == null, problems);
         List<Table> tables = new ArrayList<>();
         topics.forEach((name, topic) -> tables.add(table(name, topic, src, partitions.get(topic))));
         return new Report(group, tables, problems);
@@ -170,7 +171,7 @@ public final class Status {
      */
     private static Map<String, List<Partition>> partitions(Kafka broker, String group, java.util.Collection<String> topics,
                                                            Map<String, Map<Integer, Map<String, Object>>> applied,
-                                                           List<Problem> problems) {
+                                                           boolean fromKafka, List<Problem> problems) {
         Map<String, List<Partition>> out = new HashMap<>();
         if (topics.isEmpty()) {
             return out;
@@ -199,10 +200,13 @@ public final class Status {
                     TopicPartition tp = new TopicPartition(t, p.partition());
                     long end = ends.get(tp).offset();
                     Map<String, Object> a = applied == null ? null : applied.getOrDefault(t, Map.of()).get(p.partition());
+                    OffsetAndMetadata c = committed.get(tp);
                     Long next = a == null || ((Number) a.get("next_offset")).longValue() < 0 ? null
                             : ((Number) a.get("next_offset")).longValue();
+                    if (fromKafka && c != null) { // no target: Kafka's committed offset
+                        next = c.offset();
+                    }
                     long from = next != null ? next : starts.get(tp).offset();
-                    OffsetAndMetadata c = committed.get(tp);
                     list.add(new Partition(p.partition(), end, next, applied == null ? null : Math.max(0, end - from),
                             a == null ? null : time(a.get("updated_at")),
                             a == null ? null : secondsBetween(a.get("updated_at"), a.get("now")),

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * What a pipeline is, as {@code POST /pipelines} gives it: a name, a source database and its
- * tables, a target database, and a few options; turned into the arguments of the commands a user
+ * tables, a target database (or an HTTP endpoint: {@code "http": {"url": ..., "authorization": ...}}
+ * instead of {@code "target"}), and a few options; turned into the arguments of the commands a user
  * would type ({@code cdc setup}, {@code topic}, {@code produce}, {@code consume}), so that a
  * pipeline runs the very code the commands run. Passwords are kept sealed ({@link Secrets}).
  *
@@ -23,7 +24,18 @@ import java.util.regex.Pattern;
  */
 public record PipelineDefinition(String name, Endpoint source, Endpoint target, List<String> tables, int partitions,
                                  boolean snapshot, int batchSize, long batchMaxWaitMillis, String onError,
-                                 String consolidateInto) {
+                                 String consolidateInto, Http http) {
+
+    /** An HTTP endpoint the events are posted to, with the Authorization header's value (sealed) or none. */
+    public record Http(String url, String authorization) {
+        JsonNode json(boolean shown) {
+            ObjectNode o = Json.MAPPER.createObjectNode().put("url", url);
+            if (authorization != null) {
+                o.put("authorization", shown ? authorization : "***");
+            }
+            return o;
+        }
+    }
 
     /** A database: its JDBC URL, user and password (sealed, or a reference env:CDC_PIPELINE_... / file:NAME). */
     public record Endpoint(String url, String user, String password) {
@@ -36,7 +48,7 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_]{0,62}");
     private static final Set<String> FIELDS = Set.of("name", "source", "target", "tables", "partitions", "snapshot",
-            "batch_size", "batch_max_wait_ms", "on_error", "consolidate_into");
+            "batch_size", "batch_max_wait_ms", "on_error", "consolidate_into", "http");
 
     /** Reads and checks a definition; a {@link BadRequest} says what is wrong. Passwords are sealed with {@code secrets}. */
     public static PipelineDefinition parse(JsonNode body, Secrets secrets) {
@@ -77,10 +89,27 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
                 throw new BadRequest("consolidate_into takes the rows of one table (tables must name one)");
             }
         }
-        return new PipelineDefinition(name, endpoint(body, "source", name, secrets), endpoint(body, "target", name, secrets), tables,
+        if (body.has("http") == body.has("target")) {
+            throw new BadRequest("give target (a database the events are applied to) or http (an endpoint they are posted to)");
+        }
+        Http http = body.has("http") ? http(body.get("http"), name, secrets) : null;
+        if (http != null && into != null) {
+            throw new BadRequest("consolidate_into is a table of a target database, not with http");
+        }
+        return new PipelineDefinition(name, endpoint(body, "source", name, secrets),
+                http != null ? null : endpoint(body, "target", name, secrets), tables,
                 Body.number(body, "partitions", 3, 1, 10_000), !body.has("snapshot") || bool(body, "snapshot"),
                 Body.number(body, "batch_size", 5000, 1, 1_000_000), Body.number(body, "batch_max_wait_ms", 0, 0, 3_600_000),
-                onError, into);
+                onError, into, http);
+    }
+
+    private static Http http(JsonNode h, String owner, Secrets secrets) {
+        Body.known(h, Set.of("url", "authorization"), " with url (and authorization)");
+        String url = Body.text(h, "url");
+        if (!url.startsWith("http://") && !url.startsWith("https://")) {
+            throw new BadRequest("http.url must be an http:// or https:// URL");
+        }
+        return new Http(url, h.has("authorization") ? secrets.seal(Body.text(h, "authorization"), owner, "http") : null);
     }
 
     static Endpoint endpoint(JsonNode body, String field, String owner, Secrets secrets) {
@@ -110,7 +139,11 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("name", name);
         o.set("source", source.json(shown));
-        o.set("target", target.json(shown));
+        if (target != null) {
+            o.set("target", target.json(shown));
+        } else {
+            o.set("http", http.json(shown));
+        }
         tables.forEach(o.putArray("tables")::add);
         o.put("partitions", partitions).put("snapshot", snapshot).put("batch_size", batchSize)
                 .put("batch_max_wait_ms", batchMaxWaitMillis).put("on_error", onError);
@@ -121,7 +154,7 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
     }
 
     /** What PATCH .../config may change; the rest makes another pipeline. */
-    private static final Set<String> CHANGEABLE = Set.of("source", "target", "batch_size", "batch_max_wait_ms", "on_error");
+    private static final Set<String> CHANGEABLE = Set.of("source", "target", "http", "batch_size", "batch_max_wait_ms", "on_error");
 
     /**
      * This definition with the fields of {@code changes}: the databases' settings (a moved server, a
@@ -136,7 +169,8 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
                 throw new BadRequest(f + " cannot be changed (create another pipeline); changeable: "
                         + String.join(", ", CHANGEABLE.stream().sorted().toList()));
             }
-            merged.set(f, f.equals("source") || f.equals("target") ? endpoint(changes, f, name, secrets).json(true) : changes.get(f));
+            merged.set(f, f.equals("source") || f.equals("target") ? endpoint(changes, f, name, secrets).json(true)
+                    : f.equals("http") ? http(changes.get(f), name, secrets).json(true) : changes.get(f));
         }
         return stored(merged);
     }
@@ -173,7 +207,7 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
     List<String> setup(Secrets secrets) {
         List<String> a = new ArrayList<>(List.of("setup"));
         a.addAll(connection("source", source, secrets));
-        a.addAll(connection("target", target, secrets));
+        a.addAll(target != null ? connection("target", target, secrets) : List.of("--no-target"));
         a.addAll(tableArgs());
         if (!snapshot) {
             a.add("--no-snapshot");
@@ -206,7 +240,8 @@ public record PipelineDefinition(String name, Endpoint source, Endpoint target, 
 
     List<String> consume(Secrets secrets) {
         List<String> a = new ArrayList<>(List.of("consume"));
-        a.addAll(connection("target", target, secrets));
+        a.addAll(target != null ? connection("target", target, secrets) : List.of("--sink", "http", "--url", http.url(),
+                "--auth-header", http.authorization() == null ? "" : secrets.open(http.authorization(), name)));
         a.addAll(consolidateInto == null ? tableArgs() : List.of("--consolidate-into", consolidateInto, "--topic", consolidatedTopic()));
         a.addAll(List.of("--group", group(), "--batch-max-wait", batchMaxWaitMillis + "ms", "--on-error", onError,
                 "--progress-interval", "0"));

@@ -40,7 +40,14 @@ final class PipelineOffsets {
 
     List<Partition> read(PipelineDefinition d, Db target) {
         Map<String, Map<Integer, Long>> applied = new TreeMap<>();
-        try (Handle h = target.open("cdc-serve")) {
+        if (target == null) { // posted to an endpoint: where the group stands is its committed offsets in Kafka
+            d.tables().stream().map(PipelineOffsets::defaultTopic).forEach(t -> applied.put(t, new TreeMap<>()));
+            committed(d).forEach((tp, offset) -> {
+                if (applied.containsKey(tp.topic())) {
+                    applied.get(tp.topic()).put(tp.partition(), offset);
+                }
+            });
+        } else try (Handle h = target.open("cdc-serve")) {
             List<String> topics = topics(d, h, target);
             Map<String, String> ids = ids(topics);
             for (String topic : topics) {
@@ -88,6 +95,14 @@ final class PipelineOffsets {
         Map<String, Map<Integer, Long>> byTopic = new TreeMap<>();
         moves.forEach((tp, offset) -> byTopic.computeIfAbsent(tp.topic(), t -> new TreeMap<>()).put(tp.partition(), offset));
         Map<String, String> ids = ids(byTopic.keySet());
+        if (target == null) {
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> commits = new HashMap<>();
+            moves.forEach((tp, offset) -> commits.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(offset)));
+            try (Admin admin = broker.admin()) {
+                broker.await(admin.alterConsumerGroupOffsets(d.group(), commits).all());
+            }
+            return;
+        }
         try (Handle h = target.open("cdc-serve")) {
             h.useTransaction(tx -> {
                 byTopic.forEach((topic, offsets) -> {
@@ -114,6 +129,24 @@ final class PipelineOffsets {
         Map<String, String> ids = new HashMap<>();
         broker.findTopics(topics).forEach((topic, description) -> ids.put(topic, description.topicId().toString()));
         return ids;
+    }
+
+    private Map<TopicPartition, Long> committed(PipelineDefinition d) {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        try (Admin admin = broker.admin()) {
+            broker.await(admin.listConsumerGroupOffsets(d.group()).partitionsToOffsetAndMetadata())
+                    .forEach((tp, o) -> {
+                        if (o != null) {
+                            out.put(tp, o.offset());
+                        }
+                    });
+        }
+        return out;
+    }
+
+    private static String defaultTopic(String table) {
+        String[] t = Table.parseName(table);
+        return dev.cdc.source.Capture.defaultTopic(t[0], t[1]);
     }
 
     static ArrayNode json(List<Partition> partitions) {

@@ -317,11 +317,13 @@ public final class Pipelines {
     /** Backlog and producer per table, lag per partition, as cdc status reads them. */
     public Status.Report status(String name) {
         PipelineDefinition d = row(name).definition();
-        return Status.read(db("source", d, d.source()), db("target", d, d.target()), broker, d.group(), d.tables());
+        return Status.read(db("source", d, d.source()), d.target() == null ? null : db("target", d, d.target()), broker,
+                d.group(), d.tables());
     }
 
+    /** The database of an endpoint of the pipeline; null for none (an HTTP pipeline's target). */
     private Db db(String role, PipelineDefinition d, PipelineDefinition.Endpoint e) {
-        return new Db(role, e.url(), e.user(), secrets.open(e.password(), d.name()));
+        return e == null ? null : new Db(role, e.url(), e.user(), secrets.open(e.password(), d.name()));
     }
 
     /** Per partition of the pipeline's topics: the offset the target applied up to, the topic's earliest and end. */

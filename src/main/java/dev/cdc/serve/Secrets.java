@@ -45,12 +45,13 @@ public final class Secrets {
     }
 
     /**
-     * The form to store of the password of {@code side} (source, target) of pipeline {@code owner}: a
+     * The form to store of the password of {@code side} (source, target, or http: the endpoint's
+     * Authorization) of pipeline {@code owner}: a
      * reference must be that pipeline's, env:CDC_PIPELINE_&lt;OWNER&gt;_&lt;SIDE&gt; or a file of its folder of
      * the secrets directory, so that one pipeline's definition cannot take another's password.
      */
     String seal(String password, String owner, String side) {
-        String field = side + ".password";
+        String field = side + (side.equals("http") ? ".authorization" : ".password");
         if (keep) {
             return password;
         }

@@ -62,10 +62,15 @@ public final class Setup {
      * takes the default name; a name can only be given for one table. With {@code snapshot}, the
      * rows a newly captured table already has are copied into its changelog, last. With
      * {@code consolidateInto} ("schema.table"), the target gets that one table instead, for the rows
-     * of every source (see {@link Table#consolidated}).
+     * of every source (see {@link Table#consolidated}). A null target: capture on the source only, for
+     * events that go to an HTTP endpoint or a command, not a database.
      */
     public static List<String> run(Db source, Db target, Request request) {
-        if ((source.isMySql() || target.isMySql()) && request.tables().isEmpty()) {
+        if (target == null && (request.tables().isEmpty() || request.consolidateInto() != null)) {
+            throw Failure.usage(request.tables().isEmpty() ? "--no-target captures the tables named with --table or --schema"
+                    : "--no-target does not go with --consolidate-into (a table on the target)");
+        }
+        if ((source.isMySql() || target != null && target.isMySql()) && request.tables().isEmpty()) {
             throw Failure.usage("name the tables to capture (--table or --schema); the demo table is PostgreSQL's, on "
                     + "both sides");
         }
@@ -83,10 +88,12 @@ public final class Setup {
         List<Capture> captures;
         try {
             captures = source.run("setup", this::captureOnSource);
-            target.run("setup", h -> {
-                prepareTarget(h, captures);
-                return null;
-            });
+            if (target != null) {
+                target.run("setup", h -> {
+                    prepareTarget(h, captures);
+                    return null;
+                });
+            }
         } catch (RuntimeException e) {
             if (request.snapshot()) { // nothing of theirs copied or published yet
                 undoFresh(e);
@@ -151,7 +158,7 @@ public final class Setup {
             captures.add(Capture.of(t, installedChangelog(had, t, request.changelog()), topicOf(had, t, request.topic())));
             installedBefore.add(had != null);
         }
-        if (!demo || consolidateInto != null) { // a target of another shape stops setup before anything is installed
+        if (target != null && (!demo || consolidateInto != null)) { // a target of another shape stops setup before anything is installed
             target.run("setup", t -> {
                 found.forEach(table -> targetEngine().checkTable(t, targetShape(table, consolidateInto)));
                 requireSharable(targetEngine(), t, captures, consolidateInto);
