@@ -315,7 +315,8 @@ class ServeIT extends ServerTest {
         try (Handle h = servers.source.open("cdc-test")) {
             h.execute(Sql.load("employees.sql"));
         }
-        try (CdcProcess serve = serve()) {
+        CdcProcess serve = serve();
+        try {
             assertEquals(201, api("POST", "/pipelines", definition("feed")).statusCode());
             insert(250);
             Await.converged(servers.source, servers.target, 60_000, serve::output);
@@ -362,7 +363,14 @@ class ServeIT extends ServerTest {
                 assertEquals(400, r.statusCode(), bad + ": " + r.body());
             }
             assertEquals(404, api("GET", "/consumers/nope", null).statusCode());
+            // kept in cdc.consumers: after a kill -9, a new cdc serve goes on with both, from their offsets
+            serve.kill9();
+            serve = serve();
+            insert(5);
+            Await.until("both consumers given the 5 new events", 60_000, () -> sum(hundreds) == 276 && sum(trickle) == 276);
             assertEquals(204, api("DELETE", "/pipelines/feed?teardown=true", null).statusCode());
+        } finally {
+            serve.close();
         }
     }
 

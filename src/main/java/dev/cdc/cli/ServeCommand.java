@@ -7,6 +7,7 @@ import dev.cdc.db.Db;
 import dev.cdc.serve.ApiServer;
 import dev.cdc.serve.BadRequest;
 import dev.cdc.serve.Commands;
+import dev.cdc.serve.ConsumerStore;
 import dev.cdc.serve.Consumers;
 import dev.cdc.serve.PipelineStore;
 import dev.cdc.serve.Pipelines;
@@ -90,7 +91,9 @@ public final class ServeCommand implements Callable<Integer> {
         PipelineStore store = new PipelineStore(state);
         store.install();
         InProcess commands = new InProcess();
-        Consumers consumers = new Consumers(commands, jobsDir);
+        ConsumerStore consumerStore = new ConsumerStore(state);
+        consumerStore.install();
+        Consumers consumers = new Consumers(commands, consumerStore, jobsDir);
         Pipelines pipelines = new Pipelines(store, commands, new Secrets(System.getenv("CDC_SERVE_SECRET"), secretsDir),
                 broker.kafka());
         ApiServer api = new ApiServer(pipelines, consumers, broker.kafka(), tokens, () -> ready(state),
@@ -103,6 +106,7 @@ public final class ServeCommand implements Callable<Integer> {
                     : " (another process uses the port? pick another --port)"));
         }
         pipelines.reconcile();
+        consumers.reconcile();
         java.util.concurrent.ScheduledExecutorService follow = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pipelines-follow");
             t.setDaemon(true);
@@ -111,6 +115,7 @@ public final class ServeCommand implements Callable<Integer> {
         follow.scheduleWithFixedDelay(() -> {
             try {
                 pipelines.reconcile(); // pauses, stops and changes made through another cdc serve on this state database
+                consumers.reconcile();
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger("cdc").warn("cannot read the pipelines: {}", Db.rootMessage(e));
             }

@@ -1,5 +1,5 @@
 /**
- * MySQL and MariaDB, the second engine (in progress: a source, and a one-way target). {@link dev.cdc.mysql.MySqlSource}
+ * MySQL and MariaDB, the second engine: a source, a target, and either side of two-way sync. {@link dev.cdc.mysql.MySqlSource}
  * behind {@code source.SourceEngine}: {@link dev.cdc.mysql.MySqlCapture} installs a table's
  * changelog and its row-level triggers ({@code sql/mysql/}), {@link dev.cdc.mysql.MySqlCaptures}
  * finds, removes and snapshots captures, {@link dev.cdc.mysql.MySqlCursor} reads a changelog window

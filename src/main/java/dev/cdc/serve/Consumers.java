@@ -18,45 +18,62 @@ import java.util.regex.Pattern;
  * a program of {@code --jobs-dir} (the events on its standard input, the batch in its environment)
  * or an HTTP endpoint (the events posted); the offsets are committed only after the job succeeded,
  * so a batch whose job failed is run again. It is {@code cdc consume --sink command|http}, run here.
- * Kept in memory: they end with cdc serve (their groups' offsets stay in Kafka).
+ * Kept in {@code cdc.consumers} ({@link ConsumerStore}): every cdc serve on the state database follows it,
+ * as it does the pipelines, so a restart goes on with every consumer stored as running.
  */
 public final class Consumers {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final Pattern JOB = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Set<String> FIELDS = Set.of("name", "topic", "max_events", "max_time_ms", "job");
 
-    private record Consumer(ObjectNode definition, PipelineRun run) {
-    }
-
     private final Commands commands;
+    private final ConsumerStore store;
     private final Path jobs;
-    private final Map<String, Consumer> consumers = new ConcurrentHashMap<>();
+    /** The consumers running here. */
+    private final Map<String, PipelineRun> running = new ConcurrentHashMap<>();
+    /** The definition each was started with. */
+    private final Map<String, JsonNode> definitions = new ConcurrentHashMap<>();
+    /** When one last failed to start (it is tried again a minute later). */
+    private final Map<String, Long> failedAt = new ConcurrentHashMap<>();
 
-    public Consumers(Commands commands, Path jobs) {
+    public Consumers(Commands commands, ConsumerStore store, Path jobs) {
         this.commands = commands;
+        this.store = store;
         this.jobs = jobs == null ? null : jobs.toAbsolutePath().normalize();
     }
 
+    /** Checks a definition, stores it as running and starts it (a name that ended may be started again). */
     synchronized ObjectNode start(JsonNode body) {
         Body.known(body, FIELDS, " with name, topic, max_events, max_time_ms and job");
         String name = Body.text(body, "name");
         if (!NAME.matcher(name).matches()) {
             throw new BadRequest("name must be 1-63 lower-case letters, digits, '_' or '-', starting with a letter or digit");
         }
-        Consumer old = consumers.get(name);
-        if (old != null && old.run().state().equals("running") && !old.run().stopped()) {
+        if (stored(name).map(r -> r.state().equals("running")).orElse(false)) {
             throw BadRequest.conflict("a consumer named " + name + " is running (stop it, or take another name)");
         }
-        String topic = Body.text(body, "topic");
-        int maxEvents = Body.number(body, "max_events", 500, 1, 1_000_000);
-        int maxTime = Body.number(body, "max_time_ms", 1000, 0, 3_600_000);
-        List<String> args = new ArrayList<>(List.of("consume", "--topic", topic, "--group", "cdc-consumer-" + name,
-                "--batch-max-size", Integer.toString(maxEvents), "--batch-max-wait", maxTime + "ms",
-                "--progress-interval", "0"));
+        ObjectNode definition = Json.MAPPER.createObjectNode().put("name", name).put("topic", Body.text(body, "topic"))
+                .put("max_events", Body.number(body, "max_events", 500, 1, 1_000_000))
+                .put("max_time_ms", Body.number(body, "max_time_ms", 1000, 0, 3_600_000));
         JsonNode job = body.get("job");
         if (job == null || !job.isObject() || job.size() != 1 || !(job.has("command") || job.has("url"))) {
             throw new BadRequest("job must be {\"command\": NAME} (a program of cdc serve's --jobs-dir) or {\"url\": URL}");
         }
+        definition.set("job", job.deepCopy());
+        List<String> args = args(definition); // checked before anything is stored
+        stopHere(name);
+        store.put(name, definition);
+        launch(name, definition, args);
+        return view(name);
+    }
+
+    /** The arguments of its cdc consume. */
+    private List<String> args(JsonNode d) {
+        String name = d.get("name").asText();
+        List<String> args = new ArrayList<>(List.of("consume", "--topic", d.get("topic").asText(), "--group",
+                "cdc-consumer-" + name, "--batch-max-size", d.get("max_events").asText(), "--batch-max-wait",
+                d.get("max_time_ms").asText() + "ms", "--progress-interval", "0"));
+        JsonNode job = d.get("job");
         if (job.has("command")) {
             // the program gets the batch and a plain environment, none of cdc serve's secrets
             args.addAll(List.of("--sink", "command", "--command", "exec env -i PATH=\"$PATH\" HOME=\"$HOME\" LANG=\"$LANG\" "
@@ -69,13 +86,47 @@ public final class Consumers {
             }
             args.addAll(List.of("--sink", "http", "--url", url, "--auth-header", "")); // not cdc serve's CDC_HTTP_AUTHORIZATION
         }
-        ObjectNode definition = Json.MAPPER.createObjectNode().put("name", name).put("topic", topic)
-                .put("max_events", maxEvents).put("max_time_ms", maxTime);
-        definition.set("job", job.deepCopy());
-        PipelineRun run = new PipelineRun("consumer " + name, List.of(commands.consume(args)), error -> { });
-        consumers.put(name, new Consumer(definition, run));
+        return args;
+    }
+
+    private void launch(String name, JsonNode definition, List<String> args) {
+        PipelineRun run = new PipelineRun("consumer " + name, List.of(commands.consume(args)), error -> store.fail(name, error));
+        running.put(name, run);
+        definitions.put(name, definition);
         run.start();
-        return view(name);
+    }
+
+    /**
+     * Makes what runs here follow {@code cdc.consumers}, as {@link Pipelines#reconcile} does the
+     * pipelines: starts those stored as running, stops the others.
+     */
+    public synchronized void reconcile() {
+        Map<String, ConsumerStore.Row> stored = new java.util.HashMap<>();
+        store.list().forEach(r -> stored.put(r.name(), r));
+        for (String name : List.copyOf(running.keySet())) {
+            ConsumerStore.Row row = stored.get(name);
+            PipelineRun run = running.get(name);
+            if (row != null && row.state().equals("running") && run.state().equals("failed")) {
+                store.fail(name, run.error()); // its failure could not be stored when it happened
+                stopHere(name);
+            } else if (row == null || !row.state().equals("running") || !row.definition().equals(definitions.get(name))) {
+                stopHere(name);
+            }
+        }
+        long now = System.currentTimeMillis();
+        for (ConsumerStore.Row row : stored.values()) {
+            if (row.state().equals("running") && !running.containsKey(row.name())
+                    && now - failedAt.getOrDefault(row.name(), 0L) > 60_000) {
+                try {
+                    launch(row.name(), row.definition(), args(row.definition()));
+                    failedAt.remove(row.name());
+                } catch (RuntimeException e) {
+                    failedAt.put(row.name(), now);
+                    org.slf4j.LoggerFactory.getLogger("cdc").error("consumer {} cannot start: {} (trying again in a minute)",
+                            row.name(), e.getMessage());
+                }
+            }
+        }
     }
 
     /** The job's program: a file of the jobs directory, nothing else. */
@@ -97,30 +148,47 @@ public final class Consumers {
         return "'" + p.toString().replace("'", "'\\''") + "'";
     }
 
+    private java.util.Optional<ConsumerStore.Row> stored(String name) {
+        return store.list().stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
     List<ObjectNode> list() {
-        return consumers.keySet().stream().sorted().map(this::view).toList();
+        return store.list().stream().map(this::view).toList();
     }
 
     ObjectNode view(String name) {
-        Consumer c = consumers.get(name);
-        if (c == null) {
-            throw BadRequest.notFound("consumer " + name);
-        }
-        ObjectNode o = c.definition().deepCopy();
-        o.put("state", c.run().stopped() ? "stopped" : c.run().state());
-        o.put("last_error", c.run().error());
-        o.put("last_error_at", c.run().errorAt() == null ? null : c.run().errorAt().toString());
+        return view(stored(name).orElseThrow(() -> BadRequest.notFound("consumer " + name)));
+    }
+
+    private ObjectNode view(ConsumerStore.Row row) {
+        ObjectNode o = row.definition().deepCopy();
+        PipelineRun run = running.get(row.name());
+        o.put("state", row.state().equals("running") && run == null ? "not running here" : row.state());
+        o.put("last_error", run != null && run.error() != null ? run.error() : row.lastError());
+        o.put("last_error_at", run != null && run.errorAt() != null ? run.errorAt().toString() : row.lastErrorAt());
         return o;
     }
 
     /** Stops it after the batch in hand (its job finished, its offsets committed); it stays listed as stopped. */
-    ObjectNode stop(String name) {
+    synchronized ObjectNode stop(String name) {
         view(name);
-        consumers.get(name).run().stop();
+        store.state(name, "stopped"); // first: other cdc serve stop it too
+        stopHere(name);
         return view(name);
     }
 
-    public void stopAll() {
-        consumers.values().parallelStream().forEach(c -> c.run().stop());
+    private void stopHere(String name) {
+        PipelineRun run = running.remove(name);
+        definitions.remove(name);
+        if (run != null) {
+            run.stop();
+        }
+    }
+
+    /** Stops every consumer running here (their states stay as stored: a restart resumes them). */
+    public synchronized void stopAll() {
+        running.values().parallelStream().forEach(PipelineRun::stop);
+        running.clear();
+        definitions.clear();
     }
 }

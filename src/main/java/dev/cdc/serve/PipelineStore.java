@@ -41,7 +41,7 @@ public final class PipelineStore {
         }
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode tree(String text) {
+    static com.fasterxml.jackson.databind.JsonNode tree(String text) {
         try {
             return Json.MAPPER.readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

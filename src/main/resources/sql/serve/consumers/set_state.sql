@@ -1,0 +1,1 @@
+UPDATE cdc.consumers SET state = :state, updated_at = now() WHERE name = :name
