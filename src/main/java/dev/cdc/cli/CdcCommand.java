@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine;
 
 @Command(name = "cdc", mixinStandardHelpOptions = true, version = "cdc 0.1.0",
-        header = "Trigger-based change data capture: keeps PostgreSQL tables in sync through Kafka.",
+        header = "Trigger-based change data capture: keeps tables of PostgreSQL, MySQL or MariaDB in sync through Kafka.",
         description = {
             "",
             "A trigger on each captured table writes every INSERT, UPDATE and DELETE to a changelog table in the same transaction; 'produce' publishes the changelog to a Kafka topic, 'consume' applies it to the target database, exactly once in effect. No logical replication, no replication slot, no extension.",
