@@ -43,6 +43,7 @@ class MySqlSourceIT extends ServerTest {
             h.execute("INSERT INTO items VALUES (1, 'caf\u00e9 \uD83D\uDE00', 12.50, '2024-02-29 23:59:59.123', 65535, "
                     + "X'00FF10', 'it''s \\\\ \"q\"'), (2, 'b', NULL, NULL, NULL, NULL, NULL), (3, 'c', 0.01, '1999-01-01', 0, X'', '')");
             h.execute("CREATE TABLE legacy (id INT PRIMARY KEY) ENGINE = MyISAM");
+            h.execute("CREATE TABLE notes (body TEXT) ENGINE = InnoDB");
             h.execute("CREATE TABLE order_lines (id INT PRIMARY KEY, item INT, FOREIGN KEY fk_item (item) REFERENCES items (id) "
                     + "ON DELETE CASCADE) ENGINE = InnoDB");
         }
@@ -52,6 +53,13 @@ class MySqlSourceIT extends ServerTest {
         CliTest.Run refused = cdc("setup", source(), servers.targetArgs(), List.of("--table", "shop.legacy"));
         assertEquals(2, refused.code(), refused.out() + refused.err());
         assertTrue(refused.err().contains("MyISAM table"), refused.err());
+        CliTest.Run keyless = cdc("setup", source(), servers.targetArgs(), List.of("--table", "shop.notes"));
+        assertEquals(2, keyless.code(), keyless.out() + keyless.err());
+        assertTrue(keyless.err().contains("has no primary key"), keyless.err());
+        try (Handle h = shop.open("cdc-test")) { // nothing installed half-way
+            assertEquals(0, h.createQuery("SELECT count(*) FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = 'shop' "
+                    + "AND EVENT_OBJECT_TABLE = 'notes'").mapTo(Long.class).one());
+        }
 
         CliTest.Run setup = cdc("setup", source(), servers.targetArgs(), List.of("--table", "shop.items"));
         assertEquals(0, setup.code(), setup.out() + setup.err());
