@@ -7,9 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -29,12 +27,7 @@ public final class Consumers {
     private final Commands commands;
     private final ConsumerStore store;
     private final Path jobs;
-    /** The consumers running here. */
-    private final Map<String, PipelineRun> running = new ConcurrentHashMap<>();
-    /** The definition each was started with. */
-    private final Map<String, JsonNode> definitions = new ConcurrentHashMap<>();
-    /** When one last failed to start (it is tried again a minute later). */
-    private final Map<String, Long> failedAt = new ConcurrentHashMap<>();
+    private final RunningHere<JsonNode> here = new RunningHere<>("consumer");
 
     public Consumers(Commands commands, ConsumerStore store, Path jobs) {
         this.commands = commands;
@@ -91,9 +84,7 @@ public final class Consumers {
 
     private void launch(String name, JsonNode definition, List<String> args) {
         PipelineRun run = new PipelineRun("consumer " + name, List.of(commands.consume(args)), error -> store.fail(name, error));
-        running.put(name, run);
-        definitions.put(name, definition);
-        run.start();
+        here.start(name, definition, run);
     }
 
     /**
@@ -101,32 +92,8 @@ public final class Consumers {
      * pipelines: starts those stored as running, stops the others.
      */
     public synchronized void reconcile() {
-        Map<String, ConsumerStore.Row> stored = new java.util.HashMap<>();
-        store.list().forEach(r -> stored.put(r.name(), r));
-        for (String name : List.copyOf(running.keySet())) {
-            ConsumerStore.Row row = stored.get(name);
-            PipelineRun run = running.get(name);
-            if (row != null && row.state().equals("running") && run.state().equals("failed")) {
-                store.fail(name, run.error()); // its failure could not be stored when it happened
-                stopHere(name);
-            } else if (row == null || !row.state().equals("running") || !row.definition().equals(definitions.get(name))) {
-                stopHere(name);
-            }
-        }
-        long now = System.currentTimeMillis();
-        for (ConsumerStore.Row row : stored.values()) {
-            if (row.state().equals("running") && !running.containsKey(row.name())
-                    && now - failedAt.getOrDefault(row.name(), 0L) > 60_000) {
-                try {
-                    launch(row.name(), row.definition(), args(row.definition()));
-                    failedAt.remove(row.name());
-                } catch (RuntimeException e) {
-                    failedAt.put(row.name(), now);
-                    org.slf4j.LoggerFactory.getLogger("cdc").error("consumer {} cannot start: {} (trying again in a minute)",
-                            row.name(), e.getMessage());
-                }
-            }
-        }
+        here.follow(store.list().stream().map(r -> new RunningHere.Wanted<>(r.name(), r.definition(), r.state())).toList(),
+                store::fail, (name, d) -> launch(name, d, args(d)), (name, error) -> { });
     }
 
     /** The job's program: a file of the jobs directory, nothing else. */
@@ -162,7 +129,7 @@ public final class Consumers {
 
     private ObjectNode view(ConsumerStore.Row row) {
         ObjectNode o = row.definition().deepCopy();
-        PipelineRun run = running.get(row.name());
+        PipelineRun run = here.get(row.name());
         o.put("state", row.state().equals("running") && run == null ? "not running here" : row.state());
         o.put("last_error", run != null && run.error() != null ? run.error() : row.lastError());
         o.put("last_error_at", run != null && run.errorAt() != null ? run.errorAt().toString() : row.lastErrorAt());
@@ -178,17 +145,11 @@ public final class Consumers {
     }
 
     private void stopHere(String name) {
-        PipelineRun run = running.remove(name);
-        definitions.remove(name);
-        if (run != null) {
-            run.stop();
-        }
+        here.stop(name);
     }
 
     /** Stops every consumer running here (their states stay as stored: a restart resumes them). */
     public synchronized void stopAll() {
-        running.values().parallelStream().forEach(PipelineRun::stop);
-        running.clear();
-        definitions.clear();
+        here.stopAll();
     }
 }

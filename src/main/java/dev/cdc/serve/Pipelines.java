@@ -29,11 +29,7 @@ public final class Pipelines {
     private final Commands commands;
     private final Secrets secrets;
     private final Kafka broker;
-    private final Map<String, PipelineRun> running = new ConcurrentHashMap<>();
-    /** The definition each running pipeline was started with. */
-    private final Map<String, PipelineDefinition> definitions = new ConcurrentHashMap<>();
-    /** When reconcile last failed to start a pipeline (it tries again a minute later). */
-    private final Map<String, Long> failedAt = new ConcurrentHashMap<>();
+    private final RunningHere<PipelineDefinition> here = new RunningHere<>("pipeline");
     private final PipelineOffsets offsets;
     /** The last snapshot asked of each pipeline (here, since cdc serve started). */
     private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
@@ -58,47 +54,19 @@ public final class Pipelines {
      * few seconds.
      */
     public synchronized void reconcile() {
-        Map<String, PipelineStore.Row> stored = new java.util.HashMap<>();
-        store.list().forEach(r -> stored.put(r.definition().name(), r));
-        for (String name : List.copyOf(running.keySet())) {
-            PipelineStore.Row row = stored.get(name);
-            PipelineRun run = running.get(name);
-            if (row != null && row.state().equals("running") && run.state().equals("failed")) {
-                store.fail(name, run.error()); // its failure could not be stored when it happened
-                stopHere(name);
-                continue;
-            }
-            if (row == null || !row.state().equals("running") || !row.definition().equals(definitions.get(name))) {
-                stopHere(name);
-                LOG.info("pipeline {} {} (as cdc.pipelines says)", name, row == null ? "deleted" : row.state().equals("running")
-                        ? "changed: starting again" : row.state());
-            }
-        }
-        long now = System.currentTimeMillis();
-        for (PipelineStore.Row row : stored.values()) {
-            String name = row.definition().name();
-            if (row.state().equals("running") && !running.containsKey(name) && now - failedAt.getOrDefault(name, 0L) > 60_000) {
-                try {
-                    start(row.definition());
-                    failedAt.remove(name);
-                    LOG.info("pipeline {} running", name);
-                } catch (RuntimeException e) {
-                    failedAt.put(name, now);
-                    LOG.error("pipeline {} cannot start: {} (trying again in a minute)", name, e.getMessage());
+        here.follow(store.list().stream().map(r -> new RunningHere.Wanted<>(r.definition().name(), r.definition(), r.state()))
+                .toList(), store::fail, (name, d) -> start(d), (name, error) -> {
                     try {
-                        store.error(name, e.getMessage());
+                        store.error(name, error);
                     } catch (RuntimeException stateDown) {
                         LOG.warn("cannot store the error of pipeline {}: {}", name, stateDown.getMessage());
                     }
-                }
-            }
-        }
+                });
     }
 
     /** Stops every pipeline running here (their state stays as stored: a restart resumes them). */
     public synchronized void stopAll() {
-        running.values().parallelStream().forEach(PipelineRun::stop); // each finishes its batch in hand, all at once
-        running.clear();
+        here.stopAll();
     }
 
     /** Sets up capture, creates the topics and starts the pipeline; nothing stays installed when a step fails. */
@@ -151,9 +119,7 @@ public final class Pipelines {
         Loop produce = commands.produce(d.produce(secrets));
         Loop consume = commands.consume(d.consume(secrets));
         PipelineRun run = new PipelineRun(d.name(), List.of(produce, consume), error -> store.fail(d.name(), error));
-        running.put(d.name(), run);
-        definitions.put(d.name(), d);
-        run.start();
+        here.start(d.name(), d, run);
     }
 
     private PipelineStore.Row row(String name) {
@@ -171,12 +137,7 @@ public final class Pipelines {
 
     /** Stops the pipeline if it runs here; returns what ran, or null. */
     private PipelineRun stopHere(String name) {
-        PipelineRun run = running.remove(name);
-        definitions.remove(name);
-        if (run != null) {
-            run.stop();
-        }
-        return run;
+        return here.stop(name);
     }
 
     /** The definition (passwords as ***), the state and the last error. */
@@ -186,7 +147,7 @@ public final class Pipelines {
 
     private ObjectNode view(PipelineStore.Row row) {
         String name = row.definition().name();
-        PipelineRun run = running.get(name);
+        PipelineRun run = here.get(name);
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("name", name);
         o.put("state", row.state().equals("running") && run != null && run.state().equals("failed") ? "failed"
@@ -335,7 +296,7 @@ public final class Pipelines {
     /** Sets the offsets (null: every partition to its earliest), only while the pipeline is stopped. */
     public synchronized com.fasterxml.jackson.databind.node.ArrayNode offsets(String name, JsonNode body) {
         PipelineStore.Row row = row(name);
-        if (!row.state().equals("stopped") || running.containsKey(name)) {
+        if (!row.state().equals("stopped") || here.has(name)) {
             throw BadRequest.conflict("pipeline " + name + " is " + row.state() + ": stop it first (PUT /pipelines/"
                     + name + "/stop), then set its offsets, then resume it");
         }

@@ -5,7 +5,8 @@
  * {@code PipelineRun} is one running pipeline, {@code Pipelines} the set and their lifecycle,
  * {@code PipelineStore} their table in the state database, {@code Secrets} the passwords kept
  * there, {@code ApiServer} the routes on Javalin ({@code TopicRoutes}: topics;
- * {@code PipelineOffsets}: a pipeline's offsets). Uses ops, consume, engine, target, kafka, db, base;
+ * {@code PipelineOffsets}: a pipeline's offsets; {@code RunningHere}: what runs in this process, following
+ * the state database). Uses ops, consume, engine, target, kafka, db, base;
  * used by cli only.
  */
 package dev.cdc.serve;
