@@ -18,6 +18,6 @@ CREATE TABLE IF NOT EXISTS cdc.capture (
     columns        LONGTEXT     NULL,                     -- the columns as last announced on the topic
     partitions     INT          NULL,                     -- the topic's partitions the events are keyed for
     origin         VARCHAR(100) NULL,                     -- two-way sync: this side's name; NULL: one-way
-    key_columns    LONGTEXT     NULL,                     -- two-way sync: the columns rows are related by
+    key_columns    LONGTEXT     NULL,                     -- the columns events are keyed by (JSON; see PostgreSQL's)
     PRIMARY KEY (table_schema, table_name)
 ) ENGINE = InnoDB

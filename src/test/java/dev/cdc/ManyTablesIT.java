@@ -195,6 +195,66 @@ class ManyTablesIT extends ServerTest {
         }
     }
 
+    /**
+     * A table without a primary key: refused with the way out named, then captured by the unique,
+     * NOT NULL columns given with --key; the target gets them as its primary key, changes (a key
+     * change too) arrive, and setup run again by schema keeps the table keyed as it was.
+     */
+    @Test
+    void a_table_without_a_primary_key_is_captured_by_the_unique_columns_named_with_key() throws Exception {
+        try (Handle h = servers.source.open("cdc-test")) {
+            h.execute("CREATE TABLE many.readings (station text NOT NULL, at int NOT NULL, value numeric, note text)");
+            h.execute("INSERT INTO many.readings SELECT 'st' || (g % 7), g, g * 1.5, NULL FROM generate_series(1, 300) g");
+        }
+        CliTest.Run refused = cdc("setup", servers.sourceArgs(), servers.targetArgs(), List.of("--table", "many.readings"));
+        assertEquals(Failure.PRECONDITION, refused.code(), refused.out() + refused.err());
+        assertTrue(refused.err().contains("has no primary key") && refused.err().contains("--key"), refused.err());
+        CliTest.Run notUnique = cdc("setup", servers.sourceArgs(), servers.targetArgs(),
+                List.of("--table", "many.readings", "--key", "station,at"));
+        assertEquals(Failure.PRECONDITION, notUnique.code(), notUnique.out() + notUnique.err());
+        assertTrue(notUnique.err().contains("no unique index on (station, at)"), notUnique.err());
+        CliTest.Run hasKey = cdc("setup", servers.sourceArgs(), servers.targetArgs(), List.of("--table", "many.t01", "--key", "v"));
+        assertEquals(Failure.USAGE, hasKey.code(), hasKey.out() + hasKey.err());
+        assertTrue(hasKey.err().contains("many.t01 has a primary key"), hasKey.err());
+
+        try (Handle h = servers.source.open("cdc-test")) {
+            h.execute("CREATE UNIQUE INDEX ON many.readings (station, at)");
+        }
+        CliTest.Run setup = cdc("setup", servers.sourceArgs(), servers.targetArgs(),
+                List.of("--table", "many.readings", "--key", "station,at"));
+        assertEquals(0, setup.code(), setup.out() + setup.err());
+        Table keyed;
+        try (Handle src = servers.source.open("cdc-test"); Handle dst = servers.target.open("cdc-test")) {
+            assertEquals(List.of("station", "at"), servers.catalog().find(dst, "many", "readings").orElseThrow().key(),
+                    "the target's primary key");
+            keyed = servers.catalog().find(src, "many", "readings").orElseThrow().keyedBy(List.of("station", "at"));
+        }
+        assertEquals(0, cdc("topic", servers.sourceArgs(), bootstrap(), List.of("--partitions", "1")).code());
+        try (CdcProcess produce = CdcProcess.start("produce-keyless", CliTest.line("produce", servers.sourceArgs(), bootstrap()));
+             CdcProcess consume = CdcProcess.start("consume-keyless", CliTest.line("consume", servers.targetArgs(), bootstrap(),
+                     List.of("--group", group())))) {
+            try (Handle h = servers.source.open("cdc-test")) {
+                h.execute("INSERT INTO many.readings SELECT 'new', g, g, 'n' FROM generate_series(1, 50) g");
+                h.execute("UPDATE many.readings SET value = -1, note = 'u' WHERE at % 3 = 0");
+                h.execute("UPDATE many.readings SET station = 'moved' WHERE station = 'st1'"); // a key change
+                h.execute("DELETE FROM many.readings WHERE at % 5 = 0");
+            }
+            servers.converged(keyed, "on the target", 60_000,
+                    () -> assertTrue(produce.alive() && consume.alive(), produce.output() + consume.output()));
+            assertEquals(0, produce.terminate(), produce.output());
+            assertEquals(0, consume.terminate(), consume.output());
+        }
+        CliTest.Run again = cdc("setup", servers.sourceArgs(), servers.targetArgs(), List.of("--schema", "many"));
+        assertEquals(0, again.code(), again.out() + again.err());
+        assertFalse(again.out().contains("readings not captured"), "captured before, kept with its key: " + again.out());
+        assertTrue(again.out().contains("many.no_key not captured: it has no primary key"), again.out());
+        assertTrue(again.out().contains("--key"), "the way out is named: " + again.out());
+        CliTest.Run other = cdc("setup", servers.sourceArgs(), servers.targetArgs(),
+                List.of("--table", "many.readings", "--key", "station"));
+        assertEquals(Failure.USAGE, other.code(), other.out() + other.err());
+        assertTrue(other.err().contains("keyed by (station, at)"), other.err());
+    }
+
     @Test
     void a_pattern_that_matches_nothing_is_an_error_naming_it() {
         CliTest.Run setup = cdc("setup", servers.sourceArgs(), servers.targetArgs(), List.of("--table", "nowhere.*"));

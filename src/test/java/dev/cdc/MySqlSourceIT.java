@@ -44,6 +44,8 @@ class MySqlSourceIT extends ServerTest {
                     + "X'00FF10', 'it''s \\\\ \"q\"'), (2, 'b', NULL, NULL, NULL, NULL, NULL), (3, 'c', 0.01, '1999-01-01', 0, X'', '')");
             h.execute("CREATE TABLE legacy (id INT PRIMARY KEY) ENGINE = MyISAM");
             h.execute("CREATE TABLE notes (body TEXT) ENGINE = InnoDB");
+            h.execute("CREATE TABLE tags (code VARCHAR(20) NOT NULL, label TEXT, UNIQUE KEY (code)) ENGINE = InnoDB");
+            h.execute("INSERT INTO tags VALUES ('a', 'first'), ('b', NULL)");
             h.execute("CREATE TABLE order_lines (id INT PRIMARY KEY, item INT, FOREIGN KEY fk_item (item) REFERENCES items (id) "
                     + "ON DELETE CASCADE) ENGINE = InnoDB");
         }
@@ -63,7 +65,9 @@ class MySqlSourceIT extends ServerTest {
 
         CliTest.Run setup = cdc("setup", source(), servers.targetArgs(), List.of("--table", "shop.items"));
         assertEquals(0, setup.code(), setup.out() + setup.err());
-        CliTest.Run topic = cdc("topic", source(), bootstrap(), List.of("--table", "shop.items", "--partitions", "3"));
+        CliTest.Run keyed = cdc("setup", source(), servers.targetArgs(), List.of("--table", "shop.tags", "--key", "code"));
+        assertEquals(0, keyed.code(), "a table without a primary key, keyed by its unique NOT NULL column: " + keyed.out() + keyed.err());
+        CliTest.Run topic = cdc("topic", source(), bootstrap(), List.of("--table", "shop.items,shop.tags", "--partitions", "3"));
         assertEquals(0, topic.code(), topic.out() + topic.err());
 
         String[] produceArgs = CliTest.line("produce", source(), bootstrap());
@@ -86,11 +90,22 @@ class MySqlSourceIT extends ServerTest {
             produce = CdcProcess.start("produce-mysql-2", produceArgs);
             try (Handle h = shop.open("cdc-test")) {
                 h.execute("UPDATE items SET id = id + 1000 WHERE id BETWEEN 10 AND 20"); // key changes
+                h.execute("INSERT INTO tags VALUES ('c', 'third'), ('d', 'fourth')");
+                h.execute("UPDATE tags SET code = 'a2', label = 'moved' WHERE code = 'a'");
+                h.execute("DELETE FROM tags WHERE code = 'd'");
             }
             CdcProcess p = produce;
             Await.until("the PostgreSQL table equal to the MariaDB one", 90_000, () -> {
                 assertTrue(p.alive() && consume.alive(), p.output() + consume.output());
                 return rows(shop, true).equals(rows(servers.target, false));
+            });
+            Await.until("the table keyed by --key equal on PostgreSQL", 30_000, () -> {
+                try (Handle m = shop.open("cdc-test"); Handle t = servers.target.open("cdc-test")) {
+                    String q = "SELECT code, coalesce(label, '-') FROM %s ORDER BY code";
+                    return m.createQuery(String.format(q, "tags")).map((rs, c) -> rs.getString(1) + "|" + rs.getString(2)).list()
+                            .equals(t.createQuery(String.format(q, "shop.tags")).map((rs, c) -> rs.getString(1) + "|" + rs.getString(2))
+                                    .list());
+                }
             });
             assertEquals(0, produce.terminate(), produce.output());
             assertEquals(0, consume.terminate(), consume.output());

@@ -131,7 +131,7 @@ public final class Bench {
             }
         }
         return Setup.run(options.source(), options.target(), new Setup.Request(TableSelector.of(List.of(TABLE_MYSQL)),
-                null, options.kafka().topic(), false, Setup.Roles.NONE, null));
+                null, options.kafka().topic(), false, Setup.Roles.NONE, null, null));
     }
 
     /** The benchmark's table on MySQL (sql/bench/mysql/employees.sql), in database cdc_bench on both sides. */

@@ -61,7 +61,7 @@ final class ManyTables {
         }
         long t0 = System.nanoTime();
         Setup.run(options.source(), options.target(), new Setup.Request(new TableSelector(List.of(), List.of(SCHEMA),
-                List.of()), null, oneTopic ? SHARED_TOPIC : null, false, Setup.Roles.NONE, null));
+                List.of()), null, oneTopic ? SHARED_TOPIC : null, false, Setup.Roles.NONE, null, null));
         r.put("setup_s", BenchReport.round((System.nanoTime() - t0) / 1e9));
         t0 = System.nanoTime();
         if (oneTopic) {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {Failure.Help.OK, Failure.Help.BUG, Failure.Help.USAGE, Failure.Help.PRECONDITION, Failure.Help.UNREACHABLE},
         header = "Install capture of tables on the source, and the tables on the target.",
         description = {
-            "With --table or --schema: for each existing source table, a changelog (<table>_cdc) and the triggers that record every INSERT, UPDATE and DELETE into it; on the target, the table created from the source's definition (columns, types, NOT NULL, primary key, enum types) when it does not exist, or checked when it does (another shape is an error, exit 3), and which topic feeds it. Then the rows a newly captured table already has are copied into its changelog (the snapshot; see cdc snapshot), so that they reach the target too. Patterns and --schema pick every table that matches (those without a primary key are listed and left out); running setup again picks up tables added since and leaves the others as they are.",
+            "With --table or --schema: for each existing source table, a changelog (<table>_cdc) and the triggers that record every INSERT, UPDATE and DELETE into it; on the target, the table created from the source's definition (columns, types, NOT NULL, primary key, enum types) when it does not exist, or checked when it does (another shape is an error, exit 3), and which topic feeds it. Then the rows a newly captured table already has are copied into its changelog (the snapshot; see cdc snapshot), so that they reach the target too. Patterns and --schema pick every table that matches (those without a primary key are listed and left out: name one with --table and --key); running setup again picks up tables added since and leaves the others as they are.",
             "Without --table, the demo: on the source, the employees table, the emp_cdc changelog, the triggers that record every INSERT, UPDATE and DELETE into it, and the cdc.capture cursor table. On the target: the employees table and the cdc.applied_offsets bookkeeping table. Running it again is harmless: existing tables and the producer's cursor are kept, the triggers are refreshed."})
 public final class SetupCommand implements Callable<Integer> {
     @Mixin Connections.Source source;
@@ -87,7 +87,9 @@ public final class SetupCommand implements Callable<Integer> {
     List<String> sideNames;
 
     @Option(names = "--key", split = ",", paramLabel = "COLUMN",
-            description = "With --two-way: relate rows across the sides by these columns (a UUID both share, say) "
+            description = "A table without a primary key, named with --table: key its events by these columns "
+                    + "(NOT NULL, with a unique index of exactly them); the target table gets them as its primary key. "
+                    + "With --two-way: relate rows across the sides by these columns (a UUID both share, say) "
                     + "instead of the primary key, so each side keeps assigning its own primary key (a serial id): "
                     + "rows applied from the other side get this side's own. The columns must be NOT NULL and unique "
                     + "on both sides, the other primary key columns an identity or serial, and the table must exist on "
@@ -114,15 +116,12 @@ public final class SetupCommand implements Callable<Integer> {
                     .forEach(spec.commandLine().getOut()::println);
             return 0;
         }
-        if (key != null) {
-            throw dev.cdc.base.Failure.usage("--key goes with --two-way (one-way sync relates rows by the primary key)");
-        }
         if (targetTable != null) {
             throw dev.cdc.base.Failure.usage("--target-table goes with --two-way (one-way sync creates the target table "
                     + "with the source's name, or --consolidate-into puts the rows of several sources into one)");
         }
         for (String line : Setup.run(source.db(), noTarget ? null : target.db(), new Setup.Request(selection.selector(), changelog, topic,
-                !noSnapshot, new Setup.Roles(producerRoles, consumerRoles), consolidateInto))) {
+                !noSnapshot, new Setup.Roles(producerRoles, consumerRoles), consolidateInto, key))) {
             spec.commandLine().getOut().println(line);
         }
         return 0;

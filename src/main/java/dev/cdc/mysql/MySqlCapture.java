@@ -51,7 +51,8 @@ final class MySqlCapture {
                     + "(ALTER TABLE " + ident(t.schema()) + "." + ident(t.name()) + " ENGINE = InnoDB)");
         }
         if (t.key().isEmpty()) {
-            throw Failure.usage("table " + t.display() + " has no primary key: add one (or leave the table out)");
+            throw Failure.usage("table " + t.display() + " has no primary key: add one, or name NOT NULL columns with a unique index "
+                    + "that identify its rows (cdc setup --table " + t.display() + " --key COLUMN,...), or leave the table out");
         }
         var cascades = h.createQuery(Sql.load("mysql/cascades.sql")).bind("schema", t.schema()).bind("table", t.name())
                 .mapToMap().list();
@@ -87,7 +88,7 @@ final class MySqlCapture {
         }
         h.createUpdate(Sql.load("mysql/register.sql")).bind("schema", t.schema()).bind("table", t.name())
                 .bind("changelog", t.name() + "_cdc").bind("topic", topic).bind("origin", capture.origin())
-                .bind("key_columns", capture.origin() == null ? null : Json.write(t.key())).execute();
+                .bind("key_columns", Json.write(t.key())).execute();
         if (!hadChangelog) { // a changelog made anew under a cursor left behind: its seqs restart, so does the cursor
             h.createUpdate(Sql.load("mysql/fresh_cursor.sql")).bind("schema", t.schema()).bind("table", t.name()).execute();
         }

@@ -103,7 +103,7 @@ final class MySqlCaptures implements Captures {
                                     + "user only the tables it has a right on): run cdc teardown --table " + s + "." + t
                                     + ", or name the tables to publish with --table"));
                     String key = (String) r.get("key_columns");
-                    return Capture.of(key == null ? table : table.keyedBy(Json.stringList(key)),
+                    return Capture.of(Capture.keyedAsRecorded(table, key == null ? null : Json.stringList(key), (String) r.get("origin")),
                             (String) r.get("changelog_name"), (String) r.get("topic"), (String) r.get("origin"));
                 }).toList();
     }

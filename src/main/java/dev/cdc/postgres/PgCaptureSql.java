@@ -97,7 +97,7 @@ public final class PgCaptureSql {
         v.put("v_join_n", Sql.keyMatch(cap.table().key(), "v", n));
         v.put("v_join_o", Sql.keyMatch(cap.table().key(), "v", o));
         v.put("origin_lit", cap.origin() == null ? "NULL" : Sql.literal(cap.origin()));
-        v.put("key_columns_lit", cap.origin() == null ? "NULL" : Sql.literal(Json.write(cap.table().key())));
+        v.put("key_columns_lit", Sql.literal(Json.write(cap.table().key())));
         v.put("two_way_write", cap.origin() == null ? "" : Sql.render("source/two_way_write.sql", v));
         v.put("two_way_delete", cap.origin() == null ? "" : Sql.render("source/two_way_delete.sql", v));
         return v;

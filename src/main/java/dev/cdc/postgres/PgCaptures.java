@@ -27,7 +27,9 @@ final class PgCaptures implements Captures {
     @Override
     public List<String> install(Handle h, Capture cap) {
         if (cap.table().key().isEmpty()) {
-            throw Failure.precondition("table " + cap.table().display() + " has no primary key; cdc needs one to key its events");
+            throw Failure.precondition("table " + cap.table().display() + " has no primary key; cdc keys its events by one (add one, or "
+                    + "name NOT NULL columns with a unique index that identify its rows: cdc setup --table " + cap.table().display()
+                    + " --key COLUMN,...)");
         }
         List<String> done = new ArrayList<>();
         Map<String, Object> kind = h.createQuery(Sql.load("catalog/kind.sql"))
@@ -154,7 +156,7 @@ final class PgCaptures implements Captures {
             String s = (String) r.get("table_schema");
             String t = (String) r.get("table_name");
             List<String> key = r.get("key_columns") == null ? null : Json.stringList((String) r.get("key_columns"));
-            PgCatalog.table(h, s, t).ifPresent(table -> captures.add(new Capture(table.keyedBy(key), (String) r.get("changelog_schema"),
+            PgCatalog.table(h, s, t).ifPresent(table -> captures.add(new Capture(Capture.keyedAsRecorded(table, key, (String) r.get("origin")), (String) r.get("changelog_schema"),
                     (String) r.get("changelog_name"), r.get("topic") != null ? (String) r.get("topic") : Capture.defaultTopic(s, t),
                     (String) r.get("origin"), r.get("lock_id") == null ? null : ((Number) r.get("lock_id")).intValue())));
         }

@@ -38,7 +38,7 @@ public final class Setup {
 
     /** Installs the employees table and its capture on the source, the table and bookkeeping on the target. */
     public static List<String> demo(Db source, Db target) {
-        return run(source, target, new Request(TableSelector.of(List.of()), null, null, true, Roles.NONE, null));
+        return run(source, target, new Request(TableSelector.of(List.of()), null, null, true, Roles.NONE, null, null));
     }
 
     /** Roles to grant what cdc produce (on the source) and cdc consume (on the target) need. */
@@ -49,10 +49,11 @@ public final class Setup {
     /**
      * What cdc setup was asked: the tables (names, patterns, schemas; none: the employees demo),
      * the changelog's and the topic's names (null: the defaults), whether existing rows are copied,
-     * the roles to grant, and the consolidated table (null: none).
+     * the roles to grant, the consolidated table (null: none), and for tables without a primary key
+     * named one by one, the unique NOT NULL columns their rows are keyed by instead (null: none).
      */
     public record Request(TableSelector tables, String changelog, String topic, boolean snapshot, Roles roles,
-                          String consolidateInto) {
+                          String consolidateInto, List<String> key) {
     }
 
     /**
@@ -73,6 +74,10 @@ public final class Setup {
         if ((source.isMySql() || target != null && target.isMySql()) && request.tables().isEmpty()) {
             throw Failure.usage("name the tables to capture (--table or --schema); the demo table is PostgreSQL's, on "
                     + "both sides");
+        }
+        if (request.key() != null && (request.tables().isEmpty() || !request.tables().exact())) {
+            throw Failure.usage("--key keys tables without a primary key that are named one by one with --table, "
+                    + "not patterns or --schema");
         }
         if ((request.tables().tables().size() > 1 || !request.tables().exact()) && request.changelog() != null) {
             throw Failure.usage("--changelog names one table's changelog; give one --table with it");
@@ -180,19 +185,21 @@ public final class Setup {
     }
 
     /**
-     * The tables asked for, as the catalog describes them. A table named exactly must exist (and is
-     * refused at install when it has no primary key); one picked by a pattern or a schema without a
-     * primary key is left out and said so.
+     * The tables asked for, as the catalog describes them, keyed as their events are. A table named
+     * exactly must exist (and is refused at install when it has no primary key and no --key); one
+     * picked by a pattern or a schema without a primary key is left out and said so. A table
+     * without a primary key is keyed by --key, or as it was when captured before.
      */
     private List<Table> selected(Handle h) {
         TableSelector selector = request.tables();
         List<Table> found = new ArrayList<>();
         for (Table.Name n : selector.resolve(selector.exact() ? List.of() : candidates(h))) {
-            Table t = Engines.catalog(source).find(h, n.schema(), n.name()).orElseThrow(() -> Failure.precondition(
-                    "table " + n.display() + " does not exist on the " + source.where()));
+            Table t = keyed(h, Engines.catalog(source).find(h, n.schema(), n.name()).orElseThrow(() -> Failure.precondition(
+                    "table " + n.display() + " does not exist on the " + source.where())));
             if (t.key().isEmpty() && selector.byPattern(n)) {
                 done.add("source: " + n.display() + " not captured: it has no primary key, and cdc keys every event by "
-                        + "it (add one, then run cdc setup again)");
+                        + "it (add one, or name NOT NULL columns with a unique index: cdc setup --table " + n.display()
+                        + " --key COLUMN,...)");
             } else {
                 found.add(t);
             }
@@ -201,6 +208,33 @@ public final class Setup {
             throw Failure.precondition("no table to capture: " + String.join("; ", done));
         }
         return found;
+    }
+
+    /**
+     * The table keyed by --key (only a table without a primary key, by unique NOT NULL columns), or
+     * without a primary key and captured before, as it was keyed then (another --key is refused:
+     * the target's rows are keyed so).
+     */
+    private Table keyed(Handle h, Table t) {
+        List<String> key = request.key();
+        if (key != null && !t.key().isEmpty()) {
+            throw Failure.usage("--key: " + t.display() + " has a primary key (" + String.join(", ", t.key())
+                    + "), and its events are keyed by it; --key is for tables without one (or two-way sync)");
+        }
+        if (!t.key().isEmpty()) {
+            return t;
+        }
+        List<String> had = captures().find(h, t.schema(), t.name()).map(c -> c.table().key()).orElse(List.of());
+        if (key == null || key.equals(had)) {
+            return t.keyedBy(had);
+        }
+        if (!had.isEmpty()) {
+            throw Failure.usage("--key: " + t.display() + " is captured already, keyed by (" + String.join(", ", had)
+                    + "); to key it otherwise, remove capture first (cdc teardown --table " + t.display() + ", after its "
+                    + "events were applied) and drop or re-key its target table");
+        }
+        KeyColumns.requireUnique(h, t, key, source);
+        return t.keyedBy(key);
     }
 
     /** The tables a pattern may pick: those of the source but cdc's own (changelogs and the tables beside them). */

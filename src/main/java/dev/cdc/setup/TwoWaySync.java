@@ -139,24 +139,8 @@ public final class TwoWaySync {
         if (key == null) {
             return;
         }
+        KeyColumns.requireUnique(h, t, key, db);
         String where = " of " + t.display() + " on the " + db.where();
-        for (String c : key) {
-            Table.Column col = t.definition().stream().filter(d -> d.name().equals(c)).findFirst().orElseThrow(
-                    () -> Failure.precondition("--key: there is no column " + c + where));
-            if (!col.notNull()) {
-                throw Failure.precondition("--key: column " + c + where + " may be NULL; the columns that relate rows must "
-                        + "be NOT NULL" + (db.isMySql() ? "" : " (ALTER TABLE " + t.sqlName() + " ALTER COLUMN "
-                        + Sql.ident(c) + " SET NOT NULL)"));
-            }
-        }
-        Set<String> wanted = Set.copyOf(key);
-        boolean unique = Engines.catalog(db).uniqueKeys(h, t).stream().anyMatch(cols -> Set.copyOf(cols).equals(wanted));
-        if (!unique) {
-            throw Failure.precondition("--key: no unique index on (" + String.join(", ", key) + ")" + where
-                    + "; the columns that relate rows must be unique (CREATE UNIQUE INDEX " + (db.isMySql()
-                    ? t.name() + "_" + String.join("_", key) + " ON " + t.display() + " (" + String.join(", ", key)
-                    : "ON " + t.sqlName() + " (" + Sql.idents(key)) + "))");
-        }
         List<String> filled = Engines.catalog(db).selfFilled(h, t);
         for (String c : local(t, key)) {
             if (!filled.contains(c)) {

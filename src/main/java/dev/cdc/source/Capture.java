@@ -10,9 +10,18 @@ import dev.cdc.db.Table;
  * removed by the engine's {@link Captures}. {@code origin}: for two-way sync, the
  * name of this side (its changes' versions are kept, see {@code two_way.sql}); else null. The
  * table's key is what events are keyed by: its primary key, or for two-way sync the columns that
- * relate rows across sides ({@link Table#keyedBy}, recorded in cdc.capture.key_columns).
+ * relate rows across sides, or for a table without a primary key the unique columns named with
+ * --key ({@link Table#keyedBy}, recorded in cdc.capture.key_columns).
  */
 public record Capture(Table table, String changelogSchema, String changelogName, String topic, String origin, Integer lockId) {
+    /**
+     * The table keyed as setup recorded it (cdc.capture.key_columns), where that is not its primary
+     * key: two-way sync, or a table without a primary key captured by the columns named with --key.
+     */
+    public static Table keyedAsRecorded(Table table, java.util.List<String> recorded, String origin) {
+        return recorded != null && (origin != null || table.key().isEmpty()) ? table.keyedBy(recorded) : table;
+    }
+
     /** The capture of a table under the default names. */
     public static Capture of(Table table) {
         return of(table, null, null);
