@@ -34,9 +34,11 @@ public final class ProduceCommand implements Callable<Integer> {
             description = "Events read and published per batch, per table (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--connections", defaultValue = "4", paramLabel = "N",
+    @Option(names = "--connections", defaultValue = "1", paramLabel = "N",
             description = "Source connections at most (default ${DEFAULT-VALUE}): the tables share them, each connection "
-                    + "publishing its tables in rounds; one Kafka producer serves them all.")
+                    + "publishing its tables in rounds; one Kafka producer serves them all. One connection costs the "
+                    + "source the least (a round reads every table with changes, and its statements serve them all) "
+                    + "and carried ~70,000 changes/s here; more only when its reads cannot keep up.")
     int connections;
 
     @Option(names = "--poll-interval", defaultValue = "1000", paramLabel = "MS",

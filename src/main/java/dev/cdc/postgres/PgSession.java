@@ -22,6 +22,8 @@ import org.postgresql.PGNotification;
  */
 final class PgSession implements SourceSession {
     private final Handle h;
+    /** The statements of the sweep's parts (they look at the same changelogs, sweep after sweep). */
+    private final Map<List<Changelog>, String> withRowsSql = new java.util.HashMap<>();
 
     PgSession(Db source) {
         this.h = source.open("cdc-produce");
@@ -76,13 +78,18 @@ final class PgSession implements SourceSession {
         if (changelogs.isEmpty()) {
             return List.of();
         }
-        List<String> checks = new java.util.ArrayList<>();
-        for (int i = 0; i < changelogs.size(); i++) {
-            checks.add(Sql.render("source/with_rows_check.sql", Map.of("i", Integer.toString(i),
-                    "changelog", new PgCaptureSql(changelogs.get(i).capture()).changelog())).strip());
+        if (withRowsSql.size() > 64) { // the tables a sweep's parts look at changed many times
+            withRowsSql.clear();
         }
-        return h.createQuery(Sql.render("source/with_rows.sql", Map.of("checks", String.join(", ", checks))))
-                .mapTo(Integer.class).list();
+        String sql = withRowsSql.computeIfAbsent(List.copyOf(changelogs), logs -> {
+            List<String> checks = new java.util.ArrayList<>();
+            for (int i = 0; i < logs.size(); i++) {
+                checks.add(Sql.render("source/with_rows_check.sql", Map.of("i", Integer.toString(i),
+                        "changelog", new PgCaptureSql(logs.get(i).capture()).changelog())).strip());
+            }
+            return Sql.render("source/with_rows.sql", Map.of("checks", String.join(", ", checks)));
+        });
+        return h.createQuery(sql).mapTo(Integer.class).list();
     }
 
     @Override

@@ -76,6 +76,15 @@ public final class ChangelogPublisher implements Runnable {
     private int turn;
     private long nextStandbyTry;
     private long nextSweep;
+    /** Where the next part of the sweep starts, in {@link #feeds}. */
+    private int sweepFrom;
+    /**
+     * A sweep looks at the changelogs in parts of at most this many, one statement each, spread over
+     * the poll interval: the statement of a part keeps its text (so the server plans it once) and
+     * holds the connection for a millisecond or so, not the tens of milliseconds one statement
+     * for a thousand changelogs takes, during which no woken table would be served.
+     */
+    private static final int SWEEP_PART = 100;
 
     /** Publishes one table's changelog, which {@code engine} reads (see {@code dev.cdc.engine.Engines#source}). */
     public ChangelogPublisher(SourceEngine engine, Config cfg) {
@@ -244,7 +253,8 @@ public final class ChangelogPublisher implements Runnable {
         wake(session.waitForChanges(0));
         if (now >= nextSweep) {
             sweep();
-            nextSweep = now + feeds.get(0).cfg.pollMillis() * 1_000_000;
+            int parts = (feeds.size() + SWEEP_PART - 1) / SWEEP_PART;
+            nextSweep = now + feeds.get(0).cfg.pollMillis() * 1_000_000 / parts;
         }
         List<TableFeed> round = round(now);
         if (!round.isEmpty()) {
@@ -260,15 +270,30 @@ public final class ChangelogPublisher implements Runnable {
     }
 
     /**
-     * The fallback for a wake-up that was not sent: every poll interval, one statement looks at the
-     * changelogs of every idle table of the connection, and those with changes get their turn. Their
-     * upkeep is due then too (a query only when rows expire or deletions wait for a vacuum).
+     * The fallback for a wake-up that was not sent: every poll interval, the changelogs of every
+     * table of the connection are looked at, a part ({@link #SWEEP_PART}) at a time, and the idle
+     * ones with changes get their turn. Their upkeep is due then too (a query only when rows expire
+     * or deletions wait for a vacuum). A part's statement looks at all its tables, busy ones too, so
+     * that its text stays the same.
      */
     private void sweep() {
-        List<TableFeed> idle = feeds.stream().filter(f -> f.attached() && !f.due && f.nextLook == Long.MAX_VALUE).toList();
-        idle.forEach(TableFeed::maintain); // retained rows still expire, the last deletions are vacuumed
-        for (int i : session.withChanges(idle.stream().map(TableFeed::changelog).toList())) {
-            idle.get(i).due = true;
+        int end = Math.min(feeds.size(), sweepFrom + SWEEP_PART);
+        List<TableFeed> part = feeds.subList(sweepFrom, end).stream().filter(TableFeed::attached).toList();
+        sweepFrom = end == feeds.size() ? 0 : end;
+        Set<TableFeed> idle = new HashSet<>();
+        for (TableFeed f : part) {
+            if (!f.due && f.nextLook == Long.MAX_VALUE) {
+                f.maintain(); // retained rows still expire, the last deletions are vacuumed
+                idle.add(f);
+            }
+        }
+        if (idle.isEmpty()) {
+            return;
+        }
+        for (int i : session.withChanges(part.stream().map(TableFeed::changelog).toList())) {
+            if (idle.contains(part.get(i))) {
+                part.get(i).due = true;
+            }
         }
     }
 
