@@ -231,6 +231,12 @@ class ManyTablesIT extends ServerTest {
             });
             assertEquals(0, produce.terminate(), produce.output());
             assertEquals(0, consume.terminate(), consume.output());
+        } finally { // 150 tables less for the tests after this one
+            cdc("teardown", servers.sourceArgs(), List.of("--schema", "swept"));
+            try (Handle h = servers.source.open("cdc-test"); Handle t = servers.target.open("cdc-test")) {
+                h.execute("DROP SCHEMA IF EXISTS swept CASCADE");
+                t.execute("DROP SCHEMA IF EXISTS swept CASCADE");
+            }
         }
     }
 
@@ -262,13 +268,22 @@ class ManyTablesIT extends ServerTest {
         CliTest.Run hasKey = cdc("setup", servers.sourceArgs(), servers.targetArgs(), List.of("--table", "many.t01", "--key", "v"));
         assertEquals(Failure.USAGE, hasKey.code(), hasKey.out() + hasKey.err());
         assertTrue(hasKey.err().contains("many.t01 has a primary key"), hasKey.err());
+        CliTest.Run nullable = cdc("setup", servers.sourceArgs(), servers.targetArgs(),
+                List.of("--table", "many.readings", "--key", "station,note"));
+        assertEquals(Failure.PRECONDITION, nullable.code(), nullable.out() + nullable.err());
+        assertTrue(nullable.err().contains("column note of many.readings") && nullable.err().contains("may be NULL"), nullable.err());
 
         try (Handle h = servers.source.open("cdc-test")) {
             h.execute("CREATE UNIQUE INDEX ON many.readings (station, at)");
         }
         CliTest.Run setup = cdc("setup", servers.sourceArgs(), servers.targetArgs(),
-                List.of("--table", "many.readings", "--key", "station,at"));
+                List.of("--table", "many.readings", "--key", "at,station")); // kept in the unique index's order
         assertEquals(0, setup.code(), setup.out() + setup.err());
+        CliTest.Run again = cdc("setup", servers.sourceArgs(), servers.targetArgs(), List.of("--schema", "many"));
+        assertEquals(0, again.code(), again.out() + again.err());
+        assertFalse(again.out().contains("readings not captured"), "captured before, kept with its key: " + again.out());
+        assertTrue(again.out().contains("many.no_key not captured: it has no primary key"), again.out());
+        assertTrue(again.out().contains("--key"), "the way out is named: " + again.out());
         Table keyed;
         try (Handle src = servers.source.open("cdc-test"); Handle dst = servers.target.open("cdc-test")) {
             assertEquals(List.of("station", "at"), servers.catalog().find(dst, "many", "readings").orElseThrow().key(),
@@ -290,15 +305,16 @@ class ManyTablesIT extends ServerTest {
             assertEquals(0, produce.terminate(), produce.output());
             assertEquals(0, consume.terminate(), consume.output());
         }
-        CliTest.Run again = cdc("setup", servers.sourceArgs(), servers.targetArgs(), List.of("--schema", "many"));
-        assertEquals(0, again.code(), again.out() + again.err());
-        assertFalse(again.out().contains("readings not captured"), "captured before, kept with its key: " + again.out());
-        assertTrue(again.out().contains("many.no_key not captured: it has no primary key"), again.out());
-        assertTrue(again.out().contains("--key"), "the way out is named: " + again.out());
         CliTest.Run other = cdc("setup", servers.sourceArgs(), servers.targetArgs(),
                 List.of("--table", "many.readings", "--key", "station"));
         assertEquals(Failure.USAGE, other.code(), other.out() + other.err());
         assertTrue(other.err().contains("keyed by (station, at)"), other.err());
+        try (Handle h = servers.source.open("cdc-test")) {
+            h.execute("ALTER TABLE many.readings ADD COLUMN id serial PRIMARY KEY"); // its target is keyed by (station, at)
+        }
+        CliTest.Run added = cdc("setup", servers.sourceArgs(), servers.targetArgs(), List.of("--table", "many.readings"));
+        assertEquals(Failure.PRECONDITION, added.code(), added.out() + added.err());
+        assertTrue(added.err().contains("keyed by (station, at), and its primary key is now (id)"), added.err());
     }
 
     @Test

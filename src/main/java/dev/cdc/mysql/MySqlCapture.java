@@ -51,8 +51,8 @@ final class MySqlCapture {
                     + "(ALTER TABLE " + ident(t.schema()) + "." + ident(t.name()) + " ENGINE = InnoDB)");
         }
         if (t.key().isEmpty()) {
-            throw Failure.usage("table " + t.display() + " has no primary key: add one, or name NOT NULL columns with a unique index "
-                    + "that identify its rows (cdc setup --table " + t.display() + " --key COLUMN,...), or leave the table out");
+            throw Failure.usage("table " + t.display() + " has no primary key: " + Capture.withoutKeyAdvice(t.display())
+                    + "; or leave the table out");
         }
         var cascades = h.createQuery(Sql.load("mysql/cascades.sql")).bind("schema", t.schema()).bind("table", t.name())
                 .mapToMap().list();

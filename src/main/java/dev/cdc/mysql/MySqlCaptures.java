@@ -83,11 +83,16 @@ final class MySqlCaptures implements Captures {
 
     @Override
     public List<Capture> all(Handle h, Db source) {
-        List<Capture> all = captures(h, null, null);
+        List<Capture> all = captured(h, source);
         if (all.isEmpty()) {
             throw Failure.precondition("no table is captured on the " + source.where() + " (run cdc setup)");
         }
         return all;
+    }
+
+    @Override
+    public List<Capture> captured(Handle h, Db source) {
+        return captures(h, null, null);
     }
 
     private static List<Capture> captures(Handle h, String schema, String name) {
@@ -103,7 +108,7 @@ final class MySqlCaptures implements Captures {
                                     + "user only the tables it has a right on): run cdc teardown --table " + s + "." + t
                                     + ", or name the tables to publish with --table"));
                     String key = (String) r.get("key_columns");
-                    return Capture.of(Capture.keyedAsRecorded(table, key == null ? null : Json.stringList(key), (String) r.get("origin")),
+                    return Capture.of(Capture.keyedAsRecorded(table, key == null ? null : Json.stringList(key)),
                             (String) r.get("changelog_name"), (String) r.get("topic"), (String) r.get("origin"));
                 }).toList();
     }

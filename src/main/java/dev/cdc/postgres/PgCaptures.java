@@ -27,9 +27,8 @@ final class PgCaptures implements Captures {
     @Override
     public List<String> install(Handle h, Capture cap) {
         if (cap.table().key().isEmpty()) {
-            throw Failure.precondition("table " + cap.table().display() + " has no primary key; cdc keys its events by one (add one, or "
-                    + "name NOT NULL columns with a unique index that identify its rows: cdc setup --table " + cap.table().display()
-                    + " --key COLUMN,...)");
+            throw Failure.precondition("table " + cap.table().display() + " has no primary key; cdc keys its events by one ("
+                    + Capture.withoutKeyAdvice(cap.table().display()) + ")");
         }
         List<String> done = new ArrayList<>();
         Map<String, Object> kind = h.createQuery(Sql.load("catalog/kind.sql"))
@@ -142,12 +141,17 @@ final class PgCaptures implements Captures {
     /** Every table captured on the source; a source without capture is a {@link Failure}. */
     @Override
     public List<Capture> all(Handle h, Db source) {
-        List<Capture> all = source.explaining(() -> installed(h) ? list(h, null, null) : List.<Capture>of());
+        List<Capture> all = captured(h, source);
         if (all.isEmpty()) {
             throw Failure.precondition("capture is not installed on the " + source.where() + ": no table is captured (run: cdc setup)");
         }
         return all;
     }
+    @Override
+    public List<Capture> captured(Handle h, Db source) {
+        return source.explaining(() -> installed(h) ? list(h, null, null) : List.<Capture>of());
+    }
+
     /** The captures recorded in cdc.capture (all, or the named table's) whose table still exists. */
     private static List<Capture> list(Handle h, String schema, String name) {
         List<Capture> captures = new ArrayList<>();
@@ -156,7 +160,7 @@ final class PgCaptures implements Captures {
             String s = (String) r.get("table_schema");
             String t = (String) r.get("table_name");
             List<String> key = r.get("key_columns") == null ? null : Json.stringList((String) r.get("key_columns"));
-            PgCatalog.table(h, s, t).ifPresent(table -> captures.add(new Capture(Capture.keyedAsRecorded(table, key, (String) r.get("origin")), (String) r.get("changelog_schema"),
+            PgCatalog.table(h, s, t).ifPresent(table -> captures.add(new Capture(Capture.keyedAsRecorded(table, key), (String) r.get("changelog_schema"),
                     (String) r.get("changelog_name"), r.get("topic") != null ? (String) r.get("topic") : Capture.defaultTopic(s, t),
                     (String) r.get("origin"), r.get("lock_id") == null ? null : ((Number) r.get("lock_id")).intValue())));
         }

@@ -18,9 +18,15 @@ final class KeyColumns {
     private KeyColumns() {
     }
 
-    /** Fails, naming the statement that would mend it, unless the columns exist, are NOT NULL and unique. */
-    static void requireUnique(Handle h, Table t, List<String> key, Db db) {
+    /**
+     * Fails, naming the statement that would mend it, unless the columns exist, are NOT NULL and
+     * unique; returns them in the order of their unique index (which key-order reads can then use).
+     */
+    static List<String> requireUnique(Handle h, Table t, List<String> key, Db db) {
         String where = " of " + t.display() + " on the " + db.where();
+        if (Set.copyOf(key).size() != key.size() || key.isEmpty()) {
+            throw Failure.usage("--key names each column once: " + String.join(",", key));
+        }
         for (String c : key) {
             Table.Column col = t.definition().stream().filter(d -> d.name().equals(c)).findFirst().orElseThrow(
                     () -> Failure.precondition("--key: there is no column " + c + where));
@@ -31,12 +37,14 @@ final class KeyColumns {
             }
         }
         Set<String> wanted = Set.copyOf(key);
-        boolean unique = Engines.catalog(db).uniqueKeys(h, t).stream().anyMatch(cols -> Set.copyOf(cols).equals(wanted));
-        if (!unique) {
+        List<String> index = Engines.catalog(db).uniqueKeys(h, t).stream().filter(cols -> Set.copyOf(cols).equals(wanted))
+                .findFirst().orElse(null);
+        if (index == null) {
             throw Failure.precondition("--key: no unique index on (" + String.join(", ", key) + ")" + where
                     + "; the columns of a key must be unique (CREATE UNIQUE INDEX " + (db.isMySql()
                     ? t.name() + "_" + String.join("_", key) + " ON " + t.display() + " (" + String.join(", ", key)
                     : "ON " + t.sqlName() + " (" + Sql.idents(key)) + "))");
         }
+        return List.copyOf(index);
     }
 }

@@ -10,8 +10,10 @@ import dev.cdc.source.Capture;
 import dev.cdc.source.Captures;
 import dev.cdc.target.TargetEngine;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
@@ -185,21 +187,39 @@ public final class Setup {
     }
 
     /**
-     * The tables asked for, as the catalog describes them, keyed as their events are. A table named
-     * exactly must exist (and is refused at install when it has no primary key and no --key); one
-     * picked by a pattern or a schema without a primary key is left out and said so. A table
-     * without a primary key is keyed by --key, or as it was when captured before.
+     * The tables asked for, as the catalog describes them, keyed as their events are (see
+     * {@link #keyed}). A table named exactly must exist, and what keeps it from being captured is
+     * an error (one without a primary key or --key is refused at install); a table picked by a
+     * pattern or a schema is then left out, and said so.
      */
     private List<Table> selected(Handle h) {
         TableSelector selector = request.tables();
+        Map<Table.Name, Capture> captured = new HashMap<>(); // by pattern: every table captured, looked at once
+        if (!selector.exact()) {
+            captures().captured(h, source).forEach(c -> captured.put(c.table().qualifiedName(), c));
+        }
         List<Table> found = new ArrayList<>();
-        for (Table.Name n : selector.resolve(selector.exact() ? List.of() : candidates(h))) {
-            Table t = keyed(h, Engines.catalog(source).find(h, n.schema(), n.name()).orElseThrow(() -> Failure.precondition(
-                    "table " + n.display() + " does not exist on the " + source.where())));
-            if (t.key().isEmpty() && selector.byPattern(n)) {
-                done.add("source: " + n.display() + " not captured: it has no primary key, and cdc keys every event by "
-                        + "it (add one, or name NOT NULL columns with a unique index: cdc setup --table " + n.display()
-                        + " --key COLUMN,...)");
+        for (Table.Name n : selector.resolve(selector.exact() ? List.of() : candidates(captured.values(), h))) {
+            Table t = Engines.catalog(source).find(h, n.schema(), n.name()).orElseThrow(() -> Failure.precondition(
+                    "table " + n.display() + " does not exist on the " + source.where()));
+            String noKey = n.display() + " has no primary key, and cdc keys every event by it ("
+                    + Capture.withoutKeyAdvice(n.display()) + ")";
+            if (!selector.byPattern(n)) {
+                t = keyed(h, t, captures().find(h, n.schema(), n.name()).orElse(null));
+                if (t.key().isEmpty()) {
+                    throw Failure.precondition("table " + noKey);
+                }
+                found.add(t);
+                continue;
+            }
+            try {
+                t = keyed(h, t, captured.get(n));
+            } catch (Failure e) {
+                done.add("source: " + n.display() + " not captured: " + e.getMessage());
+                continue;
+            }
+            if (t.key().isEmpty()) {
+                done.add("source: " + n.display() + " not captured: it" + noKey.substring(n.display().length()));
             } else {
                 found.add(t);
             }
@@ -211,40 +231,48 @@ public final class Setup {
     }
 
     /**
-     * The table keyed by --key (only a table without a primary key, by unique NOT NULL columns), or
-     * without a primary key and captured before, as it was keyed then (another --key is refused:
-     * the target's rows are keyed so).
+     * The table keyed as its events will be: by its primary key; without one, by --key (unique, NOT
+     * NULL columns) or as it was captured before (still unique and NOT NULL), else not at all (it is
+     * refused). A captured table keeps its key: one keyed otherwise than it is now (a primary key
+     * added or changed since, another --key) is refused, since its target table is keyed as it was;
+     * so is a table in two-way sync (set up with --two-way).
      */
-    private Table keyed(Handle h, Table t) {
-        List<String> key = request.key();
-        if (key != null && !t.key().isEmpty()) {
-            throw Failure.usage("--key: " + t.display() + " has a primary key (" + String.join(", ", t.key())
-                    + "), and its events are keyed by it; --key is for tables without one (or two-way sync)");
+    private Table keyed(Handle h, Table t, Capture had) {
+        if (had != null && had.origin() != null) {
+            throw Failure.usage(t.display() + " is in two-way sync (this side is '" + had.origin() + "'): set it up "
+                    + "again with --two-way, not one-way");
         }
+        List<String> key = request.key();
+        List<String> recorded = had == null ? List.of() : had.table().key();
+        String rekey = "; to key it otherwise, remove capture first (cdc teardown --table " + t.display() + ", after its "
+                + "events were applied) and drop or re-key its target table";
         if (!t.key().isEmpty()) {
+            if (key != null) {
+                throw Failure.usage("--key: " + t.display() + " has a primary key (" + String.join(", ", t.key())
+                        + "), and its events are keyed by it; --key is for tables without one (or two-way sync)");
+            }
+            if (had != null && !recorded.equals(t.key())) {
+                throw Failure.precondition(t.display() + " is captured with its events keyed by (" + String.join(", ", recorded)
+                        + "), and its primary key is now (" + String.join(", ", t.key()) + ")" + rekey);
+            }
             return t;
         }
-        List<String> had = captures().find(h, t.schema(), t.name()).map(c -> c.table().key()).orElse(List.of());
-        if (key == null || key.equals(had)) {
-            return t.keyedBy(had);
+        if (key == null && recorded.isEmpty()) {
+            return t;
         }
-        if (!had.isEmpty()) {
-            throw Failure.usage("--key: " + t.display() + " is captured already, keyed by (" + String.join(", ", had)
-                    + "); to key it otherwise, remove capture first (cdc teardown --table " + t.display() + ", after its "
-                    + "events were applied) and drop or re-key its target table");
+        if (key != null && !recorded.isEmpty() && !Set.copyOf(key).equals(Set.copyOf(recorded))) {
+            throw Failure.usage("--key: " + t.display() + " is captured already, keyed by (" + String.join(", ", recorded) + ")"
+                    + rekey);
         }
-        KeyColumns.requireUnique(h, t, key, source);
-        return t.keyedBy(key);
+        return t.keyedBy(KeyColumns.requireUnique(h, t, key != null ? key : recorded, source));
     }
 
     /** The tables a pattern may pick: those of the source but cdc's own (changelogs and the tables beside them). */
-    private List<Table.Name> candidates(Handle h) {
+    private List<Table.Name> candidates(java.util.Collection<Capture> captured, Handle h) {
         List<Table.Name> own = new ArrayList<>();
-        if (Db.relationExists(h, "cdc.capture")) {
-            for (Capture c : captures().all(h, source)) {
-                for (String name : List.of(c.changelogName(), c.retainedName(), c.versionsName())) {
-                    own.add(new Table.Name(c.changelogSchema(), name));
-                }
+        for (Capture c : captured) {
+            for (String name : List.of(c.changelogName(), c.retainedName(), c.versionsName())) {
+                own.add(new Table.Name(c.changelogSchema(), name));
             }
         }
         List<Table.Name> all = new ArrayList<>(Engines.catalog(source).tables(h));

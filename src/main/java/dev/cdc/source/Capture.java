@@ -15,11 +15,19 @@ import dev.cdc.db.Table;
  */
 public record Capture(Table table, String changelogSchema, String changelogName, String topic, String origin, Integer lockId) {
     /**
-     * The table keyed as setup recorded it (cdc.capture.key_columns), where that is not its primary
-     * key: two-way sync, or a table without a primary key captured by the columns named with --key.
+     * The table keyed as setup recorded it (cdc.capture.key_columns): as its capture triggers key
+     * its changes, whatever its primary key is now (for two-way sync the columns that relate rows,
+     * for a table without a primary key those of --key). Null (set up by an older cdc): its
+     * primary key.
      */
-    public static Table keyedAsRecorded(Table table, java.util.List<String> recorded, String origin) {
-        return recorded != null && (origin != null || table.key().isEmpty()) ? table.keyedBy(recorded) : table;
+    public static Table keyedAsRecorded(Table table, java.util.List<String> recorded) {
+        return recorded != null ? table.keyedBy(recorded) : table;
+    }
+
+    /** What to do about a table without a primary key, for messages. */
+    public static String withoutKeyAdvice(String table) {
+        return "add one, or name NOT NULL columns with a unique index that identify its rows: cdc setup --table " + table
+                + " --key COLUMN,...";
     }
 
     /** The capture of a table under the default names. */

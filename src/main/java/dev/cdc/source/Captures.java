@@ -78,6 +78,9 @@ public interface Captures {
     /** Every table captured on the source; a source without capture is a {@code Failure}. */
     List<Capture> all(Handle h, Db source);
 
+    /** Every table captured on the source; none (or capture not installed): an empty list. */
+    List<Capture> captured(Handle h, Db source);
+
     /** The changes not yet published. */
     Backlog backlog(Handle h, Capture capture);
 

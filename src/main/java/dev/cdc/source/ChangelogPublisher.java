@@ -251,10 +251,16 @@ public final class ChangelogPublisher implements Runnable {
             attachStandbys(now, false);
         }
         wake(session.waitForChanges(0));
-        if (now >= nextSweep) {
-            sweep();
+        if (now >= nextSweep) { // the parts due, so that every table is looked at within the interval even when rounds are long
             int parts = (feeds.size() + SWEEP_PART - 1) / SWEEP_PART;
-            nextSweep = now + feeds.get(0).cfg.pollMillis() * 1_000_000 / parts;
+            long step = feeds.get(0).cfg.pollMillis() * 1_000_000 / parts;
+            for (int i = 0; i < parts && now >= nextSweep; i++) {
+                sweep();
+                nextSweep += step;
+            }
+            if (nextSweep <= now) { // behind by a whole sweep (the first one, or after a long stall): on from now
+                nextSweep = now + step;
+            }
         }
         List<TableFeed> round = round(now);
         if (!round.isEmpty()) {
