@@ -317,6 +317,30 @@ class ManyTablesIT extends ServerTest {
         assertTrue(added.err().contains("keyed by (station, at), and its primary key is now (id)"), added.err());
     }
 
+    /**
+     * A source whose every capture was removed (cdc.capture there, empty) takes a setup by schema
+     * again, as a source that never had one does.
+     */
+    @Test
+    void a_schema_is_captured_again_after_every_capture_was_removed() throws Exception {
+        try (Handle h = servers.source.open("cdc-test")) {
+            h.execute("DROP DATABASE IF EXISTS emptied");
+            h.execute("CREATE DATABASE emptied");
+        }
+        String url = servers.source.url().replaceFirst("/[^/?]+(\\?|$)", "/emptied$1");
+        List<String> emptied = List.of("--source", url, "--source-user", servers.source.user(), "--source-password",
+                servers.source.password());
+        try (Handle h = new dev.cdc.db.Db("source", url, servers.source.user(), servers.source.password()).open("cdc-test")) {
+            h.execute("CREATE SCHEMA shop");
+            h.execute("CREATE TABLE shop.orders (id int PRIMARY KEY)");
+        }
+        for (String command : List.of("setup", "teardown", "setup")) {
+            CliTest.Run run = cdc(command, emptied, command.equals("setup") ? List.of("--schema", "shop", "--no-target")
+                    : List.of("--schema", "shop"));
+            assertEquals(0, run.code(), command + ": " + run.out() + run.err());
+        }
+    }
+
     @Test
     void a_pattern_that_matches_nothing_is_an_error_naming_it() {
         CliTest.Run setup = cdc("setup", servers.sourceArgs(), servers.targetArgs(), List.of("--table", "nowhere.*"));
