@@ -215,7 +215,8 @@ public final class Setup {
             try {
                 t = keyed(h, t, captured.get(n));
             } catch (Failure e) {
-                done.add("source: " + n.display() + " not captured: " + e.getMessage());
+                done.add("source: " + n.display() + (captured.containsKey(n) ? " left as it was: " : " not captured: ")
+                        + e.getMessage());
                 continue;
             }
             if (t.key().isEmpty()) {
@@ -245,26 +246,27 @@ public final class Setup {
         List<String> key = request.key();
         List<String> recorded = had == null ? List.of() : had.table().key();
         String rekey = "; to key it otherwise, remove capture first (cdc teardown --table " + t.display() + ", after its "
-                + "events were applied) and drop or re-key its target table";
+                + "events were applied)" + (target == null ? "" : " and drop or re-key its target table");
         if (!t.key().isEmpty()) {
             if (key != null) {
                 throw Failure.usage("--key: " + t.display() + " has a primary key (" + String.join(", ", t.key())
                         + "), and its events are keyed by it; --key is for tables without one (or two-way sync)");
             }
-            if (had != null && !recorded.equals(t.key())) {
+            if (had != null && !Set.copyOf(recorded).equals(Set.copyOf(t.key()))) {
                 throw Failure.precondition(t.display() + " is captured with its events keyed by (" + String.join(", ", recorded)
                         + "), and its primary key is now (" + String.join(", ", t.key()) + ")" + rekey);
             }
-            return t;
+            return had != null ? t.keyedBy(recorded) : t; // the same columns, in the order its events' keys have them
         }
-        if (key == null && recorded.isEmpty()) {
-            return t;
+        if (recorded.isEmpty()) {
+            return key == null ? t : t.keyedBy(KeyColumns.requireUnique(h, t, key, source, "--key"));
         }
-        if (key != null && !recorded.isEmpty() && !Set.copyOf(key).equals(Set.copyOf(recorded))) {
+        if (key != null && !Set.copyOf(key).equals(Set.copyOf(recorded))) {
             throw Failure.usage("--key: " + t.display() + " is captured already, keyed by (" + String.join(", ", recorded) + ")"
                     + rekey);
         }
-        return t.keyedBy(KeyColumns.requireUnique(h, t, key != null ? key : recorded, source));
+        KeyColumns.requireUnique(h, t, recorded, source, "its key as captured, (" + String.join(", ", recorded) + ")");
+        return t.keyedBy(recorded); // in the order its events' keys have them
     }
 
     /** The tables a pattern may pick: those of the source but cdc's own (changelogs and the tables beside them). */

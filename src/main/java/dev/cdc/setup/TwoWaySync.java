@@ -139,7 +139,7 @@ public final class TwoWaySync {
         if (key == null) {
             return;
         }
-        KeyColumns.requireUnique(h, t, key, db);
+        KeyColumns.requireUnique(h, t, key, db, "--key");
         String where = " of " + t.display() + " on the " + db.where();
         List<String> filled = Engines.catalog(db).selfFilled(h, t);
         for (String c : local(t, key)) {

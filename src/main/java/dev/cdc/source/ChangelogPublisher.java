@@ -254,11 +254,11 @@ public final class ChangelogPublisher implements Runnable {
         if (now >= nextSweep) { // the parts due, so that every table is looked at within the interval even when rounds are long
             int parts = (feeds.size() + SWEEP_PART - 1) / SWEEP_PART;
             long step = feeds.get(0).cfg.pollMillis() * 1_000_000 / parts;
-            for (int i = 0; i < parts && now >= nextSweep; i++) {
+            for (int i = 0; i < Math.min(parts, 3) && now >= nextSweep; i++) { // a few at most: the woken tables wait
                 sweep();
                 nextSweep += step;
             }
-            if (nextSweep <= now) { // behind by a whole sweep (the first one, or after a long stall): on from now
+            if (nextSweep <= now) { // still behind (the first sweep, or rounds that took long): the next part a step from now
                 nextSweep = now + step;
             }
         }
