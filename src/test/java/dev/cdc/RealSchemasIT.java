@@ -168,6 +168,24 @@ class RealSchemasIT extends ServerTest {
     }
 
     /** Before: a DEFERRABLE key was captured, and two transactions could write one key out of order. */
+    /**
+     * Before: the columns a primary key INCLUDEs (stored in its index, not part of the key) were read
+     * as key columns: events were keyed by them too, an update of one was sent as a delete and an
+     * insert, and the target's primary key took them in.
+     */
+    @Test
+    void a_primary_key_with_included_columns_is_keyed_by_its_key_columns_only() {
+        source("CREATE TABLE real.covered (id int, v text NOT NULL, PRIMARY KEY (id) INCLUDE (v))");
+        Table t = pipelines.capture("real", "covered");
+        assertEquals(List.of("id"), t.key());
+        source("INSERT INTO real.covered SELECT g, 'v' || g FROM generate_series(1, 20) g",
+                "UPDATE real.covered SET v = 'changed' WHERE id <= 5", "DELETE FROM real.covered WHERE id > 18");
+        pipelines.converged(t, "after updates of the included column");
+        try (Handle h = servers.target.open("test")) {
+            assertEquals(List.of("id"), servers.catalog().find(h, "real", "covered").orElseThrow().key(), "the target's key");
+        }
+    }
+
     @Test
     void a_deferrable_key_is_refused_with_the_reason() {
         source("CREATE TABLE real.deferred (id int PRIMARY KEY DEFERRABLE INITIALLY DEFERRED, v text)");
